@@ -1,0 +1,90 @@
+"""Achievements, each worth points, grouped (optionally in bronze / silver / gold tiers)."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
+
+from plugins.achievements.triggers import Trigger
+from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.slugs import AutoSlugMixin
+
+
+class Tier(models.TextChoices):
+    BRONZE = "bronze", "Bronze"
+    SILVER = "silver", "Silver"
+    GOLD = "gold", "Gold"
+
+
+class AchievementGroup(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.Model):
+    slug_source = "name"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the name.")
+    description = models.TextField(blank=True)
+    tiered = models.BooleanField(
+        default=False, help_text="Its achievements are bronze / silver / gold of one activity."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "achievement group"
+        verbose_name_plural = "achievement groups"
+
+    def __str__(self):
+        return self.name
+
+
+class Achievement(
+    AutoSlugMixin, DocumentIdMixin, TimestampedMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
+):
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the title.")
+    description = models.TextField(blank=True)
+    icon = models.ForeignKey(
+        "assets.CommunityImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    points = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Points it is worth, more than 0."
+    )
+    group = models.ForeignKey(
+        AchievementGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="achievements"
+    )
+    tier = models.CharField(max_length=10, choices=Tier.choices, blank=True, help_text="Only in a tiered group.")
+    trigger = models.CharField(max_length=40, choices=Trigger.choices, default=Trigger.MANUAL)
+    threshold = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="How many times the trigger must happen."
+    )
+    repeatable = models.BooleanField(default=False, help_text="Can a member hold it more than once?")
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="achievement")
+
+    class Meta:
+        ordering = ["group__name", "points", "title"]
+        verbose_name = "achievement"
+        verbose_name_plural = "achievements"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gt=0), name="achievement_points_positive"),
+            models.CheckConstraint(condition=models.Q(threshold__gt=0), name="achievement_threshold_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.trigger != Trigger.MANUAL
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.tier and not (self.group and self.group.tiered):
+            errors["tier"] = "A tier needs a tiered achievement group."
+        if self.group and self.group.tiered and not self.tier:
+            errors["tier"] = "Pick bronze, silver or gold for an achievement in a tiered group."
+        if errors:
+            raise ValidationError(errors)

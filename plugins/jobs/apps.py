@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "plugins.jobs"
+    label = "jobs"
+    verbose_name = "Job listings"

@@ -1,0 +1,72 @@
+"""Community profiles: one per member; team members carry more."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from plugins.core.models import DocumentIdMixin, TimestampedMixin
+
+IMAGE_MODEL = "assets.CommunityImage"
+
+PINEAPPLE_CHOICES = [(True, "Yes"), (False, "No"), (None, "Not said")]
+
+hex_color = RegexValidator(r"^[0-9a-fA-F]{6}$", "Enter a colour as six hexadecimal digits, e.g. 1d4aff.")
+handle = RegexValidator(r"^[A-Za-z0-9_.-]{1,100}$", "Enter the handle only (letters, digits, _ . -), not a URL.")
+
+
+class ProfileQuerySet(models.QuerySet):
+    def team_members(self, on=None):
+        """Profiles on at least one small team whose start date has come (by ``on``, default today)."""
+        on = on or timezone.localdate()
+        return self.filter(start_date__lte=on, teams__isnull=False).distinct()
+
+
+class Profile(DocumentIdMixin, TimestampedMixin, models.Model):
+    # A profile may exist before anyone claims it with an account.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="profile"
+    )
+    # Private: used to match an account that claims the profile; never public.
+    email = models.EmailField(blank=True, db_index=True, help_text="Private. Never shown publicly.")
+
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    biography = models.TextField(blank=True, help_text="Markdown.")
+    avatar = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    website = models.URLField(blank=True)
+    github = models.CharField(max_length=100, blank=True, validators=[handle], help_text="GitHub username.")
+    linkedin = models.URLField(blank=True)
+    twitter = models.CharField(max_length=100, blank=True, validators=[handle], help_text="X / Twitter handle.")
+    company = models.CharField(max_length=120, blank=True)
+    company_role = models.CharField(max_length=120, blank=True)
+    color = models.CharField(max_length=6, blank=True, validators=[hex_color])
+
+    # Team members.
+    start_date = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=120, blank=True, help_text='Free text, e.g. "London, UK".')
+    country = CountryField(blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB.")
+    teams = models.ManyToManyField("teams.Team", blank=True, related_name="profiles")
+    lead_teams = models.ManyToManyField("teams.Team", blank=True, related_name="lead_profiles")
+    pineapple_on_pizza = models.BooleanField(null=True, blank=True, choices=PINEAPPLE_CHOICES, default=None)
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "pk"]
+        verbose_name = "community profile"
+        verbose_name_plural = "community profiles"
+
+    def __str__(self):
+        return self.full_name or f"Profile {self.document_id}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def is_team_member(self) -> bool:
+        """On a small team with a start date that has come."""
+        return bool(self.start_date and self.start_date <= timezone.localdate() and self.teams.exists())

@@ -1,0 +1,62 @@
+"""Keep the Moderators role in step with team membership, whichever side changes it.
+
+Team membership is edited through model forms (admin), the relation's managers (API, seeding)
+and by deleting a team; Django signals are the one hook all three pass through.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from plugins.accounts.services import set_team_moderator
+from plugins.profiles.models import Profile
+from plugins.profiles.services import sync_team_role, sync_team_roles
+from plugins.teams.models import Team
+
+
+@receiver(m2m_changed, sender=Profile.teams.through)
+@receiver(m2m_changed, sender=Profile.lead_teams.through)
+def team_membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            sync_team_role(instance)
+        return
+    # Changed from the team's side: ``instance`` is a team and ``pk_set`` holds profile ids.
+    if action == "pre_clear":
+        related = instance.profiles if sender is Profile.teams.through else instance.lead_profiles
+        instance._profiles_being_cleared = list(related.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove"):
+        sync_team_roles(pk_set)
+    elif action == "post_clear":
+        sync_team_roles(getattr(instance, "_profiles_being_cleared", []))
+
+
+@receiver(pre_save, sender=Profile)
+def remember_previous_account(sender, instance, **kwargs):
+    instance._previous_user_id = (
+        Profile.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=Profile)
+def profile_saved(sender, instance, created, **kwargs):
+    previous = getattr(instance, "_previous_user_id", None)
+    if previous and previous != instance.user_id:
+        # The profile was moved to another account: the old one no longer sits on its teams.
+        old_user = get_user_model().objects.filter(pk=previous).first()
+        if old_user is not None:
+            set_team_moderator(old_user, False)
+    if not created:
+        sync_team_role(instance)
+
+
+@receiver(pre_delete, sender=Team)
+def remember_team_members(sender, instance, **kwargs):
+    instance._member_ids = set(instance.profiles.values_list("pk", flat=True)) | set(
+        instance.lead_profiles.values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Team)
+def team_deleted(sender, instance, **kwargs):
+    sync_team_roles(getattr(instance, "_member_ids", ()))

@@ -1,0 +1,66 @@
+"""Small teams: the team page and the job listings are generated from them."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import Count, Q
+from wagtail.fields import RichTextField
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
+
+from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.slugs import AutoSlugMixin
+from plugins.teams.pineapple import PineappleVerdict
+
+IMAGE_MODEL = "assets.CommunityImage"
+
+
+class TeamQuerySet(models.QuerySet):
+    def with_pineapple_counts(self):
+        """Annotate each team with its members' pineapple answers, in the same query."""
+        return self.annotate(
+            pineapple_yes=Count("profiles", filter=Q(profiles__pineapple_on_pizza=True), distinct=True),
+            pineapple_no=Count("profiles", filter=Q(profiles__pineapple_on_pizza=False), distinct=True),
+        )
+
+
+class Team(
+    AutoSlugMixin, DocumentIdMixin, TimestampedMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
+):
+    slug_source = "name"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the name.")
+    tagline = models.CharField(max_length=255, blank=True)
+    description = RichTextField(blank=True)
+    crest = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    mini_crest = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The Strapi schema has a `teamImage` component (image + caption); here it is two fields that
+    # the API groups back into one object.
+    team_image = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team_image_caption = models.CharField(max_length=255, blank=True)
+    emojis = models.CharField(max_length=64, blank=True, help_text="A few emoji that sum the team up.")
+    display_order = models.IntegerField(default=0, db_index=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="team")
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = "small team"
+        verbose_name_plural = "small teams"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def pineapple(self) -> PineappleVerdict:
+        """The team's verdict; uses the annotations of ``with_pineapple_counts`` when present."""
+        if hasattr(self, "pineapple_yes"):
+            return PineappleVerdict(in_favour=self.pineapple_yes, against=self.pineapple_no)
+        counts = self.profiles.aggregate(
+            yes=Count("pk", filter=Q(pineapple_on_pizza=True)),
+            no=Count("pk", filter=Q(pineapple_on_pizza=False)),
+        )
+        return PineappleVerdict(in_favour=counts["yes"], against=counts["no"])

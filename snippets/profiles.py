@@ -1,0 +1,95 @@
+"""Admin for community profiles."""
+
+from django import forms
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django_filters import BooleanFilter, ModelMultipleChoiceFilter
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from plugins.profiles.models import Profile
+from plugins.teams.models import Team
+
+
+class ProfileFilterSet(WagtailFilterSet):
+    team_member = BooleanFilter(label="Team member", method="filter_team_member")
+    teams = ModelMultipleChoiceFilter(queryset=Team.objects.all(), label="Small team")
+
+    class Meta:
+        model = Profile
+        fields = ["teams", "country", "pineapple_on_pizza"]
+
+    def filter_team_member(self, queryset, name, value):
+        members = Profile.objects.team_members().values("pk")
+        return queryset.filter(pk__in=members) if value else queryset.exclude(pk__in=members)
+
+
+class ProfileViewSet(SnippetViewSet):
+    model = Profile
+    icon = "user"
+    menu_label = "Profiles"
+    add_to_admin_menu = False
+    list_display = ["__str__", "company_role", "location", "country", BooleanColumn("has_account", label="Account")]
+    list_export = ["document_id", "first_name", "last_name", "company_role", "location", "country", "start_date"]
+    filterset_class = ProfileFilterSet
+    search_fields = ["first_name", "last_name", "email", "company", "location", "github"]
+    ordering = ["first_name", "last_name"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "document_id",
+        "user",
+        "first_name",
+        "last_name",
+        "pronouns",
+        "email",
+        "biography",
+        "avatar",
+        "company",
+        "company_role",
+        "website",
+        "github",
+        "linkedin",
+        "twitter",
+        "start_date",
+        "location",
+        "country",
+        "teams",
+        "lead_teams",
+        "pineapple_on_pizza",
+    ]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("pronouns")]),
+                FieldPanel("avatar"),
+                FieldPanel("biography"),
+                FieldRowPanel([FieldPanel("company"), FieldPanel("company_role")]),
+                FieldPanel("color"),
+            ],
+            heading="Profile",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("website"),
+                FieldRowPanel([FieldPanel("github"), FieldPanel("twitter")]),
+                FieldPanel("linkedin"),
+            ],
+            heading="Links",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("location"), FieldPanel("country")]),
+                FieldPanel("teams", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("lead_teams", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("pineapple_on_pizza", widget=forms.RadioSelect),
+            ],
+            heading="Team member",
+        ),
+        MultiFieldPanel([FieldPanel("email")], heading="Private"),
+    ]
+
+    def get_queryset(self, request):
+        return Profile.objects.annotate(
+            has_account=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField())
+        )
