@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "plugins.jobs",
     "plugins.achievements",
     "plugins.rewards",
+    "plugins.demo",
     # The editors' admin.
     "snippets",
     "wagtail.contrib.settings",

@@ -1,0 +1,326 @@
+"""Builds the demo community. Deterministic (seeded), so running it again adds nothing new."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from faker import Faker
+
+from plugins.accounts.roles import EDITORS
+from plugins.achievements.models import Achievement, AchievementGroup
+from plugins.demo import catalog
+from plugins.demo.images import demo_image, existing_demo_images
+from plugins.jobs.models import JobListing
+from plugins.profiles.models import Profile
+from plugins.rewards.models import RewardProduct
+from plugins.teams.models import Team
+
+User = get_user_model()
+
+BASE_COUNTS = {
+    "teams": 8,
+    "team_members": 40,
+    "members": 300,
+    "achievements": 20,
+    "reward_products": 6,
+    "jobs": 10,
+}
+# Team members who have signed but not started yet: the team page must leave them out.
+FUTURE_STARTERS_PER_40 = 3
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, kind: str, created: int, existing: int) -> None:
+        self.created[kind] = self.created.get(kind, 0) + created
+        self.existing[kind] = self.existing.get(kind, 0) + existing
+
+
+def publish(obj) -> None:
+    """Save a draft-state object and publish it through Wagtail, so it has a live revision."""
+    obj.save()
+    obj.save_revision(log_action=False).publish(log_action=False, skip_permission_checks=True)
+
+
+def scaled(counts: dict[str, int], scale: float) -> dict[str, int]:
+    return {kind: max(1, round(n * scale)) for kind, n in counts.items()}
+
+
+class DemoSeeder:
+    """Creates what is missing of the demo community; ``progress(kind, n)`` reports work done."""
+
+    def __init__(self, scale: float = 1, seed: int = 2026, counts: dict[str, int] | None = None, progress=None):
+        self.counts = scaled(BASE_COUNTS, scale)
+        self.counts.update(counts or {})
+        self.rng = random.Random(seed)
+        self.fake = Faker(["en_US", "en_GB", "de_DE", "pt_BR"])
+        self.fake.seed_instance(seed)
+        self.progress = progress or (lambda kind, n: None)
+        self.report = SeedReport()
+        self.images = existing_demo_images()
+        self.today = timezone.localdate()
+
+    def run(self) -> SeedReport:
+        teams = self.seed_teams()
+        self.seed_achievements()
+        self.seed_reward_products()
+        self.seed_jobs(teams)
+        team_profiles = self.seed_team_members(teams)
+        self.seed_members()
+        self.seed_logins(team_profiles)
+        return self.report
+
+    # Teams and the catalogue -------------------------------------------------------------------
+
+    def seed_teams(self) -> list[Team]:
+        existing = {team.slug: team for team in Team.objects.all()}
+        teams, created = [], 0
+        for i in range(self.counts["teams"]):
+            name, tagline, emojis, description = catalog.TEAMS[i % len(catalog.TEAMS)]
+            if i >= len(catalog.TEAMS):
+                name = f"{name} {i // len(catalog.TEAMS) + 1}"
+            slug = slugify(name)
+            team = existing.get(slug)
+            if team is None:
+                initials = "".join(word[0] for word in name.split()[:2]).upper()
+                team = Team(
+                    name=name,
+                    slug=slug,
+                    tagline=tagline,
+                    emojis=emojis,
+                    description=f"<p>{description}</p>",
+                    display_order=i,
+                    crest=demo_image(f"crest:{slug}", f"{name} crest", initials, "shield", self.images),
+                    mini_crest=demo_image(f"mini-crest:{slug}", f"{name} mini crest", initials, "circle", self.images),
+                    team_image=demo_image(f"team-image:{slug}", f"The {name} team", name[:12], "rounded", self.images),
+                    team_image_caption=f"The {name} team at the last offsite",
+                )
+                with transaction.atomic():
+                    publish(team)
+                created += 1
+            teams.append(team)
+            self.progress("teams", 1)
+        self.report.count("teams", created, len(teams) - created)
+        return teams
+
+    def seed_achievements(self) -> None:
+        wanted = self.counts["achievements"]
+        specs = [(group, spec) for group in catalog.ACHIEVEMENT_GROUPS for spec in group[2]]
+        existing = set(Achievement.objects.values_list("slug", flat=True))
+        groups = {group.slug: group for group in AchievementGroup.objects.all()}
+        created = 0
+        for i in range(wanted):
+            (group_name, tiered, _), (title, points, tier, trigger, threshold, repeatable) = specs[i % len(specs)]
+            if i >= len(specs):
+                title = f"{title} {i // len(specs) + 1}"
+            slug = slugify(title)
+            if slug in existing:
+                self.progress("achievements", 1)
+                continue
+            group = groups.get(slugify(group_name))
+            if group is None:
+                group = AchievementGroup.objects.create(name=group_name, slug=slugify(group_name), tiered=tiered)
+                groups[group.slug] = group
+            achievement = Achievement(
+                title=title,
+                slug=slug,
+                description=f"Awarded for: {title.lower()}.",
+                points=points,
+                group=group,
+                tier=tier,
+                trigger=trigger,
+                threshold=threshold,
+                repeatable=repeatable,
+                icon=demo_image(f"achievement:{slug}", title, title[:2].upper(), "circle", self.images),
+            )
+            with transaction.atomic():
+                publish(achievement)
+            created += 1
+            self.progress("achievements", 1)
+        self.report.count("achievements", created, wanted - created)
+
+    def seed_reward_products(self) -> None:
+        wanted = self.counts["reward_products"]
+        existing = set(RewardProduct.objects.values_list("handle", flat=True))
+        created = 0
+        for i in range(wanted):
+            title, kind, price, discount, stock, description = catalog.REWARD_PRODUCTS[i % len(catalog.REWARD_PRODUCTS)]
+            if i >= len(catalog.REWARD_PRODUCTS):
+                title = f"{title} ({i // len(catalog.REWARD_PRODUCTS) + 1})"
+            handle = slugify(title)
+            if handle not in existing:
+                product = RewardProduct(
+                    title=title,
+                    handle=handle,
+                    kind=kind,
+                    price=price,
+                    discount_amount=discount,
+                    stock=stock,
+                    description=description,
+                    image=demo_image(f"reward:{handle}", title, "🎁" if kind == "product" else "$", "rounded", self.images),
+                )
+                with transaction.atomic():
+                    publish(product)
+                created += 1
+            self.progress("reward_products", 1)
+        self.report.count("reward_products", created, wanted - created)
+
+    def seed_jobs(self, teams: list[Team]) -> None:
+        wanted = self.counts["jobs"]
+        existing = set(JobListing.objects.values_list("slug", flat=True))
+        created = 0
+        for i in range(wanted):
+            title, department, location, remote, employment_type = catalog.JOB_TITLES[i % len(catalog.JOB_TITLES)]
+            team = teams[i % len(teams)]
+            title = f"{title}, {team.name}"
+            slug = slugify(title)
+            if slug not in existing:
+                job = JobListing(
+                    title=title,
+                    slug=slug,
+                    department=department,
+                    location=location,
+                    remote=remote,
+                    employment_type=employment_type,
+                    description=(
+                        f"<p>Join {team.name}: {team.tagline.lower()}.</p>"
+                        "<p>You will ship to production in your first week and talk to users every day.</p>"
+                    ),
+                    apply_url=f"https://jobs.example.com/apply/{slug}",
+                )
+                job.teams.set([team])
+                with transaction.atomic():
+                    publish(job)
+                created += 1
+            self.progress("jobs", 1)
+        self.report.count("jobs", created, wanted - created)
+
+    # People -----------------------------------------------------------------------------------
+
+    def _person(self, i: int, kind: str) -> dict:
+        first, last = self.fake.first_name(), self.fake.last_name()
+        handle = slugify(f"{first}{last}")[:40] or "member"
+        return {
+            "username": f"{handle}-{kind[0]}{i}",
+            "email": f"{handle}.{kind[0]}{i}@{'team' if kind == 'team' else 'community'}.example",
+            "first_name": first,
+            "last_name": last,
+        }
+
+    def _create_people(self, kind: str, people: list[dict]) -> list[Profile]:
+        """Create the accounts and profiles in ``people`` that do not exist yet; return all profiles."""
+        by_email = {p.email: p for p in Profile.objects.filter(email__in=[p["email"] for p in people])}
+        missing = [p for p in people if p["email"] not in by_email]
+        if missing:
+            with transaction.atomic():
+                users = User.objects.bulk_create(
+                    [
+                        User(username=p["username"], email=p["email"], first_name=p["first_name"],
+                             last_name=p["last_name"], password="!")  # unusable: members reset it to sign in
+                        for p in missing
+                    ]
+                )
+                profiles = []
+                for user, person in zip(users, missing, strict=True):
+                    avatar = person.pop("avatar_text", None)
+                    fields = {k: v for k, v in person.items() if k not in ("username", "teams", "lead")}
+                    if avatar:
+                        fields["avatar"] = demo_image(f"avatar:{person['username']}", "Avatar", avatar, "circle", self.images)
+                    profiles.append(Profile(user=user, **fields))
+                    self.progress(kind, 1)
+                for profile in Profile.objects.bulk_create(profiles):
+                    by_email[profile.email] = profile
+        self.report.count(kind, len(missing), len(people) - len(missing))
+        return [by_email[p["email"]] for p in people]
+
+    def seed_team_members(self, teams: list[Team]) -> list[Profile]:
+        n = self.counts["team_members"]
+        future = max(1, round(n * FUTURE_STARTERS_PER_40 / 40))
+        people = []
+        for i in range(n):
+            person = self._person(i, "team")
+            location, country = self.rng.choice(catalog.LOCATIONS)
+            if i >= n - future:
+                start = self.today + timedelta(days=self.rng.randint(14, 60))
+            else:
+                start = date(2019, 1, 1) + timedelta(days=self.rng.randint(0, (self.today - date(2019, 3, 1)).days))
+            person.update(
+                pronouns=self.rng.choice(catalog.PRONOUNS),
+                biography=self._biography(person["first_name"]),
+                company="PostHog-like, Inc.",
+                company_role=self.rng.choice(catalog.COMPANY_ROLES),
+                start_date=start,
+                location=location,
+                country=country,
+                github=slugify(person["first_name"] + person["last_name"])[:30],
+                website=f"https://{slugify(person['last_name'])}.dev",
+                pineapple_on_pizza=self.rng.choice([True, False, None]),
+                color=f"{self.rng.randrange(0x1000000):06x}",
+                avatar_text=(person["first_name"][:1] + person["last_name"][:1]).upper(),
+            )
+            people.append(person)
+        profiles = self._create_people("team_members", people)
+        with transaction.atomic():
+            for i, profile in enumerate(profiles):
+                team = teams[i % len(teams)]
+                profile.teams.add(team)
+                if i < len(teams):  # the first member of each team leads it
+                    profile.lead_teams.add(team)
+        return profiles
+
+    def seed_members(self) -> None:
+        people = []
+        for i in range(self.counts["members"]):
+            person = self._person(i, "member")
+            person.update(
+                biography=self._biography(person["first_name"]) if self.rng.random() < 0.6 else "",
+                company=self.fake.company() if self.rng.random() < 0.7 else "",
+                github=slugify(person["first_name"] + person["last_name"])[:30] if self.rng.random() < 0.5 else "",
+                website=f"https://{slugify(person['last_name'])}.example.org" if self.rng.random() < 0.3 else "",
+                avatar_text=(person["first_name"][:1] + person["last_name"][:1]).upper()
+                if self.rng.random() < 0.7
+                else None,
+            )
+            people.append(person)
+        self._create_people("members", people)
+
+    def _biography(self, first_name: str) -> str:
+        topic = self.rng.choice(["data pipelines", "feature flags", "TypeScript", "Rust", "Postgres", "analytics"])
+        return (
+            f"Hi, I'm {first_name}. I work on **{topic}** and write about it now and then.\n\n"
+            f"- Favourite tool: `{self.rng.choice(['psql', 'vim', 'jq', 'htop', 'git bisect'])}`\n"
+            f"- Ask me about: {self.fake.catch_phrase().lower()}"
+        )
+
+    # Logins -------------------------------------------------------------------------------------
+
+    def seed_logins(self, team_profiles: list[Profile]) -> None:
+        """Local logins for trying the admin; the passwords are new on every run, and printed."""
+        admin, _ = User.objects.get_or_create(
+            username="admin", defaults={"email": "admin@localhost", "is_staff": True, "is_superuser": True}
+        )
+        editor, _ = User.objects.get_or_create(
+            username="editor", defaults={"email": "editor@localhost", "first_name": "Eddie", "last_name": "Editor"}
+        )
+        editor.groups.add(Group.objects.get(name=EDITORS))
+        started = [p for p in team_profiles if p.start_date and p.start_date <= self.today]
+        moderator = started[0].user if started else None
+        for user, role in ((admin, "superuser"), (editor, "editor"), (moderator, "moderator (team member)")):
+            if user is None:
+                continue
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            self.report.logins.append((role, user.username, password))
