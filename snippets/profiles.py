@@ -8,8 +8,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
+
+
+COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
 
 
 class ProfileFilterSet(WagtailFilterSet):
@@ -79,7 +83,9 @@ class ProfileViewSet(SnippetViewSet):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("start_date"), FieldPanel("location"), FieldPanel("country")]),
+                FieldRowPanel(
+                    [FieldPanel("start_date"), FieldPanel("location"), FieldPanel("country", widget=COUNTRY_SELECT)]
+                ),
                 FieldPanel("teams", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("lead_teams", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("pineapple_on_pizza", widget=forms.RadioSelect),

@@ -35,8 +35,13 @@ def draw_badge(key: str, text: str, size: int = 256, shape: str = "circle") -> b
     elif shape == "shield":
         w = size - 2 * margin
         draw.polygon(
-            [(margin, margin), (size - margin, margin), (size - margin, margin + w * 0.55), (size // 2, size - margin),
-             (margin, margin + w * 0.55)],
+            [
+                (margin, margin),
+                (size - margin, margin),
+                (size - margin, margin + w * 0.55),
+                (size // 2, size - margin),
+                (margin, margin + w * 0.55),
+            ],
             fill=colour,
         )
     else:

@@ -169,7 +169,9 @@ class DemoSeeder:
                     discount_amount=discount,
                     stock=stock,
                     description=description,
-                    image=demo_image(f"reward:{handle}", title, "🎁" if kind == "product" else "$", "rounded", self.images),
+                    image=demo_image(
+                        f"reward:{handle}", title, "🎁" if kind == "product" else "$", "rounded", self.images
+                    ),
                 )
                 with transaction.atomic():
                     publish(product)
@@ -227,8 +229,13 @@ class DemoSeeder:
             with transaction.atomic():
                 users = User.objects.bulk_create(
                     [
-                        User(username=p["username"], email=p["email"], first_name=p["first_name"],
-                             last_name=p["last_name"], password="!")  # unusable: members reset it to sign in
+                        User(
+                            username=p["username"],
+                            email=p["email"],
+                            first_name=p["first_name"],
+                            last_name=p["last_name"],
+                            password="!",
+                        )  # unusable: members reset it to sign in
                         for p in missing
                     ]
                 )
@@ -237,7 +244,9 @@ class DemoSeeder:
                     avatar = person.pop("avatar_text", None)
                     fields = {k: v for k, v in person.items() if k not in ("username", "teams", "lead")}
                     if avatar:
-                        fields["avatar"] = demo_image(f"avatar:{person['username']}", "Avatar", avatar, "circle", self.images)
+                        fields["avatar"] = demo_image(
+                            f"avatar:{person['username']}", "Avatar", avatar, "circle", self.images
+                        )
                     profiles.append(Profile(user=user, **fields))
                     self.progress(kind, 1)
                 for profile in Profile.objects.bulk_create(profiles):

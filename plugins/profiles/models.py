@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
-from django_countries.fields import CountryField
 
+from plugins.core.countries import validate_country_code
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
 
 IMAGE_MODEL = "assets.CommunityImage"
@@ -47,7 +47,9 @@ class Profile(DocumentIdMixin, TimestampedMixin, models.Model):
     # Team members.
     start_date = models.DateField(null=True, blank=True)
     location = models.CharField(max_length=120, blank=True, help_text='Free text, e.g. "London, UK".')
-    country = CountryField(blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB.")
+    country = models.CharField(
+        max_length=2, blank=True, validators=[validate_country_code], help_text="ISO 3166-1 alpha-2 code, e.g. GB."
+    )
     teams = models.ManyToManyField("teams.Team", blank=True, related_name="profiles")
     lead_teams = models.ManyToManyField("teams.Team", blank=True, related_name="lead_profiles")
     pineapple_on_pizza = models.BooleanField(null=True, blank=True, choices=PINEAPPLE_CHOICES, default=None)

@@ -50,7 +50,8 @@ class RewardProduct(
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gt=0), name="reward_price_positive"),
             models.CheckConstraint(
-                condition=~models.Q(kind="merch_credit") | models.Q(discount_amount__gt=0),
+                condition=~models.Q(kind="merch_credit")
+                | models.Q(discount_amount__isnull=False, discount_amount__gt=0),
                 name="reward_merch_credit_has_discount",
             ),
         ]

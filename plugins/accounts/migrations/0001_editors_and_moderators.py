@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         ("wagtaildocs", "0014_alter_document_file_size"),
         ("wagtailimages", "0027_image_description"),
         ("assets", "0001_initial"),
-        ("profiles", "0002_initial"),
+        ("profiles", "0001_initial"),
         ("teams", "0001_initial"),
         ("jobs", "0002_initial"),
         ("achievements", "0002_initial"),

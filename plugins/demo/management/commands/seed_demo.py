@@ -28,7 +28,9 @@ class Command(BaseCommand):
         # Wagtail logs every publish at INFO; thousands of those would bury the progress display.
         logging.getLogger("wagtail").setLevel(logging.WARNING)
         if not settings.DEBUG and not options["allow_production"]:
-            raise CommandError("seed_demo creates logins with printed passwords; run it with DEBUG=1 or --allow-production.")
+            raise CommandError(
+                "seed_demo creates logins with printed passwords; run it with DEBUG=1 or --allow-production."
+            )
         if options["scale"] <= 0:
             raise CommandError("--scale must be greater than 0.")
         counts = {
