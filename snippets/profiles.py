@@ -1,7 +1,8 @@
 """Admin for community profiles."""
 
 from django import forms
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Concat
 from django_filters import BooleanFilter, ModelMultipleChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -11,7 +12,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
-
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
 
@@ -37,7 +37,7 @@ class ProfileViewSet(SnippetViewSet):
     list_display = ["__str__", "company_role", "location", "country", BooleanColumn("has_account", label="Account")]
     list_export = ["document_id", "first_name", "last_name", "company_role", "location", "country", "start_date"]
     filterset_class = ProfileFilterSet
-    search_fields = ["first_name", "last_name", "email", "company", "location", "github"]
+    search_fields = ["search_name", "email", "company", "location", "github"]
     ordering = ["first_name", "last_name"]
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -97,5 +97,7 @@ class ProfileViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Profile.objects.annotate(
-            has_account=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField())
+            has_account=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField()),
+            # So that a search for "Ada Lovelace" finds her: the name fields one by one would not.
+            search_name=Concat("first_name", Value(" "), "last_name"),
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -234,8 +235,8 @@ class DemoSeeder:
                             email=p["email"],
                             first_name=p["first_name"],
                             last_name=p["last_name"],
-                            password="!",
-                        )  # unusable: members reset it to sign in
+                            password=make_password(None),  # unusable: members reset it to sign in
+                        )
                         for p in missing
                     ]
                 )

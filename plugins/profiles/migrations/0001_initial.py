@@ -2,10 +2,11 @@
 
 import django.core.validators
 import django.db.models.deletion
-import plugins.core.countries
-import plugins.core.document_ids
 from django.conf import settings
 from django.db import migrations, models
+
+import plugins.core.countries
+import plugins.core.document_ids
 
 
 class Migration(migrations.Migration):
