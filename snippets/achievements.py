@@ -1,6 +1,7 @@
 """Admin for achievements and their groups."""
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.achievements.models import Achievement, AchievementGroup
@@ -23,7 +24,7 @@ class AchievementViewSet(SnippetViewSet):
     icon = "pick"
     menu_label = "Achievements"
     add_to_admin_menu = False
-    list_display = ["title", "points", "group", "tier", "trigger", "threshold"]
+    list_display = ["title", "points", "group", "tier", "trigger", "threshold", LiveStatusTagColumn()]
     list_filter = ["group", "trigger", "repeatable", "live"]
     search_fields = ["title", "slug", "description"]
     inspect_view_enabled = True

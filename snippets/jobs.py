@@ -2,6 +2,7 @@
 
 from django import forms
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.jobs.models import JobListing
@@ -12,7 +13,7 @@ class JobListingViewSet(SnippetViewSet):
     icon = "doc-full"
     menu_label = "Job listings"
     add_to_admin_menu = False
-    list_display = ["title", "department", "location", "employment_type", "remote"]
+    list_display = ["title", "department", "location", "employment_type", "remote", LiveStatusTagColumn()]
     list_filter = ["teams", "employment_type", "remote", "live"]
     search_fields = ["title", "department", "location"]
     inspect_view_enabled = True

@@ -1,6 +1,7 @@
 """Admin for the rewards store's products."""
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.rewards.models import RewardProduct
@@ -11,7 +12,7 @@ class RewardProductViewSet(SnippetViewSet):
     icon = "tag"
     menu_label = "Reward products"
     add_to_admin_menu = False
-    list_display = ["title", "kind", "price", "discount_amount", "stock"]
+    list_display = ["title", "kind", "price", "discount_amount", "stock", LiveStatusTagColumn()]
     list_filter = ["kind", "live"]
     search_fields = ["title", "handle", "description"]
     inspect_view_enabled = True

@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.teams.models import Team
@@ -18,6 +18,7 @@ class TeamViewSet(SnippetViewSet):
         "tagline",
         Column("member_count", label="Members"),
         Column("pineapple_label", label="Pineapple on pizza", accessor=lambda team: team.pineapple().label),
+        LiveStatusTagColumn(),
     ]
     list_filter = ["live"]
     search_fields = ["name", "slug", "tagline"]
