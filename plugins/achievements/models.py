@@ -1,13 +1,11 @@
 """Achievements, each worth points, grouped (optionally in bronze / silver / gold tiers)."""
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
 from plugins.achievements.triggers import Trigger
-from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
 
 
@@ -36,9 +34,7 @@ class AchievementGroup(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.
         return self.name
 
 
-class Achievement(
-    AutoSlugMixin, DocumentIdMixin, TimestampedMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
-):
+class Achievement(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the title.")
     description = models.TextField(blank=True)
@@ -57,7 +53,6 @@ class Achievement(
         default=1, validators=[MinValueValidator(1)], help_text="How many times the trigger must happen."
     )
     repeatable = models.BooleanField(default=False, help_text="Can a member hold it more than once?")
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="achievement")
 
     class Meta:
         ordering = ["group__name", "points", "title"]
@@ -70,10 +65,6 @@ class Achievement(
 
     def __str__(self):
         return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     @property
     def is_automatic(self) -> bool:

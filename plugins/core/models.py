@@ -1,6 +1,8 @@
 """Abstract model pieces shared by every content type."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
 from plugins.core.document_ids import LENGTH, new_document_id
 
@@ -29,3 +31,17 @@ class TimestampedMixin(models.Model):
 
     class Meta:
         abstract = True
+
+
+class EditorialMixin(DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+    """Wagtail's draft / publish, locking and revisions, as editorial content types have them."""
+
+    # Deleting the object deletes its revisions with it.
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="%(app_label)s_%(class)s")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def revisions(self):
+        return self._revisions

@@ -68,6 +68,9 @@ class DemoSeeder:
         self.rng = random.Random(seed)
         self.fake = Faker(["en_US", "en_GB", "de_DE", "pt_BR"])
         self.fake.seed_instance(seed)
+        # Names from several locales, prose in English.
+        self.prose = Faker("en_US")
+        self.prose.seed_instance(seed)
         self.progress = progress or (lambda kind, n: None)
         self.report = SeedReport()
         self.images = existing_demo_images()
@@ -296,7 +299,7 @@ class DemoSeeder:
             person = self._person(i, "member")
             person.update(
                 biography=self._biography(person["first_name"]) if self.rng.random() < 0.6 else "",
-                company=self.fake.company() if self.rng.random() < 0.7 else "",
+                company=self.prose.company() if self.rng.random() < 0.7 else "",
                 github=slugify(person["first_name"] + person["last_name"])[:30] if self.rng.random() < 0.5 else "",
                 website=f"https://{slugify(person['last_name'])}.example.org" if self.rng.random() < 0.3 else "",
                 avatar_text=(person["first_name"][:1] + person["last_name"][:1]).upper()
@@ -311,7 +314,7 @@ class DemoSeeder:
         return (
             f"Hi, I'm {first_name}. I work on **{topic}** and write about it now and then.\n\n"
             f"- Favourite tool: `{self.rng.choice(['psql', 'vim', 'jq', 'htop', 'git bisect'])}`\n"
-            f"- Ask me about: {self.fake.catch_phrase().lower()}"
+            f"- Ask me about: {self.prose.catch_phrase().lower()}"
         )
 
     # Logins -------------------------------------------------------------------------------------

@@ -1,13 +1,11 @@
 """Job listings, each tied to one or more small teams."""
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
-from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
 
 
@@ -18,9 +16,7 @@ class EmploymentType(models.TextChoices):
     INTERNSHIP = "internship", "Internship"
 
 
-class JobListing(
-    AutoSlugMixin, DocumentIdMixin, TimestampedMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel
-):
+class JobListing(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, ClusterableModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True, help_text="Left empty, it is made from the title.")
     # Parental, so that the teams are part of a draft and its revisions, published with the rest.
@@ -31,7 +27,6 @@ class JobListing(
     employment_type = models.CharField(max_length=20, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME)
     description = RichTextField()
     apply_url = models.URLField("apply URL")
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="job_listing")
 
     class Meta:
         ordering = ["title"]
@@ -40,7 +35,3 @@ class JobListing(
 
     def __str__(self):
         return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions

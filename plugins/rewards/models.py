@@ -2,13 +2,11 @@
 
 from decimal import Decimal
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
-from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
 
 
@@ -17,9 +15,7 @@ class RewardKind(models.TextChoices):
     MERCH_CREDIT = "merch_credit", "Merch credit (yields a discount code)"
 
 
-class RewardProduct(
-    AutoSlugMixin, DocumentIdMixin, TimestampedMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
-):
+class RewardProduct(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
     slug_field = "handle"
 
     title = models.CharField(max_length=200)
@@ -41,7 +37,6 @@ class RewardProduct(
     )
     description = models.TextField(blank=True)
     stock = models.PositiveIntegerField(null=True, blank=True, help_text="Left empty, the stock is unlimited.")
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="reward_product")
 
     class Meta:
         ordering = ["price", "title"]
@@ -58,10 +53,6 @@ class RewardProduct(
 
     def __str__(self):
         return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     @property
     def in_stock(self) -> bool:

@@ -1,12 +1,10 @@
 """Small teams: the team page and the job listings are generated from them."""
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, Q
 from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
-from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
 from plugins.teams.pineapple import PineappleVerdict
 
@@ -22,9 +20,7 @@ class TeamQuerySet(models.QuerySet):
         )
 
 
-class Team(
-    AutoSlugMixin, DocumentIdMixin, TimestampedMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
-):
+class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
     slug_source = "name"
 
     name = models.CharField(max_length=120)
@@ -39,7 +35,6 @@ class Team(
     team_image_caption = models.CharField(max_length=255, blank=True)
     emojis = models.CharField(max_length=64, blank=True, help_text="A few emoji that sum the team up.")
     display_order = models.IntegerField(default=0, db_index=True)
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="team")
 
     objects = TeamQuerySet.as_manager()
 
@@ -50,10 +45,6 @@ class Team(
 
     def __str__(self):
         return self.name
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     def pineapple(self) -> PineappleVerdict:
         """The team's verdict; uses the annotations of ``with_pineapple_counts`` when present."""
