@@ -6,6 +6,7 @@ Every variable read here is documented in ``.env.example``.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "plugins.demo",
     # The editors' admin.
     "snippets",
+    "api",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -196,4 +198,28 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# REST API (Strapi dialect)
+API_PAGINATION_DEFAULT = env_int("API_PAGINATION_DEFAULT", 25)
+API_PAGINATION_MAX = env_int("API_PAGINATION_MAX", 100)
+API_JWT_SECRET = env_str("API_JWT_SECRET") or SECRET_KEY
+API_JWT_LIFETIME = timedelta(days=env_int("API_JWT_LIFETIME_DAYS", 30))
+# Public, anonymous reads may be cached by browsers and CDNs for this long.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+# Strapi's `Strapi-Response-Format: v4` header, as the default for every request.
+API_DEFAULT_RESPONSE_FORMAT = env_str("API_DEFAULT_RESPONSE_FORMAT", "v5")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

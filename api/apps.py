@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    label = "api"
+    verbose_name = "REST API"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from api import content_types  # noqa: F401  (registers every content type)
+
+        post_migrate.connect(_default_permissions, sender=self)
+
+
+def _default_permissions(**kwargs):
+    """Sane defaults for the role matrix after every migrate; rows already edited stay as they are."""
+    from api.permissions import ensure_default_permissions
+
+    ensure_default_permissions()

@@ -1,0 +1,189 @@
+"""The registry entries: one per content type the API serves."""
+
+from api.registry import Attribute as A
+from api.registry import Component, ContentType, Media, Relation, registry
+from plugins.achievements.models import Achievement, AchievementGroup
+from plugins.jobs.models import JobListing
+from plugins.profiles.models import Profile
+from plugins.rewards.models import RewardProduct
+from plugins.teams.models import Team
+
+READ = ("find", "findOne")
+EVERYTHING = ("find", "findOne", "create", "update", "delete")
+EDITORIAL_DEFAULTS = {"public": READ, "authenticated": READ, "moderator": READ, "editor": EVERYTHING}
+
+
+registry.register(
+    ContentType(
+        plural="profiles",
+        singular="profile",
+        model=Profile,
+        description="Community profiles: one per member; team members carry more.",
+        attributes=(
+            A("firstName", "first_name"),
+            A("lastName", "last_name"),
+            A("pronouns", "pronouns"),
+            A("biography", "biography", "richtext"),
+            A("website", "website"),
+            A("github", "github"),
+            A("linkedin", "linkedin"),
+            A("twitter", "twitter"),
+            A("company", "company"),
+            A("companyRole", "company_role"),
+            A("color", "color"),
+            A("startDate", "start_date", "date"),
+            A("location", "location"),
+            A("country", "country"),
+            A("pineappleOnPizza", "pineapple_on_pizza", "boolean"),
+            A("email", "email", "email", private=True),
+        ),
+        relations=(
+            Relation("teams", "teams", "teams"),
+            Relation("leadTeams", "lead_teams", "teams"),
+        ),
+        media=(Media("avatar", "avatar"),),
+        owner_field="user_id",
+        # Their own public profile fields; not their team, start date, role or e-mail.
+        owner_writable=(
+            "firstName", "lastName", "pronouns", "biography", "website", "github", "linkedin", "twitter",
+            "company", "color", "location", "country", "pineappleOnPizza", "avatar",
+        ),
+        default_permissions={
+            "public": READ,
+            "authenticated": READ,
+            "moderator": ("find", "findOne", "update"),
+            "editor": EVERYTHING,
+        },
+    )
+)
+
+
+def _pineapple_verdict(team):
+    return team.pineapple().verdict
+
+
+def _pineapple_share(team):
+    return team.pineapple().share_in_favour
+
+
+registry.register(
+    ContentType(
+        plural="teams",
+        singular="team",
+        model=Team,
+        description="Small teams: the team page and the job listings are generated from them.",
+        draft_and_publish=True,
+        queryset=lambda qs: qs.with_pineapple_counts(),
+        attributes=(
+            A("name", "name", required=True),
+            A("slug", "slug", "uid"),
+            A("tagline", "tagline"),
+            A("description", "description", "richtext"),
+            A("emojis", "emojis"),
+            A("displayOrder", "display_order", "integer"),
+            A("pineappleVerdict", "pineapple_verdict", "enumeration", writable=False, compute=_pineapple_verdict,
+              enum=("in_favour", "against", "split", "undecided")),
+            A("pineappleShareInFavour", "pineapple_share", "float", writable=False, compute=_pineapple_share),
+        ),
+        relations=(
+            Relation("profiles", "profiles", "profiles"),
+            Relation("leadProfiles", "lead_profiles", "profiles"),
+            Relation("jobs", "jobs", "jobs"),
+        ),
+        media=(Media("crest", "crest"), Media("miniCrest", "mini_crest")),
+        components=(
+            Component(
+                "teamImage",
+                attributes=(A("caption", "team_image_caption"),),
+                media=(Media("image", "team_image"),),
+            ),
+        ),
+        default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="jobs",
+        singular="job",
+        model=JobListing,
+        description="Job listings, each tied to small teams.",
+        draft_and_publish=True,
+        attributes=(
+            A("title", "title", required=True),
+            A("slug", "slug", "uid"),
+            A("department", "department"),
+            A("location", "location"),
+            A("remote", "remote", "boolean"),
+            A("employmentType", "employment_type", "enumeration",
+              enum=("full_time", "part_time", "contract", "internship")),
+            A("description", "description", "richtext", required=True),
+            A("applyUrl", "apply_url", required=True),
+        ),
+        relations=(Relation("teams", "teams", "teams"),),
+        default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="achievement-groups",
+        singular="achievement-group",
+        model=AchievementGroup,
+        description="Groups of achievements, optionally tiered bronze / silver / gold.",
+        attributes=(
+            A("name", "name", required=True),
+            A("slug", "slug", "uid"),
+            A("description", "description", "text"),
+            A("tiered", "tiered", "boolean"),
+        ),
+        relations=(Relation("achievements", "achievements", "achievements"),),
+        default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="achievements",
+        singular="achievement",
+        model=Achievement,
+        description="Achievements, each worth points.",
+        draft_and_publish=True,
+        attributes=(
+            A("title", "title", required=True),
+            A("slug", "slug", "uid"),
+            A("description", "description", "text"),
+            A("points", "points", "integer", required=True),
+            A("tier", "tier", "enumeration", enum=("", "bronze", "silver", "gold")),
+            A("trigger", "trigger", "enumeration"),
+            A("threshold", "threshold", "integer"),
+            A("repeatable", "repeatable", "boolean"),
+        ),
+        relations=(Relation("group", "group", "achievement-groups", many=False),),
+        media=(Media("icon", "icon"),),
+        default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="reward-products",
+        singular="reward-product",
+        model=RewardProduct,
+        description="Products in the rewards store.",
+        draft_and_publish=True,
+        attributes=(
+            A("title", "title", required=True),
+            A("handle", "handle", "uid"),
+            A("kind", "kind", "enumeration", enum=("product", "merch_credit")),
+            A("price", "price", "integer", required=True),
+            A("discountAmount", "discount_amount", "decimal"),
+            A("description", "description", "text"),
+            A("stock", "stock", "integer"),
+        ),
+        media=(Media("image", "image"),),
+        default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+registry.validate()

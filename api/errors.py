@@ -1,0 +1,118 @@
+"""Strapi's error envelope: ``{data: null, error: {status, name, message, details}}``."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    status = 400
+    name = "ApplicationError"
+    default_message = "Bad request"
+
+    def __init__(self, message: str | None = None, details: dict | None = None):
+        self.message = message or self.default_message
+        self.details = details or {}
+        super().__init__(self.message)
+
+    def envelope(self) -> dict:
+        return {
+            "data": None,
+            "error": {"status": self.status, "name": self.name, "message": self.message, "details": self.details},
+        }
+
+
+class ValidationError(ApiError):
+    status = 400
+    name = "ValidationError"
+    default_message = "Invalid request"
+
+
+class UnauthorizedError(ApiError):
+    status = 401
+    name = "UnauthorizedError"
+    default_message = "Missing or invalid credentials"
+
+
+class ForbiddenError(ApiError):
+    status = 403
+    name = "ForbiddenError"
+    default_message = "Forbidden"
+
+
+class NotFoundError(ApiError):
+    status = 404
+    name = "NotFoundError"
+    default_message = "Not Found"
+
+
+class MethodNotAllowedError(ApiError):
+    status = 405
+    name = "MethodNotAllowedError"
+    default_message = "Method Not Allowed"
+
+
+class ConflictError(ApiError):
+    status = 409
+    name = "ConflictError"
+    default_message = "Conflict"
+
+
+class PayloadTooLargeError(ApiError):
+    status = 413
+    name = "PayloadTooLargeError"
+    default_message = "Payload too large"
+
+
+class RateLimitError(ApiError):
+    status = 429
+    name = "RateLimitError"
+    default_message = "Too many requests"
+
+
+def invalid_key(key: str, source: str = "query", path: str | None = None) -> ValidationError:
+    """Strapi's message for a field, operator or relation the content type does not have."""
+    return ValidationError(f"Invalid key {key}", {"key": key, "path": path or key, "source": source})
+
+
+def _from_drf(exc: drf.APIException) -> ApiError:
+    if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
+        return UnauthorizedError(str(exc.detail) if exc.detail else None)
+    if isinstance(exc, drf.PermissionDenied):
+        return ForbiddenError()
+    if isinstance(exc, drf.NotFound):
+        return NotFoundError()
+    if isinstance(exc, drf.MethodNotAllowed):
+        return MethodNotAllowedError(str(exc.detail))
+    if isinstance(exc, drf.UnsupportedMediaType | drf.ParseError):
+        return ValidationError(str(exc.detail))
+    if isinstance(exc, drf.Throttled):
+        return RateLimitError(str(exc.detail))
+    error = ApiError(str(exc.detail))
+    error.status = exc.status_code
+    return error
+
+
+def exception_handler(exc, context) -> Response | None:
+    """DRF exception handler that answers every error in Strapi's envelope."""
+    if isinstance(exc, Http404):
+        error = NotFoundError()
+    elif isinstance(exc, PermissionDenied):
+        error = ForbiddenError()
+    elif isinstance(exc, ApiError):
+        error = exc
+    elif isinstance(exc, drf.APIException):
+        error = _from_drf(exc)
+    else:
+        return None  # a real bug: let Django log it and answer 500
+    response = Response(error.envelope(), status=error.status)
+    if error.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response

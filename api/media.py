@@ -1,0 +1,83 @@
+"""Wagtail images as Strapi's file objects (url, width, height, mime, ext, formats …)."""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from api.query.values import format_datetime
+from plugins.assets.formats import FILTER_SPECS, FORMAT_BY_SPEC
+from plugins.assets.models import CommunityImage, CommunityRendition
+
+FORMATS_ATTR = "api_formats"
+
+
+def image_queryset():
+    """Images with their Strapi formats prefetched into ``api_formats`` (one extra query)."""
+    renditions = CommunityRendition.objects.filter(filter_spec__in=FILTER_SPECS)
+    return CommunityImage.objects.prefetch_related(Prefetch("renditions", queryset=renditions, to_attr=FORMATS_ATTR))
+
+
+def provider() -> str:
+    backend = settings.STORAGES["default"]["BACKEND"]
+    return "aws-s3" if "s3" in backend.lower() else "local"
+
+
+def _file_fields(file_name: str, url: str, size_bytes: int | None) -> dict:
+    name = posixpath.basename(file_name)
+    stem, ext = posixpath.splitext(name)
+    size = size_bytes or 0
+    return {
+        "name": name,
+        "hash": stem,
+        "ext": ext.lower(),
+        "mime": mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "size": round(size / 1000, 2),
+        "url": url,
+    }
+
+
+def _rendition(rendition) -> dict:
+    data = _file_fields(rendition.file.name, rendition.url, None)
+    try:
+        size = rendition.file.size if provider() == "local" else None
+    except OSError:
+        size = None
+    data.update(path=None, width=rendition.width, height=rendition.height)
+    if size is not None:
+        data["size"] = round(size / 1000, 2)
+        data["sizeInBytes"] = size
+    return data
+
+
+def file_object(image) -> dict:
+    """Strapi's upload-file shape for one image."""
+    formats = {}
+    for rendition in getattr(image, FORMATS_ATTR, None) or ():
+        spec = FORMAT_BY_SPEC.get(rendition.filter_spec)
+        if spec is not None:
+            formats[spec.name] = _rendition(rendition)
+    data = {
+        "id": image.pk,
+        "documentId": image.document_id,
+        "alternativeText": image.description or None,
+        "caption": image.caption or None,
+        "width": image.width,
+        "height": image.height,
+        "formats": {name: formats[name] for name in ("thumbnail", "small", "medium", "large") if name in formats}
+        or None,
+    }
+    data.update(_file_fields(image.file.name, image.file.url, image.file_size))
+    data["name"] = image.title or data["name"]
+    data.update(
+        previewUrl=None,
+        provider=provider(),
+        provider_metadata=None,
+        createdAt=format_datetime(image.created_at),
+        updatedAt=format_datetime(image.created_at),
+        publishedAt=format_datetime(image.created_at),
+    )
+    return data

@@ -1,0 +1,182 @@
+"""Strapi's ``filters`` → a Django ``Q``: every operator, ``$and / $or / $not`` at any depth, through relations."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from api.errors import ValidationError, invalid_key
+from api.query.values import coerce, parse_bool
+from api.registry import ContentType
+
+MAX_FILTER_DEPTH = 12
+
+# operator → (Django lookup, negated)
+SIMPLE_OPERATORS = {
+    "$eq": ("exact", False),
+    "$eqi": ("iexact", False),
+    "$ne": ("exact", True),
+    "$nei": ("iexact", True),
+    "$lt": ("lt", False),
+    "$lte": ("lte", False),
+    "$gt": ("gt", False),
+    "$gte": ("gte", False),
+    "$contains": ("contains", False),
+    "$notContains": ("contains", True),
+    "$containsi": ("icontains", False),
+    "$notContainsi": ("icontains", True),
+    "$startsWith": ("startswith", False),
+    "$startsWithi": ("istartswith", False),
+    "$endsWith": ("endswith", False),
+    "$endsWithi": ("iendswith", False),
+}
+LIST_OPERATORS = {"$in": False, "$notIn": True}
+OPERATORS = set(SIMPLE_OPERATORS) | set(LIST_OPERATORS) | {"$null", "$notNull", "$between", "$and", "$or", "$not"}
+
+# The attributes every content type has, by API name: (model path, type).
+SYSTEM_ATTRIBUTES = {
+    "id": ("pk", "integer"),
+    "documentId": ("document_id", "string"),
+    "createdAt": ("created_at", "datetime"),
+    "updatedAt": ("updated_at", "datetime"),
+}
+PUBLISHED_AT = ("last_published_at", "datetime")
+
+
+class FilterBuilder:
+    """Builds a Q for one request; ``include_private`` lets trusted callers filter on private fields."""
+
+    def __init__(self, registry, include_private: bool = False):
+        self.registry = registry
+        self.include_private = include_private
+        self.touches_many = False  # a filter crossed a to-many relation: rows may repeat
+
+    def build(self, content_type: ContentType, filters, prefix: str = "", path: str = "filters", depth: int = 0) -> Q:
+        if depth > MAX_FILTER_DEPTH:
+            raise ValidationError(f"{path} is nested deeper than {MAX_FILTER_DEPTH} levels")
+        if not isinstance(filters, dict):
+            raise ValidationError(f"Invalid {path}: expected an object of fields and operators")
+        q = Q()
+        for key, value in filters.items():
+            where = f"{path}[{key}]"
+            if key in ("$and", "$or"):
+                q &= self._combine(key, [self.build(content_type, item, prefix, where, depth + 1) for item in _items(value, where)])
+            elif key == "$not":
+                q &= ~self.build(content_type, value, prefix, where, depth + 1)
+            elif key.startswith("$"):
+                raise invalid_key(key, path=where)
+            else:
+                q &= self._key(content_type, key, value, prefix, where, depth)
+        return q
+
+    def _combine(self, op: str, parts: list[Q]) -> Q:
+        combined = Q()
+        for part in parts:
+            combined = (combined & part) if op == "$and" else (combined | part)
+        return combined
+
+    def _key(self, content_type: ContentType, key: str, value, prefix: str, where: str, depth: int) -> Q:
+        attribute = content_type.attribute_map.get(key)
+        if attribute is not None and (self.include_private or not attribute.private) and attribute.compute is None:
+            return self.field(prefix + attribute.attr, attribute.type, value, where, depth)
+        if key in SYSTEM_ATTRIBUTES:
+            model_path, type_ = SYSTEM_ATTRIBUTES[key]
+            return self.field(prefix + model_path, type_, value, where, depth)
+        if key == "publishedAt":
+            if content_type.draft_and_publish:
+                return self.field(prefix + PUBLISHED_AT[0], "datetime", value, where, depth)
+            return self.field(prefix + "created_at", "datetime", value, where, depth)
+        relation = content_type.relation_map.get(key)
+        if relation is not None and (self.include_private or not relation.private):
+            if relation.many:
+                self.touches_many = True
+            target = self.registry.get(relation.target)
+            if isinstance(value, dict) and any(k in OPERATORS for k in value) and not _only_logic(value):
+                # filters[teams][$null]=true, or an operator straight on the relation: its id.
+                return self.field(prefix + relation.attr, "integer", value, where, depth)
+            return self.build(target, value, f"{prefix}{relation.attr}__", where, depth + 1)
+        media = content_type.media_map.get(key)
+        if media is not None and (self.include_private or not media.private):
+            return self._media(prefix + media.attr, value, where, depth)
+        raise invalid_key(key, path=where)
+
+    def _media(self, path: str, value, where: str, depth: int) -> Q:
+        if not isinstance(value, dict):
+            raise ValidationError(f"Invalid {where}: expected operators or media fields")
+        q = Q()
+        for key, inner in value.items():
+            if key in ("id", "name", "url", "mime"):
+                column = {"id": "pk", "name": "title", "url": "file", "mime": "file"}[key]
+                q &= self.field(f"{path}__{column}", "integer" if key == "id" else "string", inner, f"{where}[{key}]", depth)
+            elif key in OPERATORS:
+                q &= self.field(path, "integer", {key: inner}, where, depth)
+            else:
+                raise invalid_key(key, path=f"{where}[{key}]")
+        return q
+
+    def field(self, path: str, type_: str, value, where: str, depth: int) -> Q:
+        """Operators on one field; a bare value means ``$eq``."""
+        if depth > MAX_FILTER_DEPTH:
+            raise ValidationError(f"{where} is nested deeper than {MAX_FILTER_DEPTH} levels")
+        if not isinstance(value, dict):
+            if isinstance(value, list):
+                return self._operator(path, type_, "$in", value, where)
+            return self._operator(path, type_, "$eq", value, where)
+        q = Q()
+        for op, operand in value.items():
+            here = f"{where}[{op}]"
+            if op == "$not":
+                q &= ~self.field(path, type_, operand, here, depth + 1)
+            elif op in ("$and", "$or"):
+                q &= self._combine(op, [self.field(path, type_, item, here, depth + 1) for item in _items(operand, here)])
+            elif op in OPERATORS:
+                q &= self._operator(path, type_, op, operand, here)
+            else:
+                raise invalid_key(op, path=here)
+        return q
+
+    def _operator(self, path: str, type_: str, op: str, operand, where: str) -> Q:
+        if op in ("$null", "$notNull"):
+            wanted = parse_bool(operand, where)
+            is_null = wanted if op == "$null" else not wanted
+            return Q(**{f"{path}__isnull": is_null})
+        if op in LIST_OPERATORS:
+            values = [coerce(v, type_, where) for v in _as_list(operand)]
+            q = Q(**{f"{path}__in": values})
+            return ~q if LIST_OPERATORS[op] else q
+        if op == "$between":
+            bounds = _as_list(operand)
+            if len(bounds) != 2:
+                raise ValidationError(f"Invalid value for {where}: $between takes exactly two values")
+            low, high = (coerce(v, type_, where) for v in bounds)
+            return Q(**{f"{path}__range": (low, high)})
+        lookup, negated = SIMPLE_OPERATORS[op]
+        if isinstance(operand, list | dict):
+            raise ValidationError(f"Invalid value for {where}: {op} takes a single value")
+        if type_ not in ("string", "text", "richtext", "email", "uid", "enumeration") and lookup in (
+            "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"
+        ):
+            # Text operators on numbers or dates compare their text, as Strapi's SQL does.
+            q = Q(**{f"{path}__{lookup}": operand})
+        else:
+            q = Q(**{f"{path}__{lookup}": coerce(operand, type_, where)})
+        return ~q if negated else q
+
+
+def _items(value, where: str) -> list:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value[k] for k in sorted(value, key=lambda k: int(k) if k.isdigit() else k)]
+    raise ValidationError(f"Invalid {where}: expected a list of conditions")
+
+
+def _as_list(value) -> list:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value[k] for k in sorted(value, key=lambda k: int(k) if k.isdigit() else k)]
+    return [value]
+
+
+def _only_logic(value: dict) -> bool:
+    return all(k in ("$and", "$or", "$not") for k in value)

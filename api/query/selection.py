@@ -1,0 +1,257 @@
+"""What a request asks for of a content type: ``fields``, ``populate`` (recursive), ``sort``, ``pagination``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+
+from api.errors import ValidationError, invalid_key
+from api.query.filters import SYSTEM_ATTRIBUTES, FilterBuilder
+from api.query.values import parse_bool, parse_int
+from api.registry import Attribute, Component, ContentType, Media, Relation
+
+MAX_POPULATE_DEPTH = 6
+SYSTEM_FIELDS = ("createdAt", "updatedAt", "publishedAt")
+
+
+@dataclass
+class Access:
+    """Who is asking, as far as reading goes."""
+
+    include_private: bool = False
+    drafts: bool = False  # status=draft was asked for and allowed
+
+
+@dataclass
+class Selection:
+    """The fields of one content type to return, and what to populate below it."""
+
+    content_type: ContentType
+    attributes: list[Attribute]
+    system_fields: tuple[str, ...]
+    populate: dict[str, PopulateItem] = field(default_factory=dict)
+
+
+@dataclass
+class PopulateItem:
+    name: str
+    kind: str  # "relation" | "media" | "component"
+    spec: Relation | Media | Component
+    selection: Selection | None = None  # relations
+    filters: Q | None = None
+    touches_many: bool = False
+    ordering: list[str] = field(default_factory=list)
+    children: dict[str, PopulateItem] = field(default_factory=dict)  # a component's media
+
+
+class SelectionParser:
+    def __init__(self, registry, access: Access):
+        self.registry = registry
+        self.access = access
+
+    # fields ---------------------------------------------------------------------------------------
+
+    def fields(self, content_type: ContentType, raw, path: str = "fields") -> tuple[list[Attribute], tuple[str, ...]]:
+        visible = [a for a in content_type.attributes if self.access.include_private or not a.private]
+        if raw is None or raw == "*" or raw == ["*"]:
+            return visible, SYSTEM_FIELDS
+        names = _names(raw, path)
+        by_name = {a.name: a for a in visible}
+        chosen, system = [], []
+        for name in names:
+            if name in by_name:
+                chosen.append(by_name[name])
+            elif name in SYSTEM_FIELDS:
+                system.append(name)
+            elif name in ("id", "documentId"):
+                continue  # always returned
+            else:
+                raise invalid_key(name, path=path)
+        return chosen, tuple(system)
+
+    # populate -------------------------------------------------------------------------------------
+
+    def selection(self, content_type: ContentType, fields_raw, populate_raw, path: str = "", depth: int = 0) -> Selection:
+        attributes, system = self.fields(content_type, fields_raw, f"{path}[fields]" if path else "fields")
+        selection = Selection(content_type, attributes, system)
+        selection.populate = self.populate(
+            content_type, populate_raw, f"{path}[populate]" if path else "populate", depth
+        )
+        return selection
+
+    def populate(self, content_type: ContentType, raw, path: str, depth: int) -> dict[str, PopulateItem]:
+        if raw is None or raw is False or raw in ("false", ""):
+            return {}
+        if depth >= MAX_POPULATE_DEPTH:
+            raise ValidationError(f"{path} is nested deeper than {MAX_POPULATE_DEPTH} levels")
+        if raw in ("*", True, "true") or raw == ["*"]:
+            return {name: self._item(content_type, name, None, path, depth) for name in self._populatable(content_type)}
+        if isinstance(raw, str | list):
+            return self._from_paths(content_type, _names(raw, path), path, depth)
+        if isinstance(raw, dict):
+            items = {}
+            for name, options in raw.items():
+                if options in (False, "false"):
+                    continue
+                item = self._item(content_type, name, options, f"{path}[{name}]", depth)
+                if item is not None:
+                    items[name] = item
+            return items
+        raise ValidationError(f"Invalid {path}: expected *, a list of names or an object")
+
+    def _from_paths(self, content_type, names: list[str], path: str, depth: int) -> dict[str, PopulateItem]:
+        """``["teams", "teams.profiles", "avatar"]``: dotted names populate nested relations."""
+        tree: dict = {}
+        for name in names:
+            if name == "*":
+                for populatable in self._populatable(content_type):
+                    tree.setdefault(populatable, {})
+                continue
+            node = tree
+            for part in name.split("."):
+                node = node.setdefault(part, {})
+
+        def to_options(node: dict):
+            return {"populate": {k: to_options(v) for k, v in node.items()}} if node else True
+
+        items = {}
+        for name, node in tree.items():
+            item = self._item(content_type, name, to_options(node), f"{path}[{name}]", depth)
+            if item is not None:
+                items[name] = item
+        return items
+
+    def _populatable(self, content_type: ContentType) -> list[str]:
+        return content_type.populatable(include_private=self.access.include_private)
+
+    def _item(self, content_type: ContentType, name: str, options, path: str, depth: int) -> PopulateItem | None:
+        if options in (True, "true", "*", None):
+            options = {}
+        if not isinstance(options, dict):
+            raise ValidationError(f"Invalid {path}: expected true, * or an object")
+        unknown = set(options) - {"fields", "filters", "sort", "populate", "count", "on"}
+        if unknown:
+            raise invalid_key(sorted(unknown)[0], path=path)
+        allowed = self._populatable(content_type)
+        if name in content_type.attribute_map and name not in allowed:
+            return None  # a scalar attribute is always there: populating it is a no-op, as Strapi v4 allowed
+        if name not in allowed:
+            raise invalid_key(name, path=path)
+
+        if name in content_type.relation_map:
+            relation = content_type.relation_map[name]
+            target = self.registry.get(relation.target)
+            item = PopulateItem(name, "relation", relation)
+            item.selection = self.selection(target, options.get("fields"), options.get("populate"), path, depth + 1)
+            if "filters" in options:
+                builder = FilterBuilder(self.registry, self.access.include_private)
+                item.filters = builder.build(target, options["filters"], path=f"{path}[filters]")
+                item.touches_many = builder.touches_many
+            item.ordering = parse_sort(target, options.get("sort"), f"{path}[sort]", self.access)
+            return item
+        if name in content_type.media_map:
+            return PopulateItem(name, "media", content_type.media_map[name])
+        component = content_type.component_map[name]
+        item = PopulateItem(name, "component", component)
+        nested = options.get("populate")
+        if nested in ("*", True, "true") or nested == ["*"]:
+            nested = [m.name for m in component.media]
+        for media_name in _names(nested, f"{path}[populate]") if isinstance(nested, str | list) else list(nested or {}):
+            media = next((m for m in component.media if m.name == media_name), None)
+            if media is None:
+                raise invalid_key(media_name, path=f"{path}[populate]")
+            item.children[media_name] = PopulateItem(media_name, "media", media)
+        return item
+
+
+def _names(raw, path: str) -> list[str]:
+    if isinstance(raw, str):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        return [part.strip() for item in raw for part in item.split(",") if part.strip()]
+    raise ValidationError(f"Invalid {path}: expected a name or a list of names")
+
+
+def parse_sort(content_type: ContentType, raw, path: str, access: Access) -> list[str]:
+    """``title``, ``title:desc``, lists of those, or ``{title: "desc"}`` → Django ``order_by`` terms."""
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, dict):
+        terms = [f"{key}:{value}" for key, value in raw.items()]
+    elif isinstance(raw, list):
+        terms = []
+        for item in raw:
+            terms.extend([f"{k}:{v}" for k, v in item.items()] if isinstance(item, dict) else _names(item, path))
+    else:
+        terms = _names(raw, path)
+    ordering = []
+    for term in terms:
+        name, _, direction = term.partition(":")
+        direction = (direction or "asc").lower()
+        if direction not in ("asc", "desc"):
+            raise ValidationError(f"Invalid {path}: the direction of {name} must be asc or desc, not {direction}")
+        column = _sort_column(content_type, name.strip(), path, access)
+        ordering.append(("-" if direction == "desc" else "") + column)
+    return ordering
+
+
+def _sort_column(content_type: ContentType, name: str, path: str, access: Access) -> str:
+    if name in SYSTEM_ATTRIBUTES:
+        return SYSTEM_ATTRIBUTES[name][0]
+    if name == "publishedAt":
+        return "last_published_at" if content_type.draft_and_publish else "created_at"
+    attribute = content_type.attribute_map.get(name)
+    if attribute and attribute.compute is None and (access.include_private or not attribute.private):
+        return attribute.attr
+    raise invalid_key(name, path=path)
+
+
+@dataclass
+class Pagination:
+    offset: int
+    limit: int
+    with_count: bool
+    page_style: bool  # page/pageSize, else start/limit
+
+    def meta(self, total: int | None) -> dict:
+        if self.page_style:
+            meta = {"page": self.offset // self.limit + 1, "pageSize": self.limit}
+            if total is not None:
+                meta["pageCount"] = -(-total // self.limit) if total else 0
+                meta["total"] = total
+            return meta
+        meta = {"start": self.offset, "limit": self.limit}
+        if total is not None:
+            meta["total"] = total
+        return meta
+
+
+def parse_pagination(raw) -> Pagination:
+    default = settings.API_PAGINATION_DEFAULT
+    maximum = settings.API_PAGINATION_MAX
+    if raw in (None, ""):
+        return Pagination(0, default, True, True)
+    if not isinstance(raw, dict):
+        raise ValidationError("Invalid pagination: expected pagination[page], pagination[pageSize], "
+                              "pagination[start] or pagination[limit]")
+    unknown = set(raw) - {"page", "pageSize", "start", "limit", "withCount"}
+    if unknown:
+        raise invalid_key(sorted(unknown)[0], path="pagination")
+    with_count = parse_bool(raw.get("withCount", True), "pagination[withCount]")
+    page_keys = {"page", "pageSize"} & set(raw)
+    offset_keys = {"start", "limit"} & set(raw)
+    if page_keys and offset_keys:
+        raise ValidationError("Invalid pagination parameters. Expected either start/limit or page/pageSize")
+    if offset_keys:
+        start = parse_int(raw.get("start", 0), "pagination[start]", minimum=0)
+        limit = parse_int(raw.get("limit", default), "pagination[limit]")
+        if limit == -1 or limit > maximum:
+            limit = maximum
+        if limit < 1:
+            raise ValidationError("Invalid value for pagination[limit]: must be at least 1 (or -1 for the maximum)")
+        return Pagination(start, limit, with_count, False)
+    page = parse_int(raw.get("page", 1), "pagination[page]", minimum=1)
+    size = min(parse_int(raw.get("pageSize", default), "pagination[pageSize]", minimum=1), maximum)
+    return Pagination((page - 1) * size, size, with_count, True)

@@ -1,0 +1,93 @@
+"""Rows → Strapi JSON: the flat v5 shape, or v4's ``{id, attributes}`` with ``{data}``-wrapped relations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from api.media import file_object
+from api.query.selection import Access, PopulateItem, Selection
+from api.query.values import format_date, format_datetime
+
+
+def _value(value):
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+class Serializer:
+    def __init__(self, access: Access, v4: bool = False):
+        self.access = access
+        self.v4 = v4
+
+    def entry(self, obj, selection: Selection) -> dict:
+        content_type = selection.content_type
+        source = self._draft_of(obj) if content_type.draft_and_publish and self.access.drafts else obj
+        data = {"id": obj.pk, "documentId": obj.document_id}
+        for attribute in selection.attributes:
+            raw = attribute.compute(source) if attribute.compute else getattr(source, attribute.attr)
+            data[attribute.name] = _value(raw)
+        for name in selection.system_fields:
+            data[name] = self._system(source, obj, name, content_type)
+        for name, item in selection.populate.items():
+            data[name] = self._populated(obj, source, item)
+        if self.v4:
+            return {"id": data.pop("id"), "attributes": data}
+        return data
+
+    def entries(self, objects, selection: Selection) -> list[dict]:
+        return [self.entry(obj, selection) for obj in objects]
+
+    def _system(self, source, obj, name: str, content_type) -> str | None:
+        if name == "createdAt":
+            return format_datetime(obj.created_at)
+        if name == "updatedAt":
+            return format_datetime(source.updated_at)
+        if not content_type.draft_and_publish:
+            return format_datetime(obj.created_at)
+        if self.access.drafts and not self.v4:
+            return None  # Strapi v5: the draft version of a document has no publishedAt
+        return format_datetime(obj.last_published_at) if obj.live else None
+
+    def _draft_of(self, obj):
+        """The latest draft of a published object with unpublished changes; the row itself otherwise."""
+        if not getattr(obj, "has_unpublished_changes", False) or obj.latest_revision_id is None:
+            return obj
+        cached = getattr(obj, "_api_draft", None)
+        if cached is None:
+            cached = obj._api_draft = obj.latest_revision.as_object()
+        return cached
+
+    def _populated(self, obj, source, item: PopulateItem):
+        if item.kind == "media":
+            return self._media(getattr(obj, item.spec.attr))
+        if item.kind == "component":
+            return self._component(source, obj, item)
+        related = getattr(obj, item.spec.attr)
+        if item.spec.many:
+            rows = self.entries(related.all(), item.selection)
+            return {"data": rows} if self.v4 else rows
+        row = self.entry(related, item.selection) if related is not None else None
+        return {"data": row} if self.v4 else row
+
+    def _media(self, image):
+        if image is None:
+            return {"data": None} if self.v4 else None
+        data = file_object(image)
+        if self.v4:
+            return {"data": {"id": data.pop("id"), "attributes": data}}
+        return data
+
+    def _component(self, source, obj, item: PopulateItem) -> dict:
+        component = item.spec
+        data = {"id": obj.pk}
+        for attribute in component.attributes:
+            data[attribute.name] = _value(getattr(source, attribute.attr))
+        for name, child in item.children.items():
+            data[name] = self._media(getattr(obj, child.spec.attr))
+        return data

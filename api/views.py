@@ -1,0 +1,198 @@
+"""The generated endpoints: ``/api/<plural>`` (find, create) and ``/api/<plural>/<documentId>`` (findOne, update, delete).
+
+Views parse and authorise; reading goes through the query modules, writing through ``api.writes``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import orjson
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from rest_framework.views import APIView
+
+from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
+from api.permissions import Caller, roles_of
+from api.query import qs
+from api.query.execute import filtered, visible, with_populate
+from api.query.filters import FilterBuilder
+from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort
+from api.registry import ContentType, registry
+from api.serialize import Serializer
+from api.writes import Writer, save
+
+
+def json_response(payload, status: int = 200, request=None, cacheable: bool = False) -> HttpResponse:
+    """Render with orjson; GETs get an ETag and answer 304 to a matching ``If-None-Match``."""
+    body = orjson.dumps(payload)
+    if request is not None and request.method == "GET" and status == 200:
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        cache_control = f"public, max-age={settings.API_CACHE_MAX_AGE}" if cacheable else "private, no-cache"
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(body, status=status, content_type="application/json")
+        response["ETag"] = etag
+        response["Cache-Control"] = cache_control
+        response["Vary"] = "Authorization, Strapi-Response-Format"
+        return response
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+class ContentTypeView(APIView):
+    """Common parsing and authorisation for the generated endpoints."""
+
+    content_type: ContentType
+
+    def initial(self, request, *args, **kwargs):
+        content_type = registry.get(kwargs["plural"])
+        if content_type is None:
+            raise NotFoundError()
+        self.content_type = content_type
+        super().initial(request, *args, **kwargs)
+        user, token = request.user, request.auth
+        self.caller = Caller(user=user, token=token, roles=roles_of(user) if token is None else ())
+        self.params = qs.parse(request.META.get("QUERY_STRING", ""))
+
+    def authorise(self, action: str) -> None:
+        if not self.caller.can(self.content_type.plural, action):
+            if self.caller.user is None and self.caller.token is None:
+                raise ForbiddenError()
+            raise ForbiddenError()
+
+    @property
+    def v4(self) -> bool:
+        wanted = self.request.headers.get("Strapi-Response-Format") or settings.API_DEFAULT_RESPONSE_FORMAT
+        return wanted.strip().lower() == "v4"
+
+    def access(self) -> Access:
+        status = self.params.get("status")
+        publication_state = self.params.get("publicationState")
+        if status not in (None, "draft", "published"):
+            raise ValidationError(f"Invalid status {status!r}: use draft or published", {"key": "status"})
+        if publication_state not in (None, "live", "preview"):
+            raise ValidationError(
+                f"Invalid publicationState {publication_state!r}: use live or preview", {"key": "publicationState"}
+            )
+        drafts = status == "draft" or publication_state == "preview"
+        if drafts and self.content_type.draft_and_publish and not self.caller.can_see_drafts(self.content_type.plural):
+            raise ForbiddenError("Only editors may read drafts")
+        return Access(include_private=self.caller.is_trusted, drafts=drafts and self.content_type.draft_and_publish)
+
+    def selection(self, access: Access):
+        parser = SelectionParser(registry, access)
+        return parser.selection(self.content_type, self.params.get("fields"), self.params.get("populate"))
+
+    def respond(self, payload, status: int = 200):
+        cacheable = self.caller.user is None and self.caller.token is None
+        return json_response(payload, status, self.request, cacheable=cacheable)
+
+    def body_data(self):
+        if not isinstance(self.request.data, dict) or "data" not in self.request.data:
+            raise ValidationError('Missing "data" payload in the request body')
+        return self.request.data["data"]
+
+    def publish_requested(self) -> bool:
+        status = self.params.get("status")
+        if status not in (None, "draft", "published"):
+            raise ValidationError(f"Invalid status {status!r}: use draft or published", {"key": "status"})
+        return status != "draft"
+
+    def single(self, obj, access: Access, selection):
+        serializer = Serializer(access, v4=self.v4)
+        return {"data": serializer.entry(obj, selection), "meta": {}}
+
+
+class CollectionView(ContentTypeView):
+    def get(self, request, plural):
+        self.authorise("find")
+        access = self.access()
+        selection = self.selection(access)
+        builder = FilterBuilder(registry, include_private=access.include_private)
+        filters = self.params.get("filters")
+        q = builder.build(self.content_type, filters) if filters not in (None, "") else None
+        ordering = parse_sort(self.content_type, self.params.get("sort"), "sort", access)
+        pagination = parse_pagination(self.params.get("pagination"))
+
+        queryset = filtered(visible(self.content_type, access), q, builder.touches_many)
+        total = queryset.count() if pagination.with_count else None
+        page = queryset.order_by(*ordering, "pk")[pagination.offset : pagination.offset + pagination.limit]
+        rows = list(with_populate(page, selection, access))
+        data = Serializer(access, v4=self.v4).entries(rows, selection)
+        return self.respond({"data": data, "meta": {"pagination": pagination.meta(total)}})
+
+    def post(self, request, plural):
+        self.authorise("create")
+        access = self.access_for_write()
+        writer = Writer(self.content_type, include_private=access.include_private)
+        plan = writer.plan(self.body_data())
+        instance = save(
+            self.content_type, self.content_type.model(), plan,
+            publish=self.publish_requested(), user=self.caller.user, creating=True,
+        )
+        return self.written(instance, access, status=201)
+
+    def access_for_write(self) -> Access:
+        return Access(include_private=self.caller.is_trusted, drafts=False)
+
+    def written(self, instance, access: Access, status: int = 200):
+        access = Access(include_private=access.include_private, drafts=self.content_type.draft_and_publish and
+                        not self.publish_requested())
+        selection = SelectionParser(registry, access).selection(self.content_type, self.params.get("fields"),
+                                                                 self.params.get("populate"))
+        fresh = with_populate(type(instance)._default_manager.filter(pk=instance.pk), selection, access)
+        if self.content_type.queryset is not None:
+            fresh = self.content_type.queryset(fresh)
+        return self.respond(self.single(fresh.get(), access, selection), status=status)
+
+
+class DocumentView(CollectionView):
+    def lookup(self, queryset, document_id: str):
+        obj = queryset.filter(document_id=document_id).first()
+        if obj is None:
+            raise NotFoundError()
+        return obj
+
+    def get(self, request, plural, document_id):
+        self.authorise("findOne")
+        access = self.access()
+        selection = self.selection(access)
+        queryset = with_populate(visible(self.content_type, access), selection, access)
+        return self.respond(self.single(self.lookup(queryset, document_id), access, selection))
+
+    def put(self, request, plural, document_id):
+        instance = self.lookup(self.content_type.model._default_manager.all(), document_id)
+        allowed = None
+        if not self.caller.can(self.content_type.plural, "update"):
+            if not self.owns(instance):
+                if self.caller.user is None and self.caller.token is None:
+                    raise UnauthorizedError()
+                raise ForbiddenError()
+            allowed = set(self.content_type.owner_writable)
+        access = self.access_for_write()
+        writer = Writer(self.content_type, include_private=access.include_private, allowed=allowed)
+        plan = writer.plan(self.body_data())
+        instance = save(
+            self.content_type, instance, plan, publish=self.publish_requested(), user=self.caller.user,
+            creating=False,
+        )
+        return self.written(instance, access)
+
+    def delete(self, request, plural, document_id):
+        self.authorise("delete")
+        instance = self.lookup(self.content_type.model._default_manager.all(), document_id)
+        access = self.access_for_write()
+        payload = None
+        if self.v4:
+            selection = SelectionParser(registry, access).selection(self.content_type, None, None)
+            payload = self.single(instance, access, selection)
+        instance.delete()
+        if payload is None:
+            return HttpResponse(status=204)
+        return self.respond(payload)
+
+    def owns(self, instance) -> bool:
+        field = self.content_type.owner_field
+        user = self.caller.user
+        return bool(field and user is not None and getattr(instance, field) == user.pk)

@@ -1,0 +1,254 @@
+"""Create and update from Strapi's ``{data: {…}}`` bodies: validate every key, then write in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_date
+from modelcluster.fields import ParentalManyToManyField
+
+from api.errors import ValidationError, invalid_key
+from api.query.filters import SYSTEM_ATTRIBUTES
+from api.registry import Attribute, ContentType, Relation, registry
+from plugins.assets.models import CommunityImage
+
+IGNORED_KEYS = set(SYSTEM_ATTRIBUTES) | {"publishedAt", "locale", "localizations"}
+
+
+@dataclass
+class WritePlan:
+    """What a body asks to change: scalar values now, to-many relations after the row is saved."""
+
+    values: dict = field(default_factory=dict)  # model attr -> value
+    many: list[tuple[Relation, str, list]] = field(default_factory=list)  # (relation, op, targets)
+
+
+def _error(path: str, message: str) -> ValidationError:
+    return ValidationError(message, {"errors": [{"path": [path], "message": message, "name": "ValidationError"}]})
+
+
+def coerce_attribute(attribute: Attribute, value):
+    """A JSON value → the model's value for ``attribute``, or a 400 saying what is wrong."""
+    name = attribute.name
+    if value is None:
+        return None if attribute.type not in ("string", "text", "richtext", "email", "uid", "enumeration") else ""
+    if attribute.type in ("string", "text", "richtext", "email", "uid", "enumeration"):
+        if not isinstance(value, str):
+            raise _error(name, f"{name} must be a string")
+        if attribute.enum and value not in attribute.enum:
+            raise _error(name, f"{name} must be one of: {', '.join(v for v in attribute.enum if v)}")
+        return value
+    if attribute.type in ("integer", "biginteger"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _error(name, f"{name} must be an integer")
+        return value
+    if attribute.type in ("decimal", "float"):
+        if isinstance(value, bool):
+            raise _error(name, f"{name} must be a number")
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise _error(name, f"{name} must be a number") from None
+    if attribute.type == "boolean":
+        if not isinstance(value, bool):
+            raise _error(name, f"{name} must be true or false")
+        return value
+    if attribute.type == "date":
+        parsed = parse_date(value) if isinstance(value, str) else None
+        if not isinstance(parsed, date):
+            raise _error(name, f"{name} must be a date (YYYY-MM-DD)")
+        return parsed
+    return value
+
+
+class Writer:
+    def __init__(self, content_type: ContentType, include_private: bool, allowed: set[str] | None = None):
+        self.content_type = content_type
+        self.include_private = include_private
+        self.allowed = allowed  # None: every writable key
+
+    def plan(self, data) -> WritePlan:
+        if not isinstance(data, dict):
+            raise ValidationError('Missing "data" payload in the request body')
+        ct = self.content_type
+        plan = WritePlan()
+        for key, value in data.items():
+            if key in IGNORED_KEYS:
+                continue
+            if self.allowed is not None and key not in self.allowed:
+                raise _error(key, f"You may not change {key}")
+            attribute = ct.attribute_map.get(key)
+            if attribute and attribute.writable and (self.include_private or not attribute.private):
+                plan.values[attribute.attr] = coerce_attribute(attribute, value)
+                continue
+            relation = ct.relation_map.get(key)
+            if relation and relation.writable and (self.include_private or not relation.private):
+                self._relation(plan, relation, value)
+                continue
+            media = ct.media_map.get(key)
+            if media and media.writable:
+                plan.values[media.attr] = self._image(key, value)
+                continue
+            component = ct.component_map.get(key)
+            if component:
+                self._component(plan, component, value)
+                continue
+            raise invalid_key(key, source="body", path=key)
+        return plan
+
+    def _component(self, plan: WritePlan, component, value) -> None:
+        if not isinstance(value, dict):
+            raise _error(component.name, f"{component.name} must be an object")
+        for key, inner in value.items():
+            if key == "id":
+                continue
+            attribute = next((a for a in component.attributes if a.name == key), None)
+            media = next((m for m in component.media if m.name == key), None)
+            if attribute:
+                plan.values[attribute.attr] = coerce_attribute(attribute, inner)
+            elif media:
+                plan.values[media.attr] = self._image(f"{component.name}.{key}", inner)
+            else:
+                raise invalid_key(f"{component.name}.{key}", source="body")
+
+    def _image(self, path: str, value):
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            value = value.get("id")
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise _error(path, f"{path} must be a file id")
+        lookup = {"pk": value} if isinstance(value, int) or str(value).isdigit() else {"document_id": value}
+        image = CommunityImage.objects.filter(**lookup).first()
+        if image is None:
+            raise _error(path, f"{path}: there is no file {value}")
+        return image
+
+    def _targets(self, relation: Relation, refs, path: str) -> list:
+        """Resolve ids, documentIds or ``{id}`` / ``{documentId}`` objects to rows of the target type."""
+        target = registry.get(relation.target).model
+        if not isinstance(refs, list):
+            refs = [refs]
+        ids, document_ids = [], []
+        for ref in refs:
+            if isinstance(ref, dict):
+                ref = ref.get("documentId", ref.get("id"))
+            if isinstance(ref, bool) or ref is None:
+                raise _error(path, f"{path}: expected ids or documentIds")
+            if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+                ids.append(int(ref))
+            elif isinstance(ref, str):
+                document_ids.append(ref)
+            else:
+                raise _error(path, f"{path}: expected ids or documentIds")
+        found = list(target._default_manager.filter(pk__in=ids)) + list(
+            target._default_manager.filter(document_id__in=document_ids)
+        )
+        missing = (set(ids) - {row.pk for row in found}) | (set(document_ids) - {row.document_id for row in found})
+        if missing:
+            shown = ", ".join(str(m) for m in sorted(missing, key=str))
+            raise _error(path, f"{path}: no {relation.target} with id or documentId {shown}")
+        return found
+
+    def _relation(self, plan: WritePlan, relation: Relation, value) -> None:
+        name = relation.name
+        if not relation.many:
+            if isinstance(value, dict) and set(value) & {"connect", "set", "disconnect"}:
+                chosen = value.get("set", value.get("connect"))
+                if chosen in (None, []) and "disconnect" in value:
+                    plan.values[relation.attr] = None
+                    return
+                value = chosen[0] if isinstance(chosen, list) and chosen else chosen
+            plan.values[relation.attr] = self._targets(relation, value, name)[0] if value is not None else None
+            return
+        if isinstance(value, dict):
+            unknown = set(value) - {"connect", "disconnect", "set"}
+            if unknown:
+                raise invalid_key(f"{name}.{sorted(unknown)[0]}", source="body")
+            if "set" in value:
+                plan.many.append((relation, "set", self._targets(relation, value["set"] or [], name)))
+            for op in ("disconnect", "connect"):
+                if op in value:
+                    plan.many.append((relation, op, self._targets(relation, value[op] or [], name)))
+            return
+        if value is None:
+            value = []
+        plan.many.append((relation, "set", self._targets(relation, value, name)))
+
+
+def apply_plan(instance, plan: WritePlan) -> None:
+    for attr, value in plan.values.items():
+        setattr(instance, attr, value)
+
+
+def apply_many(instance, plan: WritePlan) -> None:
+    """To-many changes, in order; works for plain and for modelcluster (parental) relations."""
+    for relation, op, targets in plan.many:
+        manager = getattr(instance, relation.attr)
+        if op == "set":
+            manager.set(targets)
+        elif op == "connect":
+            manager.add(*targets)
+        else:
+            manager.remove(*targets)
+
+
+def validate(instance, exclude: list[str] | None = None) -> None:
+    """Model validation as the admin does it, turned into Strapi's validation error."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except DjangoValidationError as exc:
+        errors = []
+        api_names = _api_names(instance)
+        for attr, messages in exc.message_dict.items():
+            for message in messages:
+                errors.append({"path": [api_names.get(attr, attr)], "message": message, "name": "ValidationError"})
+        summary = "; ".join(f"{e['path'][0]}: {e['message']}" for e in errors[:3])
+        raise ValidationError(summary or "Invalid data", {"errors": errors}) from None
+
+
+def _api_names(instance) -> dict[str, str]:
+    content_type = registry.for_model(type(instance))
+    if content_type is None:
+        return {}
+    names = {a.attr: a.name for a in content_type.attributes}
+    names.update({r.attr: r.name for r in content_type.relations})
+    names.update({m.attr: m.name for m in content_type.media})
+    return names
+
+
+@transaction.atomic
+def save(content_type: ContentType, instance, plan: WritePlan, *, publish: bool, user=None, creating: bool):
+    """Write ``plan`` to ``instance``; for draft / publish types, as a revision, published or not.
+
+    A draft update of a published row leaves the row (the live version) alone and stores the
+    change in a new revision, as the admin does; parental relations travel in the revision, other
+    relations change at once.
+    """
+    apply_plan(instance, plan)
+    parental = [op for op in plan.many if _is_parental(instance, op[0].attr)]
+    others = [op for op in plan.many if op not in parental]
+    apply_many(instance, WritePlan(many=parental))  # in memory until the row or a revision is saved
+    validate(instance, exclude=[relation.attr for relation, _, _ in plan.many])
+    if not content_type.draft_and_publish:
+        instance.save()
+        apply_many(instance, WritePlan(many=others))
+        return instance
+    if creating:
+        instance.live = False
+    if creating or publish or not instance.live:
+        instance.save()
+    apply_many(instance, WritePlan(many=others))
+    revision = instance.save_revision(user=user, log_action=True)
+    if publish:
+        revision.publish(user=user, skip_permission_checks=True)
+        instance.refresh_from_db()
+    return instance
+
+
+def _is_parental(instance, attr: str) -> bool:
+    return isinstance(instance._meta.get_field(attr), ParentalManyToManyField)
