@@ -1,0 +1,87 @@
+"""No N+1: a list request's query count does not grow with the page size or the related rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+from tests.api.helpers import get
+
+pytestmark = pytest.mark.django_db
+
+
+def make_profiles(n):
+    for _ in range(n):
+        team = factories.TeamFactory(crest=factories.ImageFactory())
+        profile = factories.ProfileFactory(avatar=factories.ImageFactory(), teams=[team])
+        profile.lead_teams.add(team, factories.TeamFactory())
+
+
+def make_teams(n):
+    for _ in range(n):
+        team = factories.TeamFactory(crest=factories.ImageFactory(), team_image=factories.ImageFactory())
+        for _ in range(2):
+            factories.ProfileFactory(teams=[team], avatar=factories.ImageFactory())
+        factories.JobListingFactory(teams=[team])
+
+
+def make_jobs(n):
+    for _ in range(n):
+        factories.JobListingFactory(teams=[factories.TeamFactory(), factories.TeamFactory()])
+
+
+def make_achievements(n):
+    for _ in range(n):
+        factories.AchievementFactory(group=factories.AchievementGroupFactory(), icon=factories.ImageFactory())
+
+
+def make_groups(n):
+    for _ in range(n):
+        group = factories.AchievementGroupFactory()
+        factories.AchievementFactory(group=group)
+        factories.AchievementFactory(group=group)
+
+
+def make_rewards(n):
+    for _ in range(n):
+        factories.RewardProductFactory(image=factories.ImageFactory())
+
+
+CASES = {
+    "profiles": (make_profiles, {"populate": {"teams": {"populate": "*"}, "leadTeams": True, "avatar": True}}),
+    "teams": (make_teams, {"populate": {"profiles": {"populate": ["avatar"]}, "leadProfiles": True, "jobs": True,
+                                        "crest": True, "miniCrest": True, "teamImage": {"populate": "*"}}}),
+    "jobs": (make_jobs, {"populate": {"teams": {"populate": ["profiles", "crest"]}}}),
+    "achievements": (make_achievements, {"populate": "*"}),
+    "achievement-groups": (make_groups, {"populate": {"achievements": {"populate": "*"}}}),
+    "reward-products": (make_rewards, {"populate": "*"}),
+}
+
+
+def count_queries(client, plural, params) -> tuple[int, int]:
+    get(client, plural)  # warm the per-process permission cache, which is not per request
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, plural, {**params, "pagination": {"pageSize": 100}})
+    assert response.status_code == 200, response.content[:500]
+    return len(queries), len(response.json()["data"])
+
+
+@pytest.mark.parametrize("plural", CASES)
+def test_list_queries_do_not_grow_with_rows(client, plural):
+    make, params = CASES[plural]
+    make(2)
+    few, rows_few = count_queries(client, plural, params)
+    make(6)
+    many, rows_many = count_queries(client, plural, params)
+    assert rows_many > rows_few
+    assert many == few, f"{plural}: {few} queries for {rows_few} rows but {many} for {rows_many}"
+
+
+@pytest.mark.parametrize("plural", CASES)
+def test_find_one_with_populate_is_a_fixed_small_number_of_queries(client, plural):
+    make, params = CASES[plural]
+    make(3)
+    document_id = get(client, plural).json()["data"][0]["documentId"]
+    with CaptureQueriesContext(connection) as queries:
+        assert get(client, f"{plural}/{document_id}", params).status_code == 200
+    assert len(queries) <= 12
