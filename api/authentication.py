@@ -8,6 +8,7 @@ import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from api.errors import UnauthorizedError
@@ -21,8 +22,18 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 def issue_jwt(user) -> str:
     """A Strapi-style JWT for ``user``: ``{id, iat, exp}``, signed with the site's key."""
     now = timezone.now()
-    payload = {"id": user.pk, "iat": int(now.timestamp()), "exp": int((now + settings.API_JWT_LIFETIME).timestamp())}
+    payload = {
+        "id": user.pk,
+        "iat": int(now.timestamp()),
+        "exp": int((now + settings.API_JWT_LIFETIME).timestamp()),
+        "pwd": password_fingerprint(user),
+    }
     return jwt.encode(payload, settings.API_JWT_SECRET, algorithm=JWT_ALGORITHM)
+
+
+def password_fingerprint(user) -> str:
+    """Changes when the password does, so that a password change signs out every issued JWT."""
+    return salted_hmac("api.jwt", user.password, algorithm="sha256").hexdigest()[:16]
 
 
 def user_from_jwt(token: str):
@@ -35,9 +46,7 @@ def user_from_jwt(token: str):
     user = get_user_model().objects.filter(pk=payload.get("id"), is_active=True).first()
     if user is None:
         raise UnauthorizedError("Invalid credentials")
-    # A password change invalidates tokens issued before it.
-    changed = getattr(user, "password_changed_at", None)
-    if changed and payload.get("iat", 0) < int(changed.timestamp()):
+    if payload.get("pwd") != password_fingerprint(user):
         raise UnauthorizedError("The token is no longer valid")
     return user
 

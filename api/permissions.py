@@ -44,8 +44,11 @@ def ensure_default_permissions() -> int:
             allowed = set(content_type.default_permissions.get(role, ()))
             for action in ("find", "findOne", "create", "update", "delete"):
                 if (role, content_type.plural, action) not in existing:
-                    missing.append(RolePermission(role=role, content_type=content_type.plural, action=action,
-                                                  enabled=action in allowed))
+                    missing.append(
+                        RolePermission(
+                            role=role, content_type=content_type.plural, action=action, enabled=action in allowed
+                        )
+                    )
     RolePermission.objects.bulk_create(missing)
     _forget_matrix()
     return len(missing)

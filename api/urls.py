@@ -1,8 +1,15 @@
 from django.urls import path
 
+from api import auth_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
+    path("auth/local", auth_views.LocalLoginView.as_view(), name="auth-local"),
+    path("auth/local/register", auth_views.RegisterView.as_view(), name="auth-register"),
+    path("auth/forgot-password", auth_views.ForgotPasswordView.as_view(), name="auth-forgot-password"),
+    path("auth/reset-password", auth_views.ResetPasswordView.as_view(), name="auth-reset-password"),
+    path("auth/change-password", auth_views.ChangePasswordView.as_view(), name="auth-change-password"),
+    path("users/me", auth_views.MeView.as_view(), name="users-me"),
     path("<str:plural>", CollectionView.as_view(), name="collection"),
     path("<str:plural>/<str:document_id>", DocumentView.as_view(), name="document"),
 ]

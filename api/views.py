@@ -128,8 +128,12 @@ class CollectionView(ContentTypeView):
         writer = Writer(self.content_type, include_private=access.include_private)
         plan = writer.plan(self.body_data())
         instance = save(
-            self.content_type, self.content_type.model(), plan,
-            publish=self.publish_requested(), user=self.caller.user, creating=True,
+            self.content_type,
+            self.content_type.model(),
+            plan,
+            publish=self.publish_requested(),
+            user=self.caller.user,
+            creating=True,
         )
         return self.written(instance, access, status=201)
 
@@ -137,10 +141,13 @@ class CollectionView(ContentTypeView):
         return Access(include_private=self.caller.is_trusted, drafts=False)
 
     def written(self, instance, access: Access, status: int = 200):
-        access = Access(include_private=access.include_private, drafts=self.content_type.draft_and_publish and
-                        not self.publish_requested())
-        selection = SelectionParser(registry, access).selection(self.content_type, self.params.get("fields"),
-                                                                 self.params.get("populate"))
+        access = Access(
+            include_private=access.include_private,
+            drafts=self.content_type.draft_and_publish and not self.publish_requested(),
+        )
+        selection = SelectionParser(registry, access).selection(
+            self.content_type, self.params.get("fields"), self.params.get("populate")
+        )
         fresh = with_populate(type(instance)._default_manager.filter(pk=instance.pk), selection, access)
         if self.content_type.queryset is not None:
             fresh = self.content_type.queryset(fresh)
@@ -174,7 +181,11 @@ class DocumentView(CollectionView):
         writer = Writer(self.content_type, include_private=access.include_private, allowed=allowed)
         plan = writer.plan(self.body_data())
         instance = save(
-            self.content_type, instance, plan, publish=self.publish_requested(), user=self.caller.user,
+            self.content_type,
+            instance,
+            plan,
+            publish=self.publish_requested(),
+            user=self.caller.user,
             creating=False,
         )
         return self.written(instance, access)

@@ -223,3 +223,5 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Where the website's reset-password page is; {code} is replaced with the reset code.
+API_PASSWORD_RESET_URL = env_str("API_PASSWORD_RESET_URL", "http://localhost:3000/reset-password?code={code}")

@@ -38,7 +38,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*[Group.objects.get(name=name) for name in extracted])
-            self.save()
+
+    @factory.post_generation
+    def persist_password(self, create, extracted, **kwargs):
+        if create:
+            self.save(update_fields=["password"])
 
 
 def editor(**kwargs):

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,38 +14,84 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('description', models.CharField(blank=True, max_length=255)),
-                ('kind', models.CharField(choices=[('read-only', 'Read-only'), ('full-access', 'Full access'), ('custom', 'Custom')], default='read-only', max_length=20)),
-                ('permissions', models.JSONField(blank=True, default=list)),
-                ('key_hash', models.CharField(editable=False, max_length=128, unique=True)),
-                ('prefix', models.CharField(editable=False, help_text="The token's first characters, to recognise it.", max_length=12)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("description", models.CharField(blank=True, max_length=255)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("read-only", "Read-only"), ("full-access", "Full access"), ("custom", "Custom")],
+                        default="read-only",
+                        max_length=20,
+                    ),
+                ),
+                ("permissions", models.JSONField(blank=True, default=list)),
+                ("key_hash", models.CharField(editable=False, max_length=128, unique=True)),
+                (
+                    "prefix",
+                    models.CharField(
+                        editable=False, help_text="The token's first characters, to recognise it.", max_length=12
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'ordering': ['name'],
+                "verbose_name": "API token",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RolePermission',
+            name="RolePermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('public', 'Public'), ('authenticated', 'Authenticated'), ('moderator', 'Moderator'), ('editor', 'Editor')], max_length=20)),
-                ('content_type', models.CharField(help_text="The content type's plural API name.", max_length=100)),
-                ('action', models.CharField(choices=[('find', 'find'), ('findOne', 'findOne'), ('create', 'create'), ('update', 'update'), ('delete', 'delete')], max_length=20)),
-                ('enabled', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("authenticated", "Authenticated"),
+                            ("moderator", "Moderator"),
+                            ("editor", "Editor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("content_type", models.CharField(help_text="The content type's plural API name.", max_length=100)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("find", "find"),
+                            ("findOne", "findOne"),
+                            ("create", "create"),
+                            ("update", "update"),
+                            ("delete", "delete"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=False)),
             ],
             options={
-                'verbose_name': 'API role permission',
-                'ordering': ['content_type', 'role', 'action'],
-                'constraints': [models.UniqueConstraint(fields=('role', 'content_type', 'action'), name='unique_role_permission')],
+                "verbose_name": "API role permission",
+                "ordering": ["content_type", "role", "action"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("role", "content_type", "action"), name="unique_role_permission")
+                ],
             },
         ),
     ]

@@ -59,7 +59,9 @@ class FilterBuilder:
         for key, value in filters.items():
             where = f"{path}[{key}]"
             if key in ("$and", "$or"):
-                q &= self._combine(key, [self.build(content_type, item, prefix, where, depth + 1) for item in _items(value, where)])
+                q &= self._combine(
+                    key, [self.build(content_type, item, prefix, where, depth + 1) for item in _items(value, where)]
+                )
             elif key == "$not":
                 q &= ~self.build(content_type, value, prefix, where, depth + 1)
             elif key.startswith("$"):
@@ -106,7 +108,9 @@ class FilterBuilder:
         for key, inner in value.items():
             if key in ("id", "name", "url", "mime"):
                 column = {"id": "pk", "name": "title", "url": "file", "mime": "file"}[key]
-                q &= self.field(f"{path}__{column}", "integer" if key == "id" else "string", inner, f"{where}[{key}]", depth)
+                q &= self.field(
+                    f"{path}__{column}", "integer" if key == "id" else "string", inner, f"{where}[{key}]", depth
+                )
             elif key in OPERATORS:
                 q &= self.field(path, "integer", {key: inner}, where, depth)
             else:
@@ -127,7 +131,9 @@ class FilterBuilder:
             if op == "$not":
                 q &= ~self.field(path, type_, operand, here, depth + 1)
             elif op in ("$and", "$or"):
-                q &= self._combine(op, [self.field(path, type_, item, here, depth + 1) for item in _items(operand, here)])
+                q &= self._combine(
+                    op, [self.field(path, type_, item, here, depth + 1) for item in _items(operand, here)]
+                )
             elif op in OPERATORS:
                 q &= self._operator(path, type_, op, operand, here)
             else:
@@ -153,7 +159,12 @@ class FilterBuilder:
         if isinstance(operand, list | dict):
             raise ValidationError(f"Invalid value for {where}: {op} takes a single value")
         if type_ not in ("string", "text", "richtext", "email", "uid", "enumeration") and lookup in (
-            "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"
+            "contains",
+            "icontains",
+            "startswith",
+            "istartswith",
+            "endswith",
+            "iendswith",
         ):
             # Text operators on numbers or dates compare their text, as Strapi's SQL does.
             q = Q(**{f"{path}__{lookup}": operand})

@@ -73,7 +73,9 @@ class SelectionParser:
 
     # populate -------------------------------------------------------------------------------------
 
-    def selection(self, content_type: ContentType, fields_raw, populate_raw, path: str = "", depth: int = 0) -> Selection:
+    def selection(
+        self, content_type: ContentType, fields_raw, populate_raw, path: str = "", depth: int = 0
+    ) -> Selection:
         attributes, system = self.fields(content_type, fields_raw, f"{path}[fields]" if path else "fields")
         selection = Selection(content_type, attributes, system)
         selection.populate = self.populate(
@@ -234,8 +236,10 @@ def parse_pagination(raw) -> Pagination:
     if raw in (None, ""):
         return Pagination(0, default, True, True)
     if not isinstance(raw, dict):
-        raise ValidationError("Invalid pagination: expected pagination[page], pagination[pageSize], "
-                              "pagination[start] or pagination[limit]")
+        raise ValidationError(
+            "Invalid pagination: expected pagination[page], pagination[pageSize], "
+            "pagination[start] or pagination[limit]"
+        )
     unknown = set(raw) - {"page", "pageSize", "start", "limit", "withCount"}
     if unknown:
         raise invalid_key(sorted(unknown)[0], path="pagination")

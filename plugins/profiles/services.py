@@ -19,3 +19,21 @@ def sync_team_roles(profile_ids) -> None:
     """``sync_team_role`` for every profile in ``profile_ids`` that has an account."""
     for profile in Profile.objects.filter(pk__in=list(profile_ids), user__isnull=False).select_related("user"):
         sync_team_role(profile)
+
+
+def claim_or_create_profile(user) -> Profile:
+    """Give a new account its profile: claim an unclaimed one made for its e-mail, or start a new one."""
+    existing = Profile.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    unclaimed = (
+        Profile.objects.select_for_update().filter(user__isnull=True, email__iexact=user.email).first()
+        if user.email
+        else None
+    )
+    if unclaimed is not None:
+        unclaimed.user = user
+        unclaimed.save(update_fields=["user", "updated_at"])
+        sync_team_role(unclaimed)
+        return unclaimed
+    return Profile.objects.create(user=user, email=user.email, first_name=user.first_name, last_name=user.last_name)

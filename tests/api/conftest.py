@@ -14,14 +14,27 @@ def community(db):
     draft_team = factories.TeamFactory(name="Secret", slug="secret", live=False)
     avatar = factories.ImageFactory(title="Ada's avatar")
     ada = factories.ProfileFactory(
-        first_name="Ada", last_name="Lovelace", email="ada@private.example", start_date=date(2020, 1, 6),
-        country="GB", location="London, UK", company_role="Engineer", pineapple_on_pizza=True, avatar=avatar,
-        teams=[growth], github="ada",
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@private.example",
+        start_date=date(2020, 1, 6),
+        country="GB",
+        location="London, UK",
+        company_role="Engineer",
+        pineapple_on_pizza=True,
+        avatar=avatar,
+        teams=[growth],
+        github="ada",
     )
     ada.lead_teams.add(growth)
     grace = factories.ProfileFactory(
-        first_name="Grace", last_name="Hopper", email="grace@private.example", start_date=date(2021, 3, 1),
-        country="US", pineapple_on_pizza=False, teams=[infra, draft_team],
+        first_name="Grace",
+        last_name="Hopper",
+        email="grace@private.example",
+        start_date=date(2021, 3, 1),
+        country="US",
+        pineapple_on_pizza=False,
+        teams=[infra, draft_team],
     )
     linus = factories.ProfileFactory(first_name="Linus", last_name="Torvalds", email="linus@private.example")
     job = factories.JobListingFactory(title="Backend engineer", teams=[growth], department="Engineering")
@@ -33,7 +46,17 @@ def community(db):
         title="$10 credit", price=400, kind="merch_credit", discount_amount=Decimal("10.00")
     )
     return {
-        "growth": growth, "infra": infra, "draft_team": draft_team, "ada": ada, "grace": grace, "linus": linus,
-        "job": job, "group": group, "first_answer": first_answer, "oracle": oracle, "stickers": stickers,
-        "credit": credit, "avatar": avatar,
+        "growth": growth,
+        "infra": infra,
+        "draft_team": draft_team,
+        "ada": ada,
+        "grace": grace,
+        "linus": linus,
+        "job": job,
+        "group": group,
+        "first_answer": first_answer,
+        "oracle": oracle,
+        "stickers": stickers,
+        "credit": credit,
+        "avatar": avatar,
     }

@@ -37,7 +37,8 @@ def test_find_one_of_an_unknown_document_is_404(client, community):
     response = get(client, "profiles/doesnotexist")
     assert response.status_code == 404
     assert response.json() == {
-        "data": None, "error": {"status": 404, "name": "NotFoundError", "message": "Not Found", "details": {}}
+        "data": None,
+        "error": {"status": 404, "name": "NotFoundError", "message": "Not Found", "details": {}},
     }
 
 
@@ -150,13 +151,19 @@ def test_populate_star_a_list_and_objects(client, community):
     assert "teams" in row and "avatar" not in row
 
     row = get(
-        client, f"profiles/{ada.document_id}",
+        client,
+        f"profiles/{ada.document_id}",
         {"populate": {"teams": {"fields": ["name"], "populate": {"jobs": {"fields": ["title"]}}}}},
     ).json()["data"]
     assert row["teams"] == [
-        {"id": community["growth"].pk, "documentId": community["growth"].document_id, "name": "Growth",
-         "jobs": [{"id": community["job"].pk, "documentId": community["job"].document_id,
-                   "title": "Backend engineer"}]}
+        {
+            "id": community["growth"].pk,
+            "documentId": community["growth"].document_id,
+            "name": "Growth",
+            "jobs": [
+                {"id": community["job"].pk, "documentId": community["job"].document_id, "title": "Backend engineer"}
+            ],
+        }
     ]
 
 
@@ -170,7 +177,10 @@ def test_populate_with_filters_and_sort(client, community):
     params = {"populate": {"profiles": {"filters": {"country": {"$eq": "GB"}}, "fields": ["firstName"]}}}
     teams = get(client, "teams", {**params, "sort": "name"}).json()["data"]
     assert [[p["firstName"] for p in t["profiles"]] for t in teams] == [["Ada"], ["Ada"]]
-    params = {"populate": {"profiles": {"sort": "firstName:desc", "fields": ["firstName"]}}, "filters": {"slug": "infra"}}
+    params = {
+        "populate": {"profiles": {"sort": "firstName:desc", "fields": ["firstName"]}},
+        "filters": {"slug": "infra"},
+    }
     infra = get(client, "teams", params).json()["data"][0]
     assert [p["firstName"] for p in infra["profiles"]] == ["Grace", "Ada"]
 
@@ -204,8 +214,12 @@ def test_decimal_and_enumeration_values(client, community):
 
 
 def test_v4_shape_on_request(client, community):
-    body = get(client, "profiles", {"populate": ["teams", "avatar"], "filters": {"firstName": "Ada"}},
-               HTTP_STRAPI_RESPONSE_FORMAT="v4").json()
+    body = get(
+        client,
+        "profiles",
+        {"populate": ["teams", "avatar"], "filters": {"firstName": "Ada"}},
+        HTTP_STRAPI_RESPONSE_FORMAT="v4",
+    ).json()
     row = body["data"][0]
     assert set(row) == {"id", "attributes"}
     assert row["attributes"]["firstName"] == "Ada"

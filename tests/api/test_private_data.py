@@ -67,8 +67,12 @@ def test_no_private_field_in_lists_or_documents(client, community, member, plura
 @pytest.mark.parametrize("who", ["public", "member"])
 def test_private_fields_cannot_be_asked_for_sorted_or_filtered(client, community, member, who):
     headers = bearer(member) if who == "member" else {}
-    for params in ({"fields": ["email"]}, {"sort": "email"}, {"filters": {"email": {"$containsi": "ada"}}},
-                   {"filters": {"profiles": {"email": {"$notNull": True}}}}):
+    for params in (
+        {"fields": ["email"]},
+        {"sort": "email"},
+        {"filters": {"email": {"$containsi": "ada"}}},
+        {"filters": {"profiles": {"email": {"$notNull": True}}}},
+    ):
         plural = "teams" if "profiles" in params.get("filters", {}) else "profiles"
         response = get(client, plural, params, **headers)
         assert response.status_code == 400, params

@@ -26,8 +26,10 @@ def test_indices_out_of_order_keep_their_order():
 
 
 def test_round_trip_with_a_qs_like_stringify():
-    params = {"filters": {"$and": [{"startDate": {"$notNull": True}}, {"name": {"$containsi": "a b&c"}}]},
-              "pagination": {"page": 2, "pageSize": 10}}
+    params = {
+        "filters": {"$and": [{"startDate": {"$notNull": True}}, {"name": {"$containsi": "a b&c"}}]},
+        "pagination": {"page": 2, "pageSize": 10},
+    }
     assert parse(stringify(params)) == {
         "filters": {"$and": [{"startDate": {"$notNull": "true"}}, {"name": {"$containsi": "a b&c"}}]},
         "pagination": {"page": "2", "pageSize": "10"},

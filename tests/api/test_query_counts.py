@@ -49,8 +49,19 @@ def make_rewards(n):
 
 CASES = {
     "profiles": (make_profiles, {"populate": {"teams": {"populate": "*"}, "leadTeams": True, "avatar": True}}),
-    "teams": (make_teams, {"populate": {"profiles": {"populate": ["avatar"]}, "leadProfiles": True, "jobs": True,
-                                        "crest": True, "miniCrest": True, "teamImage": {"populate": "*"}}}),
+    "teams": (
+        make_teams,
+        {
+            "populate": {
+                "profiles": {"populate": ["avatar"]},
+                "leadProfiles": True,
+                "jobs": True,
+                "crest": True,
+                "miniCrest": True,
+                "teamImage": {"populate": "*"},
+            }
+        },
+    ),
     "jobs": (make_jobs, {"populate": {"teams": {"populate": ["profiles", "crest"]}}}),
     "achievements": (make_achievements, {"populate": "*"}),
     "achievement-groups": (make_groups, {"populate": {"achievements": {"populate": "*"}}}),

@@ -26,9 +26,13 @@ def editor(db):
 
 
 def test_editor_creates_a_published_achievement(client, editor, community):
-    response = send(client, "post", "achievements", {"data": {"title": "Bug hunter", "points": 50,
-                                                               "group": community["group"].document_id,
-                                                               "tier": "silver"}}, editor)
+    response = send(
+        client,
+        "post",
+        "achievements",
+        {"data": {"title": "Bug hunter", "points": 50, "group": community["group"].document_id, "tier": "silver"}},
+        editor,
+    )
     assert response.status_code == 201, response.json()
     data = response.json()["data"]
     assert data["title"] == "Bug hunter" and data["points"] == 50 and data["publishedAt"]
@@ -47,8 +51,9 @@ def test_status_draft_creates_a_draft(client, editor):
 
 def test_draft_update_leaves_the_published_version_alone(client, editor, community):
     team = community["growth"]
-    response = send(client, "put", f"teams/{team.document_id}", {"data": {"tagline": "Draft only"}}, editor,
-                    "status=draft")
+    response = send(
+        client, "put", f"teams/{team.document_id}", {"data": {"tagline": "Draft only"}}, editor, "status=draft"
+    )
     assert response.status_code == 200, response.json()
     assert Team.objects.get(pk=team.pk).tagline == "More users"
     assert client.get(f"/api/teams/{team.document_id}").json()["data"]["tagline"] == "More users"
@@ -70,9 +75,20 @@ def test_relations_by_id_document_id_and_connect_disconnect_set(client, editor, 
 
 
 def test_job_teams_are_published_with_the_job(client, editor, community):
-    response = send(client, "post", "jobs", {"data": {
-        "title": "SRE", "description": "<p>Pager</p>", "applyUrl": "https://jobs.example.com/sre",
-        "teams": [community["infra"].document_id]}}, editor)
+    response = send(
+        client,
+        "post",
+        "jobs",
+        {
+            "data": {
+                "title": "SRE",
+                "description": "<p>Pager</p>",
+                "applyUrl": "https://jobs.example.com/sre",
+                "teams": [community["infra"].document_id],
+            }
+        },
+        editor,
+    )
     assert response.status_code == 201, response.json()
     job = JobListing.objects.get(title="SRE")
     assert list(job.teams.all()) == [community["infra"]]
@@ -107,8 +123,13 @@ def test_malformed_json_is_a_400(client, editor):
 
 def test_a_relation_error_rolls_back_the_whole_update(client, editor, community):
     ada = community["ada"]
-    response = send(client, "put", f"profiles/{ada.document_id}",
-                    {"data": {"firstName": "Changed", "teams": ["nosuchteam"]}}, editor)
+    response = send(
+        client,
+        "put",
+        f"profiles/{ada.document_id}",
+        {"data": {"firstName": "Changed", "teams": ["nosuchteam"]}},
+        editor,
+    )
     assert response.status_code == 400
     ada.refresh_from_db()
     assert ada.first_name == "Ada"
@@ -128,8 +149,9 @@ def test_delete_answers_204_and_removes_the_document(client, editor, community):
 
 
 def test_delete_in_v4_returns_the_entry(client, editor, community):
-    response = client.delete(f"/api/achievements/{community['oracle'].document_id}", **bearer(editor),
-                             HTTP_STRAPI_RESPONSE_FORMAT="v4")
+    response = client.delete(
+        f"/api/achievements/{community['oracle'].document_id}", **bearer(editor), HTTP_STRAPI_RESPONSE_FORMAT="v4"
+    )
     assert response.status_code == 200
     assert response.json()["data"]["attributes"]["title"] == "Oracle"
 
@@ -144,24 +166,33 @@ class TestMembersOwnProfile:
 
     def test_a_member_updates_their_own_public_fields(self, client, member, community):
         linus = community["linus"]
-        response = send(client, "put", f"profiles/{linus.document_id}",
-                        {"data": {"biography": "Kernel hacker", "github": "torvalds"}}, member)
+        response = send(
+            client,
+            "put",
+            f"profiles/{linus.document_id}",
+            {"data": {"biography": "Kernel hacker", "github": "torvalds"}},
+            member,
+        )
         assert response.status_code == 200, response.json()
         linus.refresh_from_db()
         assert linus.biography == "Kernel hacker" and linus.github == "torvalds"
 
     @pytest.mark.parametrize("field", ["teams", "leadTeams", "startDate", "companyRole", "email"])
     def test_but_not_their_team_role_or_private_fields(self, client, member, community, field):
-        value = {"teams": [community["growth"].pk], "leadTeams": [community["growth"].pk],
-                 "startDate": "2020-01-01", "companyRole": "CEO", "email": "x@y.z"}[field]
+        value = {
+            "teams": [community["growth"].pk],
+            "leadTeams": [community["growth"].pk],
+            "startDate": "2020-01-01",
+            "companyRole": "CEO",
+            "email": "x@y.z",
+        }[field]
         response = send(client, "put", f"profiles/{community['linus'].document_id}", {"data": {field: value}}, member)
         assert response.status_code == 400
         assert field in response.json()["error"]["message"]
         assert not community["linus"].teams.exists()
 
     def test_nor_anyone_elses_profile(self, client, member, community):
-        response = send(client, "put", f"profiles/{community['ada'].document_id}", {"data": {"biography": "x"}},
-                        member)
+        response = send(client, "put", f"profiles/{community['ada'].document_id}", {"data": {"biography": "x"}}, member)
         assert response.status_code == 403
         assert Profile.objects.get(pk=community["ada"].pk).biography == ""
 

@@ -1,0 +1,115 @@
+"""Strapi's users-permissions endpoints: /api/auth/local, /register, /users/me and passwords."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework.views import APIView
+
+from api.authentication import issue_jwt
+from api.errors import UnauthorizedError, ValidationError
+from api.permissions import roles_of
+from api.query.values import format_datetime
+from api.views import json_response
+from plugins.accounts import members
+
+
+def user_json(user) -> dict:
+    """The member's own account, as /api/users/me and the auth endpoints return it."""
+    profile = getattr(user, "profile", None)
+    roles = roles_of(user)
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "email": user.email,
+        "provider": "local",
+        "confirmed": True,
+        "blocked": not user.is_active,
+        "createdAt": format_datetime(user.date_joined),
+        "updatedAt": format_datetime(user.date_joined),
+        "role": {"name": roles[-1].capitalize(), "type": roles[-1]},
+        "profile": {"id": profile.pk, "documentId": profile.document_id} if profile else None,
+    }
+
+
+def body(request) -> dict:
+    if not isinstance(request.data, dict):
+        raise ValidationError("Expected a JSON object in the request body")
+    return request.data
+
+
+def fail(error: members.AccountError):
+    details = (
+        {"errors": [{"path": [error.field], "message": str(error), "name": "ValidationError"}]} if error.field else {}
+    )
+    raise ValidationError(str(error), details)
+
+
+def signed_in(user):
+    return json_response({"jwt": issue_jwt(user), "user": user_json(user)})
+
+
+class LocalLoginView(APIView):
+    authentication_classes: list = []
+
+    def post(self, request):
+        data = body(request)
+        try:
+            return signed_in(members.sign_in(data.get("identifier"), data.get("password")))
+        except members.AccountError as error:
+            fail(error)
+
+
+class RegisterView(APIView):
+    authentication_classes: list = []
+
+    def post(self, request):
+        data = body(request)
+        unknown = set(data) - {"username", "email", "password"}
+        if unknown:
+            raise ValidationError(f"Invalid parameters: {', '.join(sorted(unknown))}")
+        try:
+            user = members.register_member(data.get("username"), data.get("email"), data.get("password"))
+        except members.AccountError as error:
+            fail(error)
+        return signed_in(user)
+
+
+class MeView(APIView):
+    def get(self, request):
+        if request.user is None:
+            raise UnauthorizedError()
+        return json_response(user_json(request.user), request=request)
+
+
+class ForgotPasswordView(APIView):
+    authentication_classes: list = []
+
+    def post(self, request):
+        members.send_password_reset(body(request).get("email"), settings.API_PASSWORD_RESET_URL)
+        return json_response({"ok": True})
+
+
+class ResetPasswordView(APIView):
+    authentication_classes: list = []
+
+    def post(self, request):
+        data = body(request)
+        try:
+            user = members.reset_password(data.get("code"), data.get("password"), data.get("passwordConfirmation"))
+        except members.AccountError as error:
+            fail(error)
+        return signed_in(user)
+
+
+class ChangePasswordView(APIView):
+    def post(self, request):
+        if request.user is None:
+            raise UnauthorizedError()
+        data = body(request)
+        try:
+            user = members.change_password(
+                request.user, data.get("currentPassword"), data.get("password"), data.get("passwordConfirmation")
+            )
+        except members.AccountError as error:
+            fail(error)
+        return signed_in(user)

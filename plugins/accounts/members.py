@@ -1,0 +1,115 @@
+"""Member accounts: sign-up, sign-in and passwords, as the website's users-permissions endpoints need them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from plugins.profiles.services import claim_or_create_profile
+
+User = get_user_model()
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be done; the message says why, safely."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class PasswordChange:
+    password: str
+    confirmation: str
+
+
+def _check_password(password: str, confirmation: str | None, user=None) -> None:
+    if confirmation is not None and password != confirmation:
+        raise AccountError("Passwords do not match", "passwordConfirmation")
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError(" ".join(exc.messages), "password") from None
+
+
+@transaction.atomic
+def register_member(username: str, email: str, password: str):
+    """Create a member account with its profile (claiming one made for the e-mail beforehand)."""
+    username, email = (username or "").strip(), (email or "").strip().lower()
+    if not username:
+        raise AccountError("username is required", "username")
+    if not email or "@" not in email:
+        raise AccountError("A valid email is required", "email")
+    if User.objects.filter(Q(username__iexact=username) | Q(email__iexact=email)).exists():
+        raise AccountError("Email or Username are already taken")
+    candidate = User(username=username, email=email)
+    _check_password(password or "", None, candidate)
+    candidate.set_password(password)
+    candidate.save()
+    claim_or_create_profile(candidate)
+    return candidate
+
+
+def sign_in(identifier: str, password: str):
+    """The active account whose username or e-mail is ``identifier`` and whose password matches."""
+    identifier = (identifier or "").strip()
+    user = User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier)).first()
+    authenticated = authenticate(username=user.username, password=password or "") if user else None
+    if authenticated is None:
+        raise AccountError("Invalid identifier or password")
+    return authenticated
+
+
+def password_reset_code(user) -> str:
+    return f"{urlsafe_base64_encode(force_bytes(user.pk))}-{default_token_generator.make_token(user)}"
+
+
+def send_password_reset(email: str, url_template: str) -> None:
+    """E-mail a reset link when an account has this address; say nothing either way (no enumeration)."""
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None or not user.has_usable_password() and not user.email:
+        return
+    link = url_template.format(code=password_reset_code(user))
+    send_mail(
+        "Reset your password",
+        f"Someone asked to reset the password of your community account.\n\n"
+        f"Set a new one here: {link}\n\nIf it wasn't you, ignore this e-mail.",
+        None,
+        [user.email],
+    )
+
+
+def reset_password(code: str, password: str, confirmation: str):
+    """Set a new password from a reset code; the code stops working once used."""
+    uid, _, token = (code or "").partition("-")
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise AccountError("Incorrect code provided", "code") from None
+    if not default_token_generator.check_token(user, token):
+        raise AccountError("Incorrect code provided", "code")
+    _check_password(password or "", confirmation, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def change_password(user, current: str, password: str, confirmation: str):
+    """Change a signed-in member's password after checking the current one."""
+    if not user.check_password(current or ""):
+        raise AccountError("The provided current password is invalid", "currentPassword")
+    if current == password:
+        raise AccountError("Your new password must be different than your current password", "password")
+    _check_password(password or "", confirmation, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
