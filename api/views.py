@@ -1,4 +1,6 @@
-"""The generated endpoints: ``/api/<plural>`` (find, create) and ``/api/<plural>/<documentId>`` (findOne, update, delete).
+"""The generated endpoints.
+
+``/api/<plural>`` (find, create) and ``/api/<plural>/<documentId>`` (findOne, update, delete).
 
 Views parse and authorise; reading goes through the query modules, writing through ``api.writes``.
 """

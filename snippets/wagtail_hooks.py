@@ -1,9 +1,13 @@
 """Registers every content type as a snippet, grouped under one "Community" menu."""
 
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
+from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.jobs import JobListingViewSet
 from snippets.profiles import ProfileViewSet
 from snippets.rewards import RewardProductViewSet
@@ -25,3 +29,23 @@ class CommunityGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommunityGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_api_tokens():
+    return ApiTokenViewSet("api_tokens")
+
+
+@hooks.register("register_admin_urls")
+def register_api_permission_urls():
+    return [path("api-permissions/", role_permissions, name="community_api_permissions")]
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("api.change_rolepermission")
+
+
+@hooks.register("register_settings_menu_item")
+def register_api_permissions_menu_item():
+    return SuperuserMenuItem("API permissions", reverse("community_api_permissions"), icon_name="lock", order=900)
