@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api import auth_views
+from api import auth_views, upload_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("auth/reset-password", auth_views.ResetPasswordView.as_view(), name="auth-reset-password"),
     path("auth/change-password", auth_views.ChangePasswordView.as_view(), name="auth-change-password"),
     path("users/me", auth_views.MeView.as_view(), name="users-me"),
+    path("upload", upload_views.UploadView.as_view(), name="upload"),
+    path("upload/files", upload_views.FileListView.as_view(), name="upload-files"),
+    path("upload/files/<str:pk>", upload_views.FileView.as_view(), name="upload-file"),
     path("<str:plural>", CollectionView.as_view(), name="collection"),
     path("<str:plural>/<str:document_id>", DocumentView.as_view(), name="document"),
 ]

@@ -1,0 +1,70 @@
+"""Storing uploaded images: checked, stripped of metadata, saved as Wagtail images."""
+
+from __future__ import annotations
+
+import posixpath
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from PIL import Image, ImageOps
+from wagtail.images.fields import WagtailImageField
+
+from plugins.assets.formats import ensure_formats
+from plugins.assets.models import CommunityImage
+
+# Formats re-encoded to drop EXIF (GPS position, camera serials); animated GIFs are kept as they are.
+REENCODED = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
+
+
+class ImageRejected(Exception):
+    """The upload is not an acceptable image; the message says why."""
+
+    def __init__(self, message: str, too_large: bool = False):
+        super().__init__(message)
+        self.too_large = too_large
+
+
+def check_image(upload):
+    """Wagtail's checks: a real image of an allowed type, under the size and pixel limits."""
+    try:
+        return WagtailImageField().clean(upload)
+    except ValidationError as exc:
+        too_large = exc.code in ("file_too_large", "file_too_many_pixels")
+        raise ImageRejected(" ".join(exc.messages), too_large=too_large) from None
+
+
+def strip_metadata(name: str, data: bytes) -> bytes:
+    """Re-encode the image without its metadata, applying the EXIF orientation first."""
+    with Image.open(BytesIO(data)) as image:
+        fmt = image.format
+        if fmt not in REENCODED or getattr(image, "is_animated", False):
+            return data
+        clean = ImageOps.exif_transpose(image)
+        if clean.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            clean = clean.convert("RGBA" if "A" in clean.getbands() else "RGB")
+        out = BytesIO()
+        options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+        clean.save(out, format=REENCODED[fmt], **options)
+        return out.getvalue()
+
+
+@transaction.atomic
+def store_image(upload, *, title: str = "", alt_text: str = "", caption: str = "", user=None) -> CommunityImage:
+    """Check an uploaded file and store it as an image; raises ``ImageRejected`` with the reason."""
+    checked = check_image(upload)
+    upload.seek(0)
+    data = strip_metadata(upload.name, upload.read())
+    name = posixpath.basename(upload.name)
+    image = CommunityImage(
+        title=(title or posixpath.splitext(name)[0])[:255],
+        description=alt_text[:255],
+        caption=caption[:255],
+        uploaded_by_user=user,
+    )
+    image.file = SimpleUploadedFile(name, data, content_type=getattr(checked, "content_type", None))
+    image.file_size = len(data)
+    image.save()
+    ensure_formats(image)  # now, so that the answer to the upload already lists them
+    return image
