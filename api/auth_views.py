@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from rest_framework.views import APIView
 
 from api.authentication import issue_jwt
+from api.base import ApiView, json_response
 from api.errors import UnauthorizedError, ValidationError
 from api.permissions import roles_of
 from api.query.values import format_datetime
-from api.views import json_response
 from plugins.accounts import members
 
 
@@ -48,7 +47,7 @@ def signed_in(user):
     return json_response({"jwt": issue_jwt(user), "user": user_json(user)})
 
 
-class LocalLoginView(APIView):
+class LocalLoginView(ApiView):
     authentication_classes: list = []
 
     def post(self, request):
@@ -59,7 +58,7 @@ class LocalLoginView(APIView):
             fail(error)
 
 
-class RegisterView(APIView):
+class RegisterView(ApiView):
     authentication_classes: list = []
 
     def post(self, request):
@@ -74,14 +73,14 @@ class RegisterView(APIView):
         return signed_in(user)
 
 
-class MeView(APIView):
+class MeView(ApiView):
     def get(self, request):
-        if request.user is None:
+        if request.member is None:
             raise UnauthorizedError()
-        return json_response(user_json(request.user), request=request)
+        return json_response(user_json(request.member), request=request)
 
 
-class ForgotPasswordView(APIView):
+class ForgotPasswordView(ApiView):
     authentication_classes: list = []
 
     def post(self, request):
@@ -89,7 +88,7 @@ class ForgotPasswordView(APIView):
         return json_response({"ok": True})
 
 
-class ResetPasswordView(APIView):
+class ResetPasswordView(ApiView):
     authentication_classes: list = []
 
     def post(self, request):
@@ -101,14 +100,14 @@ class ResetPasswordView(APIView):
         return signed_in(user)
 
 
-class ChangePasswordView(APIView):
+class ChangePasswordView(ApiView):
     def post(self, request):
-        if request.user is None:
+        if request.member is None:
             raise UnauthorizedError()
         data = body(request)
         try:
             user = members.change_password(
-                request.user, data.get("currentPassword"), data.get("password"), data.get("passwordConfirmation")
+                request.member, data.get("currentPassword"), data.get("password"), data.get("passwordConfirmation")
             )
         except members.AccountError as error:
             fail(error)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
-from rest_framework.views import APIView
-
+from api.base import ApiView, json_response
 from api.errors import ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError
 from api.media import file_object, image_queryset
 from api.models import TokenKind
 from api.permissions import roles_of
-from api.views import json_response
 from plugins.assets.models import CommunityImage
 from plugins.assets.services import ImageRejected, store_image
 
@@ -20,13 +18,13 @@ MAX_FILES = 20
 def _may_upload(request) -> bool:
     if request.auth is not None:
         return request.auth.kind == TokenKind.FULL_ACCESS
-    return request.user is not None
+    return request.member is not None
 
 
 def _may_delete(request) -> bool:
     if request.auth is not None:
         return request.auth.kind == TokenKind.FULL_ACCESS
-    return request.user is not None and "editor" in roles_of(request.user)
+    return request.member is not None and "editor" in roles_of(request.member)
 
 
 def _file_info(request, count: int) -> list[dict]:
@@ -43,10 +41,10 @@ def _file_info(request, count: int) -> list[dict]:
     return info + [{}] * (count - len(info))
 
 
-class UploadView(APIView):
+class UploadView(ApiView):
     def post(self, request):
         if not _may_upload(request):
-            raise UnauthorizedError() if request.user is None and request.auth is None else ForbiddenError()
+            raise UnauthorizedError() if request.member is None and request.auth is None else ForbiddenError()
         files = request.FILES.getlist("files")
         if not files:
             raise ValidationError("Files are empty: send them as multipart form data in the field files")
@@ -60,7 +58,7 @@ class UploadView(APIView):
                     title=str(info.get("name") or ""),
                     alt_text=str(info.get("alternativeText") or ""),
                     caption=str(info.get("caption") or ""),
-                    user=request.user,
+                    user=request.member,
                 )
             except ImageRejected as error:
                 for done in stored:
@@ -72,26 +70,26 @@ class UploadView(APIView):
         return json_response([file_object(image) for image in images], status=201)
 
 
-class FileListView(APIView):
+class FileListView(ApiView):
     def get(self, request):
         images = image_queryset().order_by("-created_at", "-pk")[:100]
         return json_response(
             [file_object(image) for image in images],
             request=request,
-            cacheable=request.user is None and request.auth is None,
+            cacheable=request.member is None and request.auth is None,
         )
 
 
-class FileView(APIView):
+class FileView(ApiView):
     def get(self, request, pk: str):
         image = _lookup(pk)
         return json_response(
-            file_object(image), request=request, cacheable=request.user is None and request.auth is None
+            file_object(image), request=request, cacheable=request.member is None and request.auth is None
         )
 
     def delete(self, request, pk: str):
         if not _may_delete(request):
-            raise UnauthorizedError() if request.user is None and request.auth is None else ForbiddenError()
+            raise UnauthorizedError() if request.member is None and request.auth is None else ForbiddenError()
         image = _lookup(pk)
         data = file_object(image)
         image.delete()

@@ -1,9 +1,12 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from api import auth_views, upload_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("auth/local", auth_views.LocalLoginView.as_view(), name="auth-local"),
     path("auth/local/register", auth_views.RegisterView.as_view(), name="auth-register"),
     path("auth/forgot-password", auth_views.ForgotPasswordView.as_view(), name="auth-forgot-password"),

@@ -7,13 +7,10 @@ Views parse and authorise; reading goes through the query modules, writing throu
 
 from __future__ import annotations
 
-import hashlib
-
-import orjson
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified
-from rest_framework.views import APIView
+from django.http import HttpResponse
 
+from api.base import ApiView, json_response
 from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from api.permissions import Caller, roles_of
 from api.query import qs
@@ -25,27 +22,11 @@ from api.serialize import Serializer
 from api.writes import Writer, save
 
 
-def json_response(payload, status: int = 200, request=None, cacheable: bool = False) -> HttpResponse:
-    """Render with orjson; GETs get an ETag and answer 304 to a matching ``If-None-Match``."""
-    body = orjson.dumps(payload)
-    if request is not None and request.method == "GET" and status == 200:
-        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-        cache_control = f"public, max-age={settings.API_CACHE_MAX_AGE}" if cacheable else "private, no-cache"
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-            response = HttpResponseNotModified()
-        else:
-            response = HttpResponse(body, status=status, content_type="application/json")
-        response["ETag"] = etag
-        response["Cache-Control"] = cache_control
-        response["Vary"] = "Authorization, Strapi-Response-Format"
-        return response
-    return HttpResponse(body, status=status, content_type="application/json")
-
-
-class ContentTypeView(APIView):
+class ContentTypeView(ApiView):
     """Common parsing and authorisation for the generated endpoints."""
 
     content_type: ContentType
+    schema = None  # documented per content type by api.openapi
 
     def initial(self, request, *args, **kwargs):
         content_type = registry.get(kwargs["plural"])
@@ -53,7 +34,7 @@ class ContentTypeView(APIView):
             raise NotFoundError()
         self.content_type = content_type
         super().initial(request, *args, **kwargs)
-        user, token = request.user, request.auth
+        user, token = request.member, request.auth
         self.caller = Caller(user=user, token=token, roles=roles_of(user) if token is None else ())
         self.params = qs.parse(request.META.get("QUERY_STRING", ""))
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -211,17 +212,24 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_DEFAULT_RESPONSE_FORMAT = env_str("API_DEFAULT_RESPONSE_FORMAT", "v5")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": [],
-    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
-    "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "UNAUTHENTICATED_USER": None,
+    # The API's views set their authentication, rendering and errors themselves (api.base.ApiView).
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # Where the website's reset-password page is; {code} is replaced with the reset code.
 API_PASSWORD_RESET_URL = env_str("API_PASSWORD_RESET_URL", "http://localhost:3000/reset-password?code={code}")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Community CMS API",
+    "DESCRIPTION": "Strapi v5's REST dialect over the community content types. "
+    "Send `Strapi-Response-Format: v4` for Strapi v4's response shape.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.base.only_api_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.openapi.add_generated_endpoints",
+    ],
+}

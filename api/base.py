@@ -1,0 +1,80 @@
+"""The base of every API view: Bearer authentication, orjson rendering, Strapi's error envelope.
+
+Set per view rather than in DRF's global settings, so that Wagtail's own DRF views (the admin's
+choosers) keep their session authentication and error format.
+"""
+
+import hashlib
+
+import orjson
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.views import APIView
+
+from api.authentication import BearerAuthentication
+from api.errors import exception_handler
+from api.renderers import JSONRenderer
+
+
+class JsonObjectSchema(AutoSchema):
+    """The hand-written views take and return JSON objects described in their docstrings."""
+
+    def get_request_serializer(self):
+        return OpenApiTypes.OBJECT if self.method in ("POST", "PUT", "PATCH") else None
+
+    def get_response_serializers(self):
+        return OpenApiTypes.OBJECT
+
+    def get_description(self):
+        return (self.view.__class__.__doc__ or "").strip()
+
+
+class ApiView(APIView):
+    schema = JsonObjectSchema()
+    authentication_classes = [BearerAuthentication]
+    permission_classes: list = []
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # The signed-in member, or None (anonymous, or an API token that stands for no one).
+        user = request.user
+        request.member = user if user is not None and user.is_authenticated else None
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.BearerAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer"}
+
+
+def only_api_endpoints(endpoints, **kwargs):
+    """drf-spectacular pre-processing hook: document /api/ only, not Wagtail's admin API."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
+def json_response(payload, status: int = 200, request=None, cacheable: bool = False) -> HttpResponse:
+    """Render with orjson; GETs get an ETag and answer 304 to a matching ``If-None-Match``."""
+    body = orjson.dumps(payload)
+    if request is not None and request.method == "GET" and status == 200:
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        cache_control = f"public, max-age={settings.API_CACHE_MAX_AGE}" if cacheable else "private, no-cache"
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(body, status=status, content_type="application/json")
+        response["ETag"] = etag
+        response["Cache-Control"] = cache_control
+        response["Vary"] = "Authorization, Strapi-Response-Format"
+        return response
+    return HttpResponse(body, status=status, content_type="application/json")
