@@ -6,6 +6,7 @@ from plugins.achievements.models import Achievement, AchievementGroup
 from plugins.jobs.models import JobListing
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
+from plugins.roadmap.models import RoadmapItem
 from plugins.teams.models import Team
 
 READ = ("find", "findOne")
@@ -70,6 +71,24 @@ registry.register(
 )
 
 
+CREST_OPTIONS = (
+    "textColor",
+    "textShadow",
+    "fontSize",
+    "frame",
+    "frameColor",
+    "plaque",
+    "plaqueColor",
+    "imageScale",
+    "imageXOffset",
+    "imageYOffset",
+)
+
+
+def _crest_option(key):
+    return lambda team: (team.crest_options or {}).get(key)
+
+
 def _pineapple_verdict(team):
     return team.pineapple().verdict
 
@@ -107,9 +126,14 @@ registry.register(
             Relation("profiles", "profiles", "profiles"),
             Relation("leadProfiles", "lead_profiles", "profiles"),
             Relation("jobs", "jobs", "jobs"),
+            Relation("roadmaps", "roadmap_items", "roadmaps"),
         ),
         media=(Media("crest", "crest"), Media("miniCrest", "mini_crest")),
         components=(
+            Component(
+                "crestOptions",
+                attributes=tuple(A(key, key, "json", compute=_crest_option(key)) for key in CREST_OPTIONS),
+            ),
             Component(
                 "teamImage",
                 attributes=(A("caption", "team_image_caption"),),
@@ -204,6 +228,33 @@ registry.register(
             A("stock", "stock", "integer"),
         ),
         media=(Media("image", "image"),),
+        default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="roadmaps",
+        singular="roadmap",
+        model=RoadmapItem,
+        description="The public roadmap.",
+        draft_and_publish=True,
+        attributes=(
+            A("title", "title", required=True),
+            A("slug", "slug", "uid"),
+            A("tagline", "tagline"),
+            A("description", "description", "richtext"),
+            A("category", "category"),
+            A("milestone", "milestone", "boolean"),
+            A("complete", "complete", "boolean"),
+            A("betaAvailable", "beta_available", "boolean"),
+            A("dateCompleted", "date_completed", "date"),
+            A("projectedCompletion", "projected_completion", "date"),
+            A("githubUrls", "github_urls", "json"),
+        ),
+        relations=(Relation("teams", "teams", "teams"),),
+        media=(Media("image", "image"),),
+        components=(Component("cta", attributes=(A("label", "cta_label"), A("url", "cta_url"))),),
         default_permissions=EDITORIAL_DEFAULTS,
     )
 )

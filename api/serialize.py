@@ -87,7 +87,8 @@ class Serializer:
         component = item.spec
         data = {"id": obj.pk}
         for attribute in component.attributes:
-            data[attribute.name] = _value(getattr(source, attribute.attr))
+            raw = attribute.compute(source) if attribute.compute else getattr(source, attribute.attr)
+            data[attribute.name] = _value(raw)
         for name, child in item.children.items():
             data[name] = self._media(getattr(obj, child.spec.attr))
         return data

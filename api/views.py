@@ -64,7 +64,7 @@ class ContentTypeView(ApiView):
         return Access(include_private=self.caller.is_trusted, drafts=drafts and self.content_type.draft_and_publish)
 
     def selection(self, access: Access):
-        parser = SelectionParser(registry, access)
+        parser = SelectionParser(registry, access, lenient=self.v4)
         return parser.selection(self.content_type, self.params.get("fields"), self.params.get("populate"))
 
     def respond(self, payload, status: int = 200):
@@ -128,7 +128,7 @@ class CollectionView(ContentTypeView):
             include_private=access.include_private,
             drafts=self.content_type.draft_and_publish and not self.publish_requested(),
         )
-        selection = SelectionParser(registry, access).selection(
+        selection = SelectionParser(registry, access, lenient=self.v4).selection(
             self.content_type, self.params.get("fields"), self.params.get("populate")
         )
         fresh = with_populate(type(instance)._default_manager.filter(pk=instance.pk), selection, access)

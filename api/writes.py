@@ -106,7 +106,7 @@ class Writer:
         for key, inner in value.items():
             if key == "id":
                 continue
-            attribute = next((a for a in component.attributes if a.name == key), None)
+            attribute = next((a for a in component.attributes if a.name == key and a.compute is None), None)
             media = next((m for m in component.media if m.name == key), None)
             if attribute:
                 plan.values[attribute.attr] = coerce_attribute(attribute, inner)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "plugins.jobs",
     "plugins.achievements",
     "plugins.rewards",
+    "plugins.roadmap",
     "plugins.demo",
     # The editors' admin.
     "snippets",

@@ -11,6 +11,7 @@ from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.jobs import JobListingViewSet
 from snippets.profiles import ProfileViewSet
 from snippets.rewards import RewardProductViewSet
+from snippets.roadmap import RoadmapItemViewSet
 from snippets.teams import TeamViewSet
 
 
@@ -25,6 +26,7 @@ class CommunityGroup(SnippetViewSetGroup):
         AchievementViewSet,
         AchievementGroupViewSet,
         RewardProductViewSet,
+        RoadmapItemViewSet,
     )
 
 

@@ -14,6 +14,7 @@ from plugins.assets.models import CommunityImage
 from plugins.jobs.models import JobListing
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
+from plugins.roadmap.models import RoadmapItem
 from plugins.teams.models import Team
 
 PASSWORD = "correct horse battery staple"
@@ -124,4 +125,19 @@ class JobListingFactory(factory.django.DjangoModelFactory):
     def teams(self, create, extracted, **kwargs):
         if create:
             self.teams.set(extracted or [TeamFactory()])
+            self.save()
+
+
+class RoadmapItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoadmapItem
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Roadmap item {n}")
+    live = True
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teams.set(extracted)
             self.save()

@@ -47,9 +47,12 @@ class PopulateItem:
 
 
 class SelectionParser:
-    def __init__(self, registry, access: Access):
+    def __init__(self, registry, access: Access, lenient: bool = False):
         self.registry = registry
         self.access = access
+        # Strapi v4 ignored populate names that are not attributes; v5 refuses them. Clients that
+        # ask for the v4 shape were written against v4's leniency.
+        self.lenient = lenient
 
     # fields ---------------------------------------------------------------------------------------
 
@@ -140,6 +143,8 @@ class SelectionParser:
         if name in content_type.attribute_map and name not in allowed:
             return None  # a scalar attribute is always there: populating it is a no-op, as Strapi v4 allowed
         if name not in allowed:
+            if self.lenient and name not in content_type.populatable(include_private=True):
+                return None
             raise invalid_key(name, path=path)
 
         if name in content_type.relation_map:

@@ -42,6 +42,12 @@ class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, mod
     # the API groups back into one object.
     team_image = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     team_image_caption = models.CharField(max_length=255, blank=True)
+    crest_options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the site draws the crest: textColor, textShadow, fontSize, frame, frameColor, plaque, "
+        "plaqueColor, imageScale, imageXOffset, imageYOffset.",
+    )
     emojis = models.CharField(max_length=64, blank=True, help_text="A few emoji that sum the team up.")
     display_order = models.IntegerField(default=0, db_index=True)
 

@@ -10,8 +10,21 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-CONTENT = ["profiles.profile", "teams.team", "jobs.joblisting", "achievements.achievement", "rewards.rewardproduct"]
-EDITORIAL = ["teams.team", "jobs.joblisting", "achievements.achievement", "rewards.rewardproduct"]
+CONTENT = [
+    "profiles.profile",
+    "teams.team",
+    "jobs.joblisting",
+    "achievements.achievement",
+    "rewards.rewardproduct",
+    "roadmap.roadmapitem",
+]
+EDITORIAL = [
+    "teams.team",
+    "jobs.joblisting",
+    "achievements.achievement",
+    "rewards.rewardproduct",
+    "roadmap.roadmapitem",
+]
 
 
 def snippet_url(model, view, *args):

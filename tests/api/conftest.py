@@ -45,7 +45,15 @@ def community(db):
     credit = factories.RewardProductFactory(
         title="$10 credit", price=400, kind="merch_credit", discount_amount=Decimal("10.00")
     )
+    roadmap = factories.RoadmapItemFactory(
+        title="Session replay for mobile",
+        teams=[growth],
+        github_urls=["https://github.com/example/repo/issues/1"],
+        cta_label="Join the beta",
+        cta_url="https://example.com/beta",
+    )
     return {
+        "roadmap": roadmap,
         "growth": growth,
         "infra": infra,
         "draft_team": draft_team,

@@ -18,6 +18,7 @@ DEEP = {
     "achievements": {"populate": "*"},
     "achievement-groups": {"populate": {"achievements": {"populate": "*"}}},
     "reward-products": {"populate": "*"},
+    "roadmaps": {"populate": {"teams": {"populate": {"profiles": {"populate": "*"}}}, "image": True, "cta": True}},
 }
 
 

@@ -47,7 +47,15 @@ def make_rewards(n):
         factories.RewardProductFactory(image=factories.ImageFactory())
 
 
+def make_roadmap(n):
+    for _ in range(n):
+        factories.RoadmapItemFactory(
+            teams=[factories.TeamFactory(), factories.TeamFactory()], image=factories.ImageFactory()
+        )
+
+
 CASES = {
+    "roadmaps": (make_roadmap, {"populate": {"teams": {"populate": ["miniCrest"]}, "image": True, "cta": True}}),
     "profiles": (make_profiles, {"populate": {"teams": {"populate": "*"}, "leadTeams": True, "avatar": True}}),
     "teams": (
         make_teams,

@@ -14,6 +14,7 @@ SNIPPETS = {
     "achievements.achievement": factories.AchievementFactory,
     "achievements.achievementgroup": factories.AchievementGroupFactory,
     "rewards.rewardproduct": factories.RewardProductFactory,
+    "roadmap.roadmapitem": factories.RoadmapItemFactory,
 }
 
 
