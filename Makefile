@@ -16,7 +16,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# The conformance suite's node packages (the official @strapi/client and qs), from the lock file.
+CONFORMANCE := tests/conformance
+$(CONFORMANCE)/node_modules/.package-lock.json: $(CONFORMANCE)/package-lock.json
+	npm ci --prefix $(CONFORMANCE) --no-audit --no-fund --loglevel=error
+
+setup: $(VENV)/.installed $(CONFORMANCE)/node_modules/.package-lock.json
 
 migrate: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput

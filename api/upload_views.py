@@ -9,6 +9,10 @@ from api.errors import ForbiddenError, NotFoundError, PayloadTooLargeError, Unau
 from api.media import file_object, image_queryset
 from api.models import TokenKind
 from api.permissions import roles_of
+from api.query import qs
+from api.query.filters import FilterBuilder
+from api.query.selection import Access, parse_sort
+from api.registry import Attribute, ContentType, registry
 from plugins.assets.models import CommunityImage
 from plugins.assets.services import ImageRejected, store_image
 
@@ -41,8 +45,16 @@ def _file_info(request, count: int) -> list[dict]:
     return info + [{}] * (count - len(info))
 
 
+def _may_edit(request, image) -> bool:
+    return _may_delete(request) or (request.member is not None and image.uploaded_by_user_id == request.member.pk)
+
+
 class UploadView(ApiView):
+    """Upload images (multipart ``files`` and optional ``fileInfo``), or with ``?id=`` update a file's info."""
+
     def post(self, request):
+        if request.query_params.get("id"):
+            return self.update_info(request, request.query_params["id"])
         if not _may_upload(request):
             raise UnauthorizedError() if request.member is None and request.auth is None else ForbiddenError()
         files = request.FILES.getlist("files")
@@ -69,10 +81,49 @@ class UploadView(ApiView):
         images = image_queryset().filter(pk__in=[image.pk for image in stored]).order_by("pk")
         return json_response([file_object(image) for image in images], status=201)
 
+    def update_info(self, request, pk: str):
+        image = _lookup(pk)
+        if not _may_edit(request, image):
+            raise UnauthorizedError() if request.member is None and request.auth is None else ForbiddenError()
+        info = _file_info(request, 1)[0]
+        unknown = set(info) - {"name", "alternativeText", "caption", "folder"}
+        if unknown:
+            raise ValidationError(f"Invalid key {sorted(unknown)[0]} in fileInfo")
+        if "name" in info:
+            image.title = str(info["name"] or image.title)[:255]
+        if "alternativeText" in info:
+            image.description = str(info["alternativeText"] or "")[:255]
+        if "caption" in info:
+            image.caption = str(info["caption"] or "")[:255]
+        image.save(update_fields=["title", "description", "caption"])
+        return json_response(file_object(_lookup(pk)))
+
+
+FILE_TYPE = ContentType(
+    plural="files",
+    singular="file",
+    model=CommunityImage,
+    attributes=(
+        Attribute("name", "title"),
+        Attribute("alternativeText", "description"),
+        Attribute("caption", "caption"),
+        Attribute("width", "width", "integer"),
+        Attribute("height", "height", "integer"),
+        Attribute("url", "file"),
+    ),
+)
+
 
 class FileListView(ApiView):
+    """Uploaded files, newest first; ``filters`` and ``sort`` as for content types (at most 100)."""
+
     def get(self, request):
-        images = image_queryset().order_by("-created_at", "-pk")[:100]
+        params = qs.parse(request.META.get("QUERY_STRING", ""))
+        images = image_queryset()
+        if params.get("filters"):
+            images = images.filter(FilterBuilder(registry).build(FILE_TYPE, params["filters"]))
+        ordering = parse_sort(FILE_TYPE, params.get("sort"), "sort", Access())
+        images = images.order_by(*(ordering or ["-created_at"]), "-pk")[:100]
         return json_response(
             [file_object(image) for image in images],
             request=request,
