@@ -41,6 +41,15 @@ registry.register(
         relations=(
             Relation("teams", "teams", "teams"),
             Relation("leadTeams", "lead_teams", "teams"),
+            # Achievements held now: through awards that have not been revoked.
+            Relation(
+                "achievements",
+                "achievement_awards",
+                "achievements",
+                writable=False,
+                through="achievement",
+                through_filter=(("revoked_at__isnull", True),),
+            ),
         ),
         media=(Media("avatar", "avatar"),),
         owner_field="user_id",

@@ -41,7 +41,12 @@ class Attribute:
 
 @dataclass(frozen=True)
 class Relation:
-    """A relation to another registered content type (by its plural name)."""
+    """A relation to another registered content type (by its plural name).
+
+    With ``through``, ``attr`` is a reverse foreign key to a link model (e.g. a profile's awards)
+    and ``through`` the link model's foreign key to the target; only links matching
+    ``through_filter`` count (e.g. awards not revoked).
+    """
 
     name: str
     attr: str
@@ -49,6 +54,12 @@ class Relation:
     many: bool = True
     private: bool = False
     writable: bool = True
+    through: str | None = None
+    through_filter: tuple[tuple[str, Any], ...] = ()
+
+    def link_conditions(self, prefix: str) -> dict:
+        """The ``through_filter`` as lookups from the owning model, with ``prefix`` before them."""
+        return {f"{prefix}{self.attr}__{lookup}": value for lookup, value in self.through_filter}
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,10 @@ class Serializer:
         if item.kind == "component":
             return self._component(source, obj, item)
         related = getattr(obj, item.spec.attr)
+        if item.spec.through:
+            targets = [getattr(link, item.spec.through) for link in related.all()]
+            rows = self.entries([target for target in targets if target is not None], item.selection)
+            return {"data": rows} if self.v4 else rows
         if item.spec.many:
             rows = self.entries(related.all(), item.selection)
             return {"data": rows} if self.v4 else rows

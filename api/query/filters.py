@@ -92,10 +92,13 @@ class FilterBuilder:
             if relation.many:
                 self.touches_many = True
             target = self.registry.get(relation.target)
+            path = f"{prefix}{relation.attr}__{relation.through}" if relation.through else prefix + relation.attr
+            # Conditions on the link (an award not revoked) join the same row as the target's.
+            link = Q(**relation.link_conditions(prefix)) if relation.through else Q()
             if isinstance(value, dict) and any(k in OPERATORS for k in value) and not _only_logic(value):
                 # filters[teams][$null]=true, or an operator straight on the relation: its id.
-                return self.field(prefix + relation.attr, "integer", value, where, depth)
-            return self.build(target, value, f"{prefix}{relation.attr}__", where, depth + 1)
+                return link & self.field(path, "integer", value, where, depth)
+            return link & self.build(target, value, f"{path}__", where, depth + 1)
         media = content_type.media_map.get(key)
         if media is not None and (self.include_private or not media.private):
             return self._media(prefix + media.attr, value, where, depth)

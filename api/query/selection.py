@@ -44,6 +44,7 @@ class PopulateItem:
     touches_many: bool = False
     ordering: list[str] = field(default_factory=list)
     children: dict[str, PopulateItem] = field(default_factory=dict)  # a component's media
+    owner_model: type | None = None  # the model the relation starts from
 
 
 class SelectionParser:
@@ -150,7 +151,7 @@ class SelectionParser:
         if name in content_type.relation_map:
             relation = content_type.relation_map[name]
             target = self.registry.get(relation.target)
-            item = PopulateItem(name, "relation", relation)
+            item = PopulateItem(name, "relation", relation, owner_model=content_type.model)
             item.selection = self.selection(target, options.get("fields"), options.get("populate"), path, depth + 1)
             if "filters" in options:
                 builder = FilterBuilder(self.registry, self.access.include_private)

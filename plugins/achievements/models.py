@@ -1,8 +1,10 @@
 """Achievements, each worth points, grouped (optionally in bronze / silver / gold tiers)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from plugins.achievements.triggers import Trigger
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
@@ -79,3 +81,45 @@ class Achievement(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMix
             errors["tier"] = "Pick bronze, silver or gold for an achievement in a tiered group."
         if errors:
             raise ValidationError(errors)
+
+
+class AchievementAward(models.Model):
+    """A profile holding an achievement: who awarded it (nobody for an automatic one), why and when.
+
+    Revoking keeps the row and records who revoked it, when and why. ``instance`` numbers the
+    awards of a repeatable achievement; a non-repeatable one is always instance 1, so the
+    database itself refuses a second active award of it.
+    """
+
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="achievement_awards")
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="awards")
+    instance = models.PositiveIntegerField(default=1)
+    awarded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-awarded_at", "-pk"]
+        verbose_name = "achievement award"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "achievement", "instance"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_award_per_instance",
+            )
+        ]
+        indexes = [models.Index(fields=["profile", "revoked_at"], name="award_profile_active")]
+
+    def __str__(self):
+        return f"{self.achievement} → {self.profile}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
