@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from faker import Faker
 
 from plugins.accounts.roles import EDITORS
-from plugins.achievements.models import Achievement, AchievementGroup
+from plugins.achievements.models import Achievement, AchievementAward, AchievementGroup
 from plugins.demo import catalog
 from plugins.demo.images import demo_image, existing_demo_images
 from plugins.jobs.models import JobListing
@@ -62,7 +62,15 @@ def scaled(counts: dict[str, int], scale: float) -> dict[str, int]:
 class DemoSeeder:
     """Creates what is missing of the demo community; ``progress(kind, n)`` reports work done."""
 
-    def __init__(self, scale: float = 1, seed: int = 2026, counts: dict[str, int] | None = None, progress=None):
+    def __init__(
+        self,
+        scale: float = 1,
+        seed: int = 2026,
+        counts: dict[str, int] | None = None,
+        progress=None,
+        awards_per_member: int = 0,
+    ):
+        self.awards_per_member = awards_per_member
         self.counts = scaled(BASE_COUNTS, scale)
         self.counts.update(counts or {})
         self.rng = random.Random(seed)
@@ -83,6 +91,8 @@ class DemoSeeder:
         self.seed_jobs(teams)
         team_profiles = self.seed_team_members(teams)
         self.seed_members()
+        if self.awards_per_member:
+            self.seed_awards(team_profiles)
         self.seed_logins(team_profiles)
         return self.report
 
@@ -316,6 +326,23 @@ class DemoSeeder:
             f"- Favourite tool: `{self.rng.choice(['psql', 'vim', 'jq', 'htop', 'git bisect'])}`\n"
             f"- Ask me about: {self.prose.catch_phrase().lower()}"
         )
+
+    def seed_awards(self, profiles: list[Profile]) -> None:
+        """Give each team member ``awards_per_member`` distinct achievements (benchmark data).
+
+        Rows are written directly: demo data only, with no points credited.
+        """
+        achievements = list(Achievement.objects.filter(live=True).order_by("pk").values_list("pk", flat=True))
+        wanted = min(self.awards_per_member, len(achievements))
+        already = set(AchievementAward.objects.values_list("profile_id", flat=True).distinct())
+        rows = []
+        for profile in profiles:
+            picks = self.rng.sample(achievements, wanted)
+            if profile.pk in already:
+                continue
+            rows += [AchievementAward(profile_id=profile.pk, achievement_id=pk, reason="Demo data") for pk in picks]
+        AchievementAward.objects.bulk_create(rows, batch_size=2000)
+        self.report.count("awards", len(rows), 0)
 
     # Logins -------------------------------------------------------------------------------------
 

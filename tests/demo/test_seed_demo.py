@@ -69,3 +69,16 @@ def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_awards_for_benchmarks_are_idempotent():
+    from plugins.achievements.models import AchievementAward
+
+    seed(*SMALL, "--awards=2")
+    assert AchievementAward.objects.count() == 9 * 2
+    assert all(
+        AchievementAward.objects.filter(profile=p).values("achievement").distinct().count() == 2
+        for p in Profile.objects.filter(teams__isnull=False).distinct()
+    )
+    seed(*SMALL, "--awards=2")
+    assert AchievementAward.objects.count() == 9 * 2

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed; the same seed gives the same data.")
         for kind in ("teams", "team-members", "members", "achievements", "reward-products", "jobs"):
             parser.add_argument(f"--{kind}", type=int, default=None, help=f"Exact number of {kind.replace('-', ' ')}.")
+        parser.add_argument(
+            "--awards", type=int, default=0, help="Achievements to give each team member (benchmark data, no points)."
+        )
         parser.add_argument("--allow-production", action="store_true", help="Run even when DEBUG is off.")
 
     def handle(self, *args, **options):
@@ -50,12 +53,14 @@ class Command(BaseCommand):
             console=console,
             transient=False,
         ) as progress:
-            seeder = DemoSeeder(scale=options["scale"], seed=options["seed"], counts=counts)
+            seeder = DemoSeeder(
+                scale=options["scale"], seed=options["seed"], counts=counts, awards_per_member=options["awards"]
+            )
             tasks = {kind: progress.add_task(kind.replace("_", " "), total=n) for kind, n in seeder.counts.items()}
             seeder.progress = lambda kind, n: progress.advance(tasks[kind], n)
             report = seeder.run()
 
-        for kind in seeder.counts:
+        for kind in [*seeder.counts, *(["awards"] if options["awards"] else [])]:
             self.stdout.write(
                 f"{kind.replace('_', ' '):<16} {report.created.get(kind, 0):>6} created, "
                 f"{report.existing.get(kind, 0):>6} already there"
