@@ -39,12 +39,16 @@ def coerce_attribute(attribute: Attribute, value):
     if attribute.type in ("string", "text", "richtext", "email", "uid", "enumeration"):
         if not isinstance(value, str):
             raise _error(name, f"{name} must be a string")
+        if "\x00" in value:
+            raise _error(name, f"{name} contains a NUL character")
         if attribute.enum and value not in attribute.enum:
             raise _error(name, f"{name} must be one of: {', '.join(v for v in attribute.enum if v)}")
         return value
     if attribute.type in ("integer", "biginteger"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise _error(name, f"{name} must be an integer")
+        if not -(2**63) <= value < 2**63:
+            raise _error(name, f"{name} is out of range")
         return value
     if attribute.type in ("decimal", "float"):
         if isinstance(value, bool):

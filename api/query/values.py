@@ -10,6 +10,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from api.errors import ValidationError
 
+# What a 64-bit integer column holds; a larger number is a bad value, not a database error.
+INT_RANGE = (-(2**63), 2**63 - 1)
 TRUE = {"true", "1", "t"}
 FALSE = {"false", "0", "f"}
 
@@ -30,6 +32,8 @@ def parse_int(value, what: str, minimum: int | None = None) -> int:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         raise ValidationError(f"Invalid value for {what}: expected an integer, got {value!r}") from None
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+        raise ValidationError(f"Invalid value for {what}: {number} is out of range")
     if minimum is not None and number < minimum:
         raise ValidationError(f"Invalid value for {what}: must be at least {minimum}, got {number}")
     return number
@@ -42,13 +46,24 @@ def _parse_datetime(text: str) -> datetime | None:
     return parsed
 
 
+def check_text(value: str, what: str) -> str:
+    """Text the database can store: no NUL characters (PostgreSQL refuses them)."""
+    if "\x00" in value:
+        raise ValidationError(f"Invalid value for {what}: it contains a NUL character")
+    return value
+
+
 def coerce(value, type_: str, what: str):
     """Parse one filter value for an attribute of Strapi type ``type_``."""
     if not isinstance(value, str):
         raise ValidationError(f"Invalid value for {what}: expected a single value")
+    check_text(value, what)
     try:
         if type_ in ("integer", "biginteger"):
-            return int(value)
+            number = int(value)
+            if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+                raise ValidationError(f"Invalid value for {what}: {value} is out of range")
+            return number
         if type_ in ("decimal", "float"):
             return Decimal(value)
         if type_ == "boolean":
