@@ -39,9 +39,8 @@ class ContentTypeView(ApiView):
         self.params = qs.parse(request.META.get("QUERY_STRING", ""))
 
     def authorise(self, action: str) -> None:
+        # Strapi answers 403 to the Public role too when it lacks the permission.
         if not self.caller.can(self.content_type.plural, action):
-            if self.caller.user is None and self.caller.token is None:
-                raise ForbiddenError()
             raise ForbiddenError()
 
     @property
@@ -49,11 +48,15 @@ class ContentTypeView(ApiView):
         wanted = self.request.headers.get("Strapi-Response-Format") or settings.API_DEFAULT_RESPONSE_FORMAT
         return wanted.strip().lower() == "v4"
 
-    def access(self) -> Access:
+    def status(self) -> str | None:
         status = self.params.get("status")
-        publication_state = self.params.get("publicationState")
         if status not in (None, "draft", "published"):
             raise ValidationError(f"Invalid status {status!r}: use draft or published", {"key": "status"})
+        return status
+
+    def access(self) -> Access:
+        status = self.status()
+        publication_state = self.params.get("publicationState")
         if publication_state not in (None, "live", "preview"):
             raise ValidationError(
                 f"Invalid publicationState {publication_state!r}: use live or preview", {"key": "publicationState"}
@@ -77,10 +80,22 @@ class ContentTypeView(ApiView):
         return self.request.data["data"]
 
     def publish_requested(self) -> bool:
-        status = self.params.get("status")
-        if status not in (None, "draft", "published"):
-            raise ValidationError(f"Invalid status {status!r}: use draft or published", {"key": "status"})
-        return status != "draft"
+        return self.status() != "draft"
+
+    def access_for_write(self) -> Access:
+        return Access(include_private=self.caller.is_trusted, drafts=False)
+
+    def written(self, instance, access: Access, status: int = 200):
+        access = Access(
+            include_private=access.include_private,
+            drafts=self.content_type.draft_and_publish and not self.publish_requested(),
+        )
+        selection = SelectionParser(registry, access, lenient=self.v4).selection(
+            self.content_type, self.params.get("fields"), self.params.get("populate")
+        )
+        every_version = Access(include_private=access.include_private, drafts=True)
+        fresh = with_populate(visible(self.content_type, every_version).filter(pk=instance.pk), selection, access)
+        return self.respond(self.single(fresh.get(), access, selection), status=status)
 
     def single(self, obj, access: Access, selection):
         serializer = Serializer(access, v4=self.v4)
@@ -120,24 +135,8 @@ class CollectionView(ContentTypeView):
         )
         return self.written(instance, access, status=201)
 
-    def access_for_write(self) -> Access:
-        return Access(include_private=self.caller.is_trusted, drafts=False)
 
-    def written(self, instance, access: Access, status: int = 200):
-        access = Access(
-            include_private=access.include_private,
-            drafts=self.content_type.draft_and_publish and not self.publish_requested(),
-        )
-        selection = SelectionParser(registry, access, lenient=self.v4).selection(
-            self.content_type, self.params.get("fields"), self.params.get("populate")
-        )
-        fresh = with_populate(type(instance)._default_manager.filter(pk=instance.pk), selection, access)
-        if self.content_type.queryset is not None:
-            fresh = self.content_type.queryset(fresh)
-        return self.respond(self.single(fresh.get(), access, selection), status=status)
-
-
-class DocumentView(CollectionView):
+class DocumentView(ContentTypeView):
     def lookup(self, queryset, document_id: str):
         obj = queryset.filter(document_id=document_id).first()
         if obj is None:

@@ -199,3 +199,9 @@ class TestMembersOwnProfile:
     def test_anonymous_updates_are_401(self, client, community):
         response = send(client, "put", f"profiles/{community['ada'].document_id}", {"data": {"biography": "x"}})
         assert response.status_code == 401
+
+
+def test_posting_to_a_document_is_405(client, editor, community):
+    response = send(client, "post", f"achievements/{community['oracle'].document_id}", {"data": {}}, editor)
+    assert response.status_code == 405
+    assert response.json()["error"]["name"] == "MethodNotAllowedError"
