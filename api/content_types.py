@@ -7,7 +7,7 @@ from plugins.jobs.models import JobListing
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.roadmap.models import RoadmapItem
-from plugins.teams.models import Team
+from plugins.teams.models import Team, load_pineapple_counts
 
 READ = ("find", "findOne")
 EVERYTHING = ("find", "findOne", "create", "update", "delete")
@@ -113,7 +113,7 @@ registry.register(
         model=Team,
         description="Small teams: the team page and the job listings are generated from them.",
         draft_and_publish=True,
-        queryset=lambda qs: qs.with_pineapple_counts(),
+        prepare=load_pineapple_counts,
         attributes=(
             A("name", "name", required=True),
             A("slug", "slug", "uid"),

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from api.media import file_object
+from api.query.execute import related
 from api.query.selection import Access, PopulateItem, Selection
 from api.query.values import format_date, format_datetime
 
@@ -65,18 +66,18 @@ class Serializer:
 
     def _populated(self, obj, source, item: PopulateItem):
         if item.kind == "media":
-            return self._media(getattr(obj, item.spec.attr))
+            return self._media(related(obj, item.spec.attr))
         if item.kind == "component":
             return self._component(source, obj, item)
-        related = getattr(obj, item.spec.attr)
+        value = related(obj, item.spec.attr)
         if item.spec.through:
-            targets = [getattr(link, item.spec.through) for link in related.all()]
+            targets = [getattr(link, item.spec.through) for link in value]
             rows = self.entries([target for target in targets if target is not None], item.selection)
             return {"data": rows} if self.v4 else rows
         if item.spec.many:
-            rows = self.entries(related.all(), item.selection)
+            rows = self.entries(value, item.selection)
             return {"data": rows} if self.v4 else rows
-        row = self.entry(related, item.selection) if related is not None else None
+        row = self.entry(value, item.selection) if value is not None else None
         return {"data": row} if self.v4 else row
 
     def _media(self, image):
@@ -94,5 +95,5 @@ class Serializer:
             raw = attribute.compute(source) if attribute.compute else getattr(source, attribute.attr)
             data[attribute.name] = _value(raw)
         for name, child in item.children.items():
-            data[name] = self._media(getattr(obj, child.spec.attr))
+            data[name] = self._media(related(obj, child.spec.attr))
         return data

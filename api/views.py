@@ -14,7 +14,7 @@ from api.base import ApiView, json_response
 from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from api.permissions import Caller, roles_of
 from api.query import qs
-from api.query.execute import filtered, visible, with_populate
+from api.query.execute import filtered, prepare, visible, with_populate
 from api.query.filters import FilterBuilder
 from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort
 from api.registry import ContentType, registry
@@ -95,7 +95,9 @@ class ContentTypeView(ApiView):
         )
         every_version = Access(include_private=access.include_private, drafts=True)
         fresh = with_populate(visible(self.content_type, every_version).filter(pk=instance.pk), selection, access)
-        return self.respond(self.single(fresh.get(), access, selection), status=status)
+        obj = fresh.get()
+        prepare([obj], selection)
+        return self.respond(self.single(obj, access, selection), status=status)
 
     def single(self, obj, access: Access, selection):
         serializer = Serializer(access, v4=self.v4)
@@ -117,6 +119,7 @@ class CollectionView(ContentTypeView):
         total = queryset.count() if pagination.with_count else None
         page = queryset.order_by(*ordering, "pk")[pagination.offset : pagination.offset + pagination.limit]
         rows = list(with_populate(page, selection, access))
+        prepare(rows, selection)
         data = Serializer(access, v4=self.v4).entries(rows, selection)
         return self.respond({"data": data, "meta": {"pagination": pagination.meta(total)}})
 
@@ -148,7 +151,9 @@ class DocumentView(ContentTypeView):
         access = self.access()
         selection = self.selection(access)
         queryset = with_populate(visible(self.content_type, access), selection, access)
-        return self.respond(self.single(self.lookup(queryset, document_id), access, selection))
+        obj = self.lookup(queryset, document_id)
+        prepare([obj], selection)
+        return self.respond(self.single(obj, access, selection))
 
     def put(self, request, plural, document_id):
         instance = self.lookup(self.content_type.model._default_manager.all(), document_id)

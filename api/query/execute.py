@@ -28,38 +28,61 @@ def filtered(queryset, q: Q | None, touches_many: bool):
     return queryset.filter(q)
 
 
+def cache_attr(attr: str) -> str:
+    """Where a populated relation's rows are kept on an object: a plain list (or one object)."""
+    return f"_api_{attr}"
+
+
+def related(obj, relation_attr: str):
+    """The prefetched rows of a populated relation: a list, or one object (or None) for a single one."""
+    return getattr(obj, cache_attr(relation_attr))
+
+
 def with_populate(queryset, selection: Selection, access: Access):
-    """Add one prefetch per populated relation or media field, recursively."""
-    lookups = [_prefetch(item, access) for item in selection.populate.values() if item.kind != "component"]
+    """Add one prefetch per populated relation or media field, recursively.
+
+    Rows land in plain attributes (``to_attr``), so reading them needs no manager or queryset.
+    """
+    lookups = []
     for item in selection.populate.values():
         if item.kind == "component":
-            lookups += [Prefetch(child.spec.attr, queryset=image_queryset()) for child in item.children.values()]
+            lookups += [_media_prefetch(child.spec.attr) for child in item.children.values()]
+        elif item.kind == "media":
+            lookups.append(_media_prefetch(item.spec.attr))
+        else:
+            lookups.append(_relation_prefetch(item, access))
     return queryset.prefetch_related(*lookups) if lookups else queryset
 
 
-def _prefetch(item: PopulateItem, access: Access) -> Prefetch:
-    if item.kind == "media":
-        return Prefetch(item.spec.attr, queryset=image_queryset())
+def _media_prefetch(attr: str) -> Prefetch:
+    return Prefetch(attr, queryset=image_queryset(), to_attr=cache_attr(attr))
+
+
+def _relation_prefetch(item: PopulateItem, access: Access) -> Prefetch:
     target = item.selection.content_type
     queryset = filtered(visible(target, access), item.filters, item.touches_many)
     relation = item.spec
     if relation.through:
         return _through_prefetch(relation, queryset, item, access)
     queryset = queryset.order_by(*item.ordering, "pk") if item.ordering else queryset.order_by("pk")
-    return Prefetch(relation.attr, queryset=with_populate(queryset, item.selection, access))
+    return Prefetch(
+        prefix + relation.attr,
+        queryset=with_populate(queryset, item.selection, access),
+        to_attr=cache_attr(relation.attr),
+    )
 
 
 def _through_prefetch(relation, targets, item: PopulateItem, access: Access) -> Prefetch:
-    """Links (e.g. awards) in the target's order, each with its target prefetched: two queries."""
+    """Links (e.g. awards) in the targets' order, each with its target prefetched: two queries."""
     links = link_model(relation, item).objects.filter(
         **dict(relation.through_filter), **{f"{relation.through}__in": targets}
     )
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
-    links = links.order_by(*ordering, "pk")
-    target_queryset = with_populate(targets, item.selection, access)
-    return Prefetch(
-        relation.attr, queryset=links.prefetch_related(Prefetch(relation.through, queryset=target_queryset))
+    links = links.order_by(*ordering, "pk").prefetch_related(
+        # Into the foreign key's own cache: read as ``link.<through>``.
+        Prefetch(relation.through, queryset=with_populate(targets, item.selection, access))
     )
+    return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.attr))
 
 
 def link_model(relation, item: PopulateItem):
@@ -69,3 +92,30 @@ def link_model(relation, item: PopulateItem):
 
 def _prefixed(term: str, prefix: str) -> str:
     return f"-{prefix}{term[1:]}" if term.startswith("-") else f"{prefix}{term}"
+
+
+def prepare(rows: list, selection: Selection) -> None:
+    """Run each content type's batch loader once over all of its rows in the result tree."""
+    batches: dict = {}
+    _collect(rows, selection, batches)
+    for content_type, objects in batches.values():
+        content_type.prepare(list({id(obj): obj for obj in objects}.values()))
+
+
+def _collect(rows: list, selection: Selection, batches: dict) -> None:
+    content_type = selection.content_type
+    if rows and content_type.prepare is not None and any(a.compute for a in selection.attributes):
+        batches.setdefault(content_type.plural, (content_type, []))[1].extend(rows)
+    for item in selection.populate.values():
+        if item.kind != "relation":
+            continue
+        found = []
+        for row in rows:
+            value = related(row, item.spec.attr)
+            if item.spec.through:
+                found += [getattr(link, item.spec.through) for link in value]
+            elif item.spec.many:
+                found += value
+            elif value is not None:
+                found.append(value)
+        _collect([r for r in found if r is not None], item.selection, batches)

@@ -94,8 +94,9 @@ def format_datetime(value: datetime | None) -> str | None:
     """Strapi's timestamp format: UTC, milliseconds, ``Z``."""
     if value is None:
         return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def format_date(value: date | None) -> str | None:

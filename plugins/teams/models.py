@@ -29,6 +29,25 @@ class TeamQuerySet(models.QuerySet):
         return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
+def load_pineapple_counts(teams) -> None:
+    """Set each team's pineapple answer counts with one grouped query for the whole batch."""
+    pending = [team for team in teams if not hasattr(team, "pineapple_yes")]
+    if not pending:
+        return
+    through = Team.profiles.through
+    rows = (
+        through.objects.filter(team_id__in={team.pk for team in pending})
+        .values("team_id")
+        .annotate(
+            yes=Count("pk", filter=Q(profile__pineapple_on_pizza=True)),
+            no=Count("pk", filter=Q(profile__pineapple_on_pizza=False)),
+        )
+    )
+    counts = {row["team_id"]: (row["yes"], row["no"]) for row in rows}
+    for team in pending:
+        team.pineapple_yes, team.pineapple_no = counts.get(team.pk, (0, 0))
+
+
 class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
     slug_source = "name"
 
