@@ -66,7 +66,7 @@ def _relation_prefetch(item: PopulateItem, access: Access) -> Prefetch:
         return _through_prefetch(relation, queryset, item, access)
     queryset = queryset.order_by(*item.ordering, "pk") if item.ordering else queryset.order_by("pk")
     return Prefetch(
-        prefix + relation.attr,
+        relation.attr,
         queryset=with_populate(queryset, item.selection, access),
         to_attr=cache_attr(relation.attr),
     )
