@@ -141,7 +141,7 @@ registry.register(
         components=(
             Component(
                 "crestOptions",
-                attributes=tuple(A(key, key, "json", compute=_crest_option(key)) for key in CREST_OPTIONS),
+                attributes=tuple(A(key, "crest_options", "json", compute=_crest_option(key)) for key in CREST_OPTIONS),
             ),
             Component(
                 "teamImage",

@@ -17,8 +17,12 @@ FORMATS_ATTR = "api_formats"
 
 def image_queryset():
     """Images with their Strapi formats prefetched into ``api_formats`` (one extra query)."""
-    renditions = CommunityRendition.objects.filter(filter_spec__in=FILTER_SPECS)
-    return CommunityImage.objects.prefetch_related(Prefetch("renditions", queryset=renditions, to_attr=FORMATS_ATTR))
+    renditions = CommunityRendition.objects.filter(filter_spec__in=FILTER_SPECS).only(
+        "image_id", "filter_spec", "file", "width", "height"
+    )
+    return CommunityImage.objects.only(
+        "document_id", "title", "description", "caption", "width", "height", "file", "file_size", "created_at"
+    ).prefetch_related(Prefetch("renditions", queryset=renditions, to_attr=FORMATS_ATTR))
 
 
 def provider() -> str:

@@ -14,7 +14,7 @@ from api.base import ApiView, json_response
 from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from api.permissions import Caller, roles_of
 from api.query import qs
-from api.query.execute import filtered, prepare, visible, with_populate
+from api.query.execute import columns, filtered, prepare, visible, with_populate
 from api.query.filters import FilterBuilder
 from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort
 from api.registry import ContentType, registry
@@ -117,7 +117,8 @@ class CollectionView(ContentTypeView):
 
         queryset = filtered(visible(self.content_type, access), q, builder.touches_many)
         total = queryset.count() if pagination.with_count else None
-        page = queryset.order_by(*ordering, "pk")[pagination.offset : pagination.offset + pagination.limit]
+        page = queryset.order_by(*ordering, "pk").only(*columns(selection, access))
+        page = page[pagination.offset : pagination.offset + pagination.limit]
         rows = list(with_populate(page, selection, access))
         prepare(rows, selection)
         data = Serializer(access, v4=self.v4).entries(rows, selection)
@@ -150,8 +151,8 @@ class DocumentView(ContentTypeView):
         self.authorise("findOne")
         access = self.access()
         selection = self.selection(access)
-        queryset = with_populate(visible(self.content_type, access), selection, access)
-        obj = self.lookup(queryset, document_id)
+        queryset = visible(self.content_type, access).only(*columns(selection, access))
+        obj = self.lookup(with_populate(queryset, selection, access), document_id)
         prepare([obj], selection)
         return self.respond(self.single(obj, access, selection))
 

@@ -38,6 +38,26 @@ def related(obj, relation_attr: str):
     return getattr(obj, cache_attr(relation_attr))
 
 
+def columns(selection: Selection, access: Access) -> list[str]:
+    """The model fields a selection reads; loading only these keeps rows and model instances small."""
+    content_type = selection.content_type
+    model = content_type.model
+    concrete = {f.name for f in model._meta.concrete_fields}
+    wanted = {"document_id", "created_at", "updated_at"}
+    wanted |= {a.attr for a in selection.attributes if a.attr in concrete}
+    for item in selection.populate.values():
+        if item.kind == "media" or (item.kind == "relation" and not item.spec.many):
+            wanted.add(item.spec.attr)
+        elif item.kind == "component":
+            wanted |= {a.attr for a in item.spec.attributes if a.attr in concrete}
+            wanted |= {child.spec.attr for child in item.children.values()}
+    if content_type.draft_and_publish:
+        wanted |= {"live", "last_published_at", "has_unpublished_changes"}
+        if access.drafts:
+            wanted.add("latest_revision")
+    return sorted(wanted & concrete)
+
+
 def with_populate(queryset, selection: Selection, access: Access):
     """Add one prefetch per populated relation or media field, recursively.
 
@@ -65,6 +85,7 @@ def _relation_prefetch(item: PopulateItem, access: Access) -> Prefetch:
     if relation.through:
         return _through_prefetch(relation, queryset, item, access)
     queryset = queryset.order_by(*item.ordering, "pk") if item.ordering else queryset.order_by("pk")
+    queryset = queryset.only(*columns(item.selection, access))
     return Prefetch(
         relation.attr,
         queryset=with_populate(queryset, item.selection, access),
@@ -80,7 +101,10 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access) -> 
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
     links = links.order_by(*ordering, "pk").prefetch_related(
         # Into the foreign key's own cache: read as ``link.<through>``.
-        Prefetch(relation.through, queryset=with_populate(targets, item.selection, access))
+        Prefetch(
+            relation.through,
+            queryset=with_populate(targets.only(*columns(item.selection, access)), item.selection, access),
+        )
     )
     return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.attr))
 
