@@ -94,18 +94,25 @@ def _relation_prefetch(item: PopulateItem, access: Access) -> Prefetch:
 
 
 def _through_prefetch(relation, targets, item: PopulateItem, access: Access) -> Prefetch:
-    """Links (e.g. awards) in the targets' order, each with its target prefetched: two queries."""
+    """Links (e.g. awards) in the targets' order, with their targets.
+
+    Targets with nothing populated below them are joined in the same query; otherwise they are
+    prefetched in a second one, which carries their own prefetches.
+    """
     links = link_model(relation, item).objects.filter(
         **dict(relation.through_filter), **{f"{relation.through}__in": targets}
     )
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
-    links = links.order_by(*ordering, "pk").prefetch_related(
+    links = links.order_by(*ordering, "pk")
+    fields = columns(item.selection, access)
+    if not item.selection.populate:
+        joined = [relation.through] + ([f"{relation.through}__latest_revision"] if "latest_revision" in fields else [])
+        only = [*(f.name for f in links.model._meta.concrete_fields), *(f"{relation.through}__{f}" for f in fields)]
+        links = links.select_related(*joined).only(*only)
+    else:
         # Into the foreign key's own cache: read as ``link.<through>``.
-        Prefetch(
-            relation.through,
-            queryset=with_populate(targets.only(*columns(item.selection, access)), item.selection, access),
-        )
-    )
+        target_queryset = with_populate(targets.only(*fields), item.selection, access)
+        links = links.prefetch_related(Prefetch(relation.through, queryset=target_queryset))
     return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.attr))
 
 
