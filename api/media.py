@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
+from functools import lru_cache
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 
 from api.query.values import format_datetime
@@ -44,12 +46,19 @@ def _file_fields(file_name: str, url: str, size_bytes: int | None) -> dict:
     }
 
 
+@lru_cache(maxsize=65536)
+def _stored_size(name: str) -> int | None:
+    """A rendition's size in bytes; its file never changes once made, so the answer is kept."""
+    try:
+        return default_storage.size(name)
+    except (OSError, NotImplementedError):
+        return None
+
+
 def _rendition(rendition) -> dict:
     data = _file_fields(rendition.file.name, rendition.url, None)
-    try:
-        size = rendition.file.size if provider() == "local" else None
-    except OSError:
-        size = None
+    # Asking S3 for a size is a request per file: only the local filesystem is asked.
+    size = _stored_size(rendition.file.name) if provider() == "local" else None
     data.update(path=None, width=rendition.width, height=rendition.height)
     if size is not None:
         data["size"] = round(size / 1000, 2)

@@ -28,11 +28,16 @@ def matrix() -> dict[tuple[str, str, str], bool]:
     return _matrix_cache[1]
 
 
-@receiver(post_save, sender=RolePermission)
-@receiver(post_delete, sender=RolePermission)
-def _forget_matrix(**kwargs):
+def forget_matrix() -> None:
+    """Drop the cached matrix; the next check reads the table."""
     global _matrix_cache
     _matrix_cache = None
+
+
+@receiver(post_save, sender=RolePermission)
+@receiver(post_delete, sender=RolePermission)
+def _matrix_changed(**kwargs):
+    forget_matrix()
 
 
 def ensure_default_permissions() -> int:
@@ -50,7 +55,7 @@ def ensure_default_permissions() -> int:
                         )
                     )
     RolePermission.objects.bulk_create(missing)
-    _forget_matrix()
+    forget_matrix()
     return len(missing)
 
 

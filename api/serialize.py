@@ -25,8 +25,18 @@ class Serializer:
     def __init__(self, access: Access, v4: bool = False):
         self.access = access
         self.v4 = v4
+        # The same row populated under many parents (a team under each of its members) is
+        # serialized once per selection and shared.
+        self._done: dict[tuple, dict] = {}
 
     def entry(self, obj, selection: Selection) -> dict:
+        key = (selection.content_type.plural, obj.pk, id(selection))
+        done = self._done.get(key)
+        if done is None:
+            done = self._done[key] = self._entry(obj, selection)
+        return done
+
+    def _entry(self, obj, selection: Selection) -> dict:
         content_type = selection.content_type
         source = self._draft_of(obj) if content_type.draft_and_publish and self.access.drafts else obj
         data = {"id": obj.pk, "documentId": obj.document_id}

@@ -9,6 +9,19 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches must not carry rows of one test (whose ids the next reuses) into another."""
+    from api.permissions import forget_matrix
+    from plugins.teams.models import forget_pineapple_counts
+
+    forget_pineapple_counts()
+    forget_matrix()
+    yield
+    forget_pineapple_counts()
+    forget_matrix()
+
+
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(is_superuser=True, is_staff=True)
@@ -22,3 +35,24 @@ def editor_user(db):
 @pytest.fixture
 def moderator_user(db):
     return factories.moderator()
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """The rows data migrations create, for transactional tests that run after a flush emptied them.
+
+    Calls the migrations' own functions, so the tests see what ``migrate`` makes.
+    """
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Collection
+
+    from api.permissions import ensure_default_permissions
+
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    for module in ("0001_editors_and_moderators", "0002_roadmap_permissions"):
+        migration = importlib.import_module(f"plugins.accounts.migrations.{module}")
+        (migration.create_groups if hasattr(migration, "create_groups") else migration.grant)(apps, None)
+    ensure_default_permissions()

@@ -94,26 +94,26 @@ def _relation_prefetch(item: PopulateItem, access: Access) -> Prefetch:
 
 
 def _through_prefetch(relation, targets, item: PopulateItem, access: Access) -> Prefetch:
-    """Links (e.g. awards) in the targets' order, with their targets.
+    """Links (e.g. awards) in the targets' order, each with its target prefetched: two queries.
 
-    Targets with nothing populated below them are joined in the same query; otherwise they are
-    prefetched in a second one, which carries their own prefetches.
+    A prefetch (not a join) makes one object per distinct target, however many links share it.
     """
-    links = link_model(relation, item).objects.filter(
-        **dict(relation.through_filter), **{f"{relation.through}__in": targets}
-    )
+    model = link_model(relation, item)
+    links = model.objects.filter(**dict(relation.through_filter), **{f"{relation.through}__in": targets})
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
-    links = links.order_by(*ordering, "pk")
-    fields = columns(item.selection, access)
-    if not item.selection.populate:
-        joined = [relation.through] + ([f"{relation.through}__latest_revision"] if "latest_revision" in fields else [])
-        only = [*(f.name for f in links.model._meta.concrete_fields), *(f"{relation.through}__{f}" for f in fields)]
-        links = links.select_related(*joined).only(*only)
-    else:
+    target_queryset = with_populate(targets.only(*columns(item.selection, access)), item.selection, access)
+    links = (
+        links.order_by(*ordering, "pk")
+        .only(*_link_columns(model))
         # Into the foreign key's own cache: read as ``link.<through>``.
-        target_queryset = with_populate(targets.only(*fields), item.selection, access)
-        links = links.prefetch_related(Prefetch(relation.through, queryset=target_queryset))
+        .prefetch_related(Prefetch(relation.through, queryset=target_queryset))
+    )
     return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.attr))
+
+
+def _link_columns(model) -> list[str]:
+    """A link row needs only its two foreign keys."""
+    return [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
 
 
 def link_model(relation, item: PopulateItem):

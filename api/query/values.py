@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -90,6 +91,7 @@ def coerce(value, type_: str, what: str):
     return value
 
 
+@lru_cache(maxsize=8192)
 def format_datetime(value: datetime | None) -> str | None:
     """Strapi's timestamp format: UTC, milliseconds, ``Z``."""
     if value is None:

@@ -11,12 +11,14 @@ from django.dispatch import receiver
 from plugins.accounts.services import set_team_moderator
 from plugins.profiles.models import Profile
 from plugins.profiles.services import sync_team_role, sync_team_roles
-from plugins.teams.models import Team
+from plugins.teams.models import Team, forget_pineapple_counts
 
 
 @receiver(m2m_changed, sender=Profile.teams.through)
 @receiver(m2m_changed, sender=Profile.lead_teams.through)
 def team_membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_"):
+        forget_pineapple_counts()
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
             sync_team_role(instance)
@@ -40,6 +42,7 @@ def remember_previous_account(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Profile)
 def profile_saved(sender, instance, created, **kwargs):
+    forget_pineapple_counts()  # the answer may have changed
     previous = getattr(instance, "_previous_user_id", None)
     if previous and previous != instance.user_id:
         # The profile was moved to another account: the old one no longer sits on its teams.
@@ -59,4 +62,5 @@ def remember_team_members(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Team)
 def team_deleted(sender, instance, **kwargs):
+    forget_pineapple_counts()
     sync_team_roles(getattr(instance, "_member_ids", ()))

@@ -1,5 +1,7 @@
 """Small teams: the team page and the job listings are generated from them."""
 
+import time
+
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -29,23 +31,43 @@ class TeamQuerySet(models.QuerySet):
         return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
+# Counting every member's answer is the costliest part of reading teams, and the answers change
+# rarely: counts are kept per process for this long, and forgotten at once when this process
+# changes a membership or an answer (other processes catch up within the period).
+PINEAPPLE_CACHE_SECONDS = 30
+_pineapple_counts: dict[int, tuple[int, int]] = {}
+_pineapple_counted_at = 0.0
+
+
+def forget_pineapple_counts() -> None:
+    """Drop the kept counts; called when a membership or an answer changes."""
+    _pineapple_counts.clear()
+
+
 def load_pineapple_counts(teams) -> None:
-    """Set each team's pineapple answer counts with one grouped query for the whole batch."""
+    """Set each team's pineapple answer counts, with one grouped query for those not kept."""
+    global _pineapple_counted_at
     pending = [team for team in teams if not hasattr(team, "pineapple_yes")]
     if not pending:
         return
-    through = Team.profiles.through
-    rows = (
-        through.objects.filter(team_id__in={team.pk for team in pending})
-        .values("team_id")
-        .annotate(
-            yes=Count("pk", filter=Q(profile__pineapple_on_pizza=True)),
-            no=Count("pk", filter=Q(profile__pineapple_on_pizza=False)),
+    now = time.monotonic()
+    if now - _pineapple_counted_at > PINEAPPLE_CACHE_SECONDS:
+        _pineapple_counts.clear()
+        _pineapple_counted_at = now
+    missing = {team.pk for team in pending} - set(_pineapple_counts)
+    if missing:
+        rows = (
+            Team.profiles.through.objects.filter(team_id__in=missing)
+            .values("team_id")
+            .annotate(
+                yes=Count("pk", filter=Q(profile__pineapple_on_pizza=True)),
+                no=Count("pk", filter=Q(profile__pineapple_on_pizza=False)),
+            )
         )
-    )
-    counts = {row["team_id"]: (row["yes"], row["no"]) for row in rows}
+        counted = {row["team_id"]: (row["yes"], row["no"]) for row in rows}
+        _pineapple_counts.update({pk: counted.get(pk, (0, 0)) for pk in missing})
     for team in pending:
-        team.pineapple_yes, team.pineapple_no = counts.get(team.pk, (0, 0))
+        team.pineapple_yes, team.pineapple_no = _pineapple_counts[team.pk]
 
 
 class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):

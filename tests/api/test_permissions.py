@@ -58,7 +58,7 @@ def test_the_matrix_is_data_editors_can_change(client, community):
     RolePermission.objects.filter(role="public", content_type="profiles", action="find").update(enabled=False)
     from api import permissions
 
-    permissions._forget_matrix()
+    permissions.forget_matrix()
     assert client.get("/api/profiles").status_code == 403
     row = RolePermission.objects.get(role="public", content_type="profiles", action="find")
     row.enabled = True

@@ -8,7 +8,7 @@ from tests.factories import PASSWORD, editor
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_editor_creates_and_publishes_an_achievement(live_server, page, tmp_path):
+def test_editor_creates_and_publishes_an_achievement(live_server, migrated_data, page, tmp_path):
     user = editor(username="eddie")
 
     page.goto(f"{live_server.url}/admin/login/")

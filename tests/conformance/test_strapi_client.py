@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 pytestmark = [pytest.mark.conformance, pytest.mark.django_db(transaction=True)]
 
 
-def test_strapi_client_conformance(live_server):
+def test_strapi_client_conformance(live_server, migrated_data):
     node = shutil.which("node")
     assert node, "node is needed for the conformance suite"
     assert (HERE / "node_modules" / "@strapi" / "client").exists(), "run: npm ci --prefix tests/conformance"

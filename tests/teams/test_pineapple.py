@@ -46,3 +46,23 @@ def test_verdict_follows_a_member_changing_their_mind():
 def test_the_verdict_is_not_a_stored_field():
     field_names = {f.name for f in Team._meta.get_fields()}
     assert not any("pineapple" in name for name in field_names)
+
+
+def test_batch_loading_counts_right_and_forgets_when_answers_change():
+    from plugins.teams.models import load_pineapple_counts
+
+    team = team_with(True, False, True)
+    other = team_with(False)
+    batch = list(Team.objects.filter(pk__in=[team.pk, other.pk]).order_by("pk"))
+    load_pineapple_counts(batch)
+    assert [t.pineapple().verdict for t in batch] == [pineapple.IN_FAVOUR, pineapple.AGAINST]
+    member = other.profiles.get()
+    member.pineapple_on_pizza = True
+    member.save()  # the kept counts are forgotten
+    fresh = list(Team.objects.filter(pk=other.pk))
+    load_pineapple_counts(fresh)
+    assert fresh[0].pineapple().verdict == pineapple.IN_FAVOUR
+    ProfileFactory(pineapple_on_pizza=False, teams=[other])
+    again = list(Team.objects.filter(pk=other.pk))
+    load_pineapple_counts(again)
+    assert again[0].pineapple().verdict == pineapple.SPLIT
