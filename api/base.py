@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
-from api.errors import exception_handler
+from api.errors import ForbiddenError, UnauthorizedError, exception_handler
 from api.renderers import JSONRenderer
 
 
@@ -48,6 +48,11 @@ class ApiView(APIView):
         # The signed-in member, or None (anonymous, or an API token that stands for no one).
         user = request.user
         request.member = user if user is not None and user.is_authenticated else None
+        request.anonymous = request.member is None and request.auth is None
+
+    def deny(self):
+        """The error for a caller who may not do this: 401 without credentials, 403 with them."""
+        return UnauthorizedError() if self.request.anonymous else ForbiddenError()
 
 
 class BearerScheme(OpenApiAuthenticationExtension):

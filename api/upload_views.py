@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from api.base import ApiView, json_response
-from api.errors import ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError
+from api.errors import NotFoundError, PayloadTooLargeError, ValidationError
 from api.media import file_object, image_queryset
 from api.models import TokenKind
 from api.permissions import roles_of
@@ -56,7 +56,7 @@ class UploadView(ApiView):
         if request.query_params.get("id"):
             return self.update_info(request, request.query_params["id"])
         if not _may_upload(request):
-            raise UnauthorizedError() if request.member is None and request.auth is None else ForbiddenError()
+            raise self.deny()
         files = request.FILES.getlist("files")
         if not files:
             raise ValidationError("Files are empty: send them as multipart form data in the field files")
@@ -84,7 +84,7 @@ class UploadView(ApiView):
     def update_info(self, request, pk: str):
         image = _lookup(pk)
         if not _may_edit(request, image):
-            raise UnauthorizedError() if request.member is None and request.auth is None else ForbiddenError()
+            raise self.deny()
         info = _file_info(request, 1)[0]
         unknown = set(info) - {"name", "alternativeText", "caption", "folder"}
         if unknown:
@@ -127,20 +127,18 @@ class FileListView(ApiView):
         return json_response(
             [file_object(image) for image in images],
             request=request,
-            cacheable=request.member is None and request.auth is None,
+            cacheable=request.anonymous,
         )
 
 
 class FileView(ApiView):
     def get(self, request, pk: str):
         image = _lookup(pk)
-        return json_response(
-            file_object(image), request=request, cacheable=request.member is None and request.auth is None
-        )
+        return json_response(file_object(image), request=request, cacheable=request.anonymous)
 
     def delete(self, request, pk: str):
         if not _may_delete(request):
-            raise UnauthorizedError() if request.member is None and request.auth is None else ForbiddenError()
+            raise self.deny()
         image = _lookup(pk)
         data = file_object(image)
         image.delete()

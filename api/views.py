@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse
 
 from api.base import ApiView, json_response
-from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
+from api.errors import ForbiddenError, NotFoundError, ValidationError
 from api.permissions import Caller, roles_of
 from api.query import qs
 from api.query.execute import columns, filtered, prepare, visible, with_populate
@@ -71,7 +71,7 @@ class ContentTypeView(ApiView):
         return parser.selection(self.content_type, self.params.get("fields"), self.params.get("populate"))
 
     def respond(self, payload, status: int = 200):
-        cacheable = self.caller.user is None and self.caller.token is None
+        cacheable = self.request.anonymous
         return json_response(payload, status, self.request, cacheable=cacheable)
 
     def body_data(self):
@@ -161,9 +161,7 @@ class DocumentView(ContentTypeView):
         allowed = None
         if not self.caller.can(self.content_type.plural, "update"):
             if not self.owns(instance):
-                if self.caller.user is None and self.caller.token is None:
-                    raise UnauthorizedError()
-                raise ForbiddenError()
+                raise self.deny()
             allowed = set(self.content_type.owner_writable)
         access = self.access_for_write()
         writer = Writer(self.content_type, include_private=access.include_private, allowed=allowed)
