@@ -19,7 +19,7 @@ from api.query.filters import FilterBuilder
 from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort
 from api.registry import ContentType, registry
 from api.serialize import Serializer
-from api.writes import Writer, save
+from api.writes import Writer, editable_version, save
 
 
 class ContentTypeView(ApiView):
@@ -168,7 +168,7 @@ class DocumentView(ContentTypeView):
         plan = writer.plan(self.body_data())
         instance = save(
             self.content_type,
-            instance,
+            editable_version(self.content_type, instance),
             plan,
             publish=self.publish_requested(),
             user=self.caller.user,

@@ -225,6 +225,15 @@ def _api_names(instance) -> dict[str, str]:
     return names
 
 
+def editable_version(content_type: ContentType, instance):
+    """What an update starts from: the latest draft when there is one, as in Strapi v5, else the row."""
+    if content_type.draft_and_publish and instance.has_unpublished_changes and instance.latest_revision_id:
+        draft = instance.latest_revision.as_object()
+        draft.live = instance.live
+        return draft
+    return instance
+
+
 @transaction.atomic
 def save(content_type: ContentType, instance, plan: WritePlan, *, publish: bool, user=None, creating: bool):
     """Write ``plan`` to ``instance``; for draft / publish types, as a revision, published or not.

@@ -205,3 +205,17 @@ def test_posting_to_a_document_is_405(client, editor, community):
     response = send(client, "post", f"achievements/{community['oracle'].document_id}", {"data": {}}, editor)
     assert response.status_code == 405
     assert response.json()["error"]["name"] == "MethodNotAllowedError"
+
+
+def test_an_update_builds_on_the_pending_draft_as_strapi_v5_does(client, editor, community):
+    team = community["growth"]
+    send(client, "put", f"teams/{team.document_id}", {"data": {"tagline": "Drafted"}}, editor, "status=draft")
+    send(client, "put", f"teams/{team.document_id}", {"data": {"emojis": "🚀"}}, editor, "status=draft")
+    live = client.get(f"/api/teams/{team.document_id}").json()["data"]
+    assert live["tagline"] == "More users" and live["emojis"] == ""
+    response = send(client, "put", f"teams/{team.document_id}", {"data": {"name": "Growth team"}}, editor)
+    assert response.status_code == 200
+    live = client.get(f"/api/teams/{team.document_id}").json()["data"]
+    assert (live["name"], live["tagline"], live["emojis"]) == ("Growth team", "Drafted", "🚀")
+    team.refresh_from_db()
+    assert not team.has_unpublished_changes
