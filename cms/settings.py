@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "plugins.achievements",
     "plugins.rewards",
     "plugins.roadmap",
+    "plugins.points",
     "plugins.demo",
     # The editors' admin.
     "snippets",

@@ -20,6 +20,8 @@ from plugins.achievements.models import Achievement, AchievementAward, Achieveme
 from plugins.demo import catalog
 from plugins.demo.images import demo_image, existing_demo_images
 from plugins.jobs.models import JobListing
+from plugins.points.models import EntryKind
+from plugins.points.services import Posting, post_many
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.teams.models import Team
@@ -328,9 +330,9 @@ class DemoSeeder:
         )
 
     def seed_awards(self, profiles: list[Profile]) -> None:
-        """Give each team member ``awards_per_member`` distinct achievements (benchmark data).
+        """Give each team member ``awards_per_member`` distinct achievements, with their points.
 
-        Rows are written directly: demo data only, with no points credited.
+        In bulk, for benchmark-sized data: the awards, then one ledger credit each (``post_many``).
         """
         achievements = list(Achievement.objects.filter(live=True).order_by("pk").values_list("pk", flat=True))
         wanted = min(self.awards_per_member, len(achievements))
@@ -341,7 +343,26 @@ class DemoSeeder:
             if profile.pk in already:
                 continue
             rows += [AchievementAward(profile_id=profile.pk, achievement_id=pk, reason="Demo data") for pk in picks]
-        AchievementAward.objects.bulk_create(rows, batch_size=2000)
+        with transaction.atomic():
+            created = AchievementAward.objects.bulk_create(rows, batch_size=2000)
+            points = dict(Achievement.objects.values_list("pk", "points"))
+            titles = dict(Achievement.objects.values_list("pk", "title"))
+            by_pk = {p.pk: p for p in profiles}
+            post_many(
+                [
+                    (
+                        by_pk[award.profile_id],
+                        Posting(
+                            amount=points[award.achievement_id],
+                            kind=EntryKind.ACHIEVEMENT,
+                            reason=f"Achievement: {titles[award.achievement_id]}",
+                            idempotency_key=f"award:{award.pk}",
+                            related=f"achievements.achievementaward:{award.pk}",
+                        ),
+                    )
+                    for award in created
+                ]
+            )
         self.report.count("awards", len(rows), 0)
 
     # Logins -------------------------------------------------------------------------------------

@@ -76,6 +76,10 @@ def test_awards_for_benchmarks_are_idempotent():
 
     seed(*SMALL, "--awards=2")
     assert AchievementAward.objects.count() == 9 * 2
+    from plugins.points.models import LedgerEntry
+    from plugins.points.services import find_drift
+
+    assert LedgerEntry.objects.count() == 9 * 2 and find_drift() == []
     assert all(
         AchievementAward.objects.filter(profile=p).values("achievement").distinct().count() == 2
         for p in Profile.objects.filter(teams__isnull=False).distinct()

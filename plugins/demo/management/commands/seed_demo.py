@@ -23,7 +23,7 @@ class Command(BaseCommand):
         for kind in ("teams", "team-members", "members", "achievements", "reward-products", "jobs"):
             parser.add_argument(f"--{kind}", type=int, default=None, help=f"Exact number of {kind.replace('-', ' ')}.")
         parser.add_argument(
-            "--awards", type=int, default=0, help="Achievements to give each team member (benchmark data, no points)."
+            "--awards", type=int, default=0, help="Achievements to give each team member, with their points."
         )
         parser.add_argument("--allow-production", action="store_true", help="Run even when DEBUG is off.")
 

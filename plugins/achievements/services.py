@@ -1,0 +1,92 @@
+"""Awarding and revoking achievements; each award credits its points, each revocation reverses them."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from plugins.achievements.models import Achievement, AchievementAward
+from plugins.core.events import emit
+from plugins.points.models import EntryKind
+from plugins.points.services import Posting, balance_of, post
+
+
+class AwardError(Exception):
+    """An award or revocation that cannot be made; the message says why."""
+
+
+@transaction.atomic
+def award_achievement(profile, achievement: Achievement, *, awarded_by=None, reason: str = "") -> AchievementAward:
+    """Give ``profile`` the achievement and credit its points, in one transaction.
+
+    ``awarded_by`` is None for an automatic award. A non-repeatable achievement already held raises
+    ``AwardError`` (the database refuses a second active one too); a repeatable one gets the next
+    instance number.
+    """
+    if not achievement.live:
+        raise AwardError(f"“{achievement}” is not published")
+    active = AchievementAward.objects.select_for_update().filter(
+        profile=profile, achievement=achievement, revoked_at__isnull=True
+    )
+    if achievement.repeatable:
+        instance = (active.aggregate(top=Max("instance"))["top"] or 0) + 1
+    elif active.exists():
+        raise AwardError(f"{profile} already holds “{achievement}”")
+    else:
+        instance = 1
+    try:
+        with transaction.atomic():
+            award = AchievementAward.objects.create(
+                profile=profile, achievement=achievement, instance=instance, awarded_by=awarded_by, reason=reason
+            )
+    except IntegrityError:
+        raise AwardError(f"{profile} already holds “{achievement}”") from None
+    post(
+        profile,
+        Posting(
+            amount=achievement.points,
+            kind=EntryKind.ACHIEVEMENT,
+            reason=f"Achievement: {achievement.title}" + (f" ({reason})" if reason else ""),
+            idempotency_key=f"award:{award.pk}",
+            actor=awarded_by,
+            related=f"achievements.achievementaward:{award.pk}",
+        ),
+    )
+    emit("achievement_awarded", award_id=award.pk, profile_id=profile.pk, achievement_id=achievement.pk)
+    return award
+
+
+@transaction.atomic
+def revoke_award(award: AchievementAward, *, revoked_by, reason: str) -> AchievementAward:
+    """Revoke an award, keeping the row, and write a reversing entry.
+
+    The reversal takes back at most the current balance: points already spent in the store stay
+    spent (the balance never goes below zero), and the entry says so.
+    """
+    if not reason.strip():
+        raise AwardError("Say why the achievement is revoked")
+    award = AchievementAward.objects.select_for_update().select_related("achievement", "profile").get(pk=award.pk)
+    if award.revoked_at is not None:
+        raise AwardError("This award was revoked already")
+    award.revoked_at = timezone.now()
+    award.revoked_by = revoked_by
+    award.revoke_reason = reason
+    award.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    points = award.achievement.points
+    taken = min(points, balance_of(award.profile))
+    if taken:
+        note = "" if taken == points else f"; {points - taken} points were already spent"
+        post(
+            award.profile,
+            Posting(
+                amount=-taken,
+                kind=EntryKind.REVERSAL,
+                reason=f"Revoked: {award.achievement.title} ({reason}{note})",
+                idempotency_key=f"revoke:{award.pk}",
+                actor=revoked_by,
+                related=f"achievements.achievementaward:{award.pk}",
+            ),
+        )
+    emit("achievement_revoked", award_id=award.pk, profile_id=award.profile_id)
+    return award

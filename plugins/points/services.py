@@ -1,0 +1,155 @@
+"""Posting to the ledger: the only way a balance changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from plugins.core.events import emit
+from plugins.points.models import EntryKind, LedgerEntry, PointsAccount
+
+
+class PointsError(Exception):
+    """A posting that cannot be made; the message says why."""
+
+
+class InsufficientPoints(PointsError):
+    pass
+
+
+class IdempotencyConflict(PointsError):
+    """The key was used before for a different posting."""
+
+
+@dataclass(frozen=True)
+class Posting:
+    amount: int
+    kind: str
+    reason: str
+    idempotency_key: str
+    actor: object | None = None
+    related: str = ""
+
+
+def account_for(profile) -> PointsAccount:
+    """The member's account, created at zero the first time."""
+    account, _ = PointsAccount.objects.get_or_create(profile=profile)
+    return account
+
+
+@transaction.atomic
+def post(profile, posting: Posting) -> LedgerEntry:
+    """Write one entry and move the balance with it, under a row lock; idempotent by key.
+
+    Posting again with a key already used returns the entry made the first time (if it was the same
+    posting) and changes nothing. A debit larger than the balance raises ``InsufficientPoints``.
+    """
+    if posting.amount == 0:
+        raise PointsError("An entry moves at least one point")
+    if posting.kind not in EntryKind.values:
+        raise PointsError(f"Unknown entry kind {posting.kind!r}")
+    existing = LedgerEntry.objects.filter(idempotency_key=posting.idempotency_key).first()
+    if existing is not None:
+        return _same_or_conflict(existing, profile, posting)
+    account_for(profile)
+    account = PointsAccount.objects.select_for_update().get(profile=profile)
+    # Checked again under the lock: a concurrent request with the same key may have just posted.
+    existing = LedgerEntry.objects.filter(idempotency_key=posting.idempotency_key).first()
+    if existing is not None:
+        return _same_or_conflict(existing, profile, posting)
+    new_balance = account.balance + posting.amount
+    if new_balance < 0:
+        raise InsufficientPoints(f"Not enough points: {account.balance} available, {-posting.amount} needed")
+    try:
+        with transaction.atomic():
+            entry = LedgerEntry.objects.create(
+                account=account,
+                amount=posting.amount,
+                kind=posting.kind,
+                reason=posting.reason[:255],
+                actor=posting.actor,
+                related=posting.related,
+                idempotency_key=posting.idempotency_key,
+                balance_after=new_balance,
+            )
+    except IntegrityError:
+        existing = LedgerEntry.objects.get(idempotency_key=posting.idempotency_key)
+        return _same_or_conflict(existing, profile, posting)
+    account.balance = new_balance
+    account.save(update_fields=["balance", "updated_at"])
+    emit("points_changed", profile_id=profile.pk, entry_id=entry.pk, balance=new_balance)
+    return entry
+
+
+def _same_or_conflict(entry: LedgerEntry, profile, posting: Posting) -> LedgerEntry:
+    if entry.account.profile_id != profile.pk or entry.amount != posting.amount or entry.kind != posting.kind:
+        raise IdempotencyConflict(f"The idempotency key {posting.idempotency_key!r} was used for another posting")
+    return entry
+
+
+def balance_of(profile) -> int:
+    account = PointsAccount.objects.filter(profile=profile).only("balance").first()
+    return account.balance if account else 0
+
+
+@dataclass(frozen=True)
+class Drift:
+    account_id: int
+    profile_id: int
+    balance: int
+    sum_of_entries: int
+
+
+def find_drift() -> list[Drift]:
+    """Accounts whose balance differs from the sum of their entries (there should be none)."""
+    sums = dict(
+        LedgerEntry.objects.values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total")
+    )
+    drift = []
+    for account in PointsAccount.objects.only("pk", "profile_id", "balance").iterator(chunk_size=5000):
+        total = sums.get(account.pk, 0)
+        if total != account.balance:
+            drift.append(Drift(account.pk, account.profile_id, account.balance, total))
+    return drift
+
+
+@transaction.atomic
+def post_many(postings: list[tuple[object, Posting]]) -> int:
+    """Bulk ``post`` for imports and seeding: credits only, accounts locked, entries written in batches.
+
+    Returns how many entries were written; keys already in the ledger are skipped.
+    """
+    if any(posting.amount <= 0 for _, posting in postings):
+        raise PointsError("post_many only credits; debit with post()")
+    keys = [posting.idempotency_key for _, posting in postings]
+    seen = set(LedgerEntry.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    fresh = [(profile, posting) for profile, posting in postings if posting.idempotency_key not in seen]
+    if not fresh:
+        return 0
+    profile_ids = {profile.pk for profile, _ in fresh}
+    existing = set(PointsAccount.objects.filter(profile_id__in=profile_ids).values_list("profile_id", flat=True))
+    PointsAccount.objects.bulk_create(
+        [PointsAccount(profile_id=pk) for pk in profile_ids - existing], ignore_conflicts=True
+    )
+    accounts = {a.profile_id: a for a in PointsAccount.objects.select_for_update().filter(profile_id__in=profile_ids)}
+    entries = []
+    for profile, posting in fresh:
+        account = accounts[profile.pk]
+        account.balance += posting.amount
+        entries.append(
+            LedgerEntry(
+                account=account,
+                amount=posting.amount,
+                kind=posting.kind,
+                reason=posting.reason[:255],
+                actor=posting.actor,
+                related=posting.related,
+                idempotency_key=posting.idempotency_key,
+                balance_after=account.balance,
+            )
+        )
+    LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+    PointsAccount.objects.bulk_update(list(accounts.values()), ["balance"], batch_size=2000)
+    return len(entries)
