@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from api import auth_views, upload_views
+from api import auth_views, moderation_views, upload_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
@@ -16,6 +16,17 @@ urlpatterns = [
     path("upload", upload_views.UploadView.as_view(), name="upload"),
     path("upload/files", upload_views.FileListView.as_view(), name="upload-files"),
     path("upload/files/<str:pk>", upload_views.FileView.as_view(), name="upload-file"),
+    path(
+        "profiles/<str:document_id>/achievements",
+        moderation_views.ProfileAchievementsView.as_view(),
+        name="profile-achievements",
+    ),
+    path(
+        "profiles/<str:document_id>/achievements/<str:achievement_id>",
+        moderation_views.ProfileAchievementView.as_view(),
+        name="profile-achievement",
+    ),
+    path("profiles/<str:document_id>/gifts", moderation_views.ProfileGiftsView.as_view(), name="profile-gifts"),
     path("<str:plural>", CollectionView.as_view(), name="collection"),
     path("<str:plural>/<str:document_id>", DocumentView.as_view(), name="document"),
 ]

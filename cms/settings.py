@@ -235,3 +235,7 @@ SPECTACULAR_SETTINGS = {
         "api.openapi.add_generated_endpoints",
     ],
 }
+
+# Points
+# The most points one moderator gift may give.
+POINTS_GIFT_MAX = env_int("POINTS_GIFT_MAX", 500)

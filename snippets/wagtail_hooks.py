@@ -51,3 +51,10 @@ class SuperuserMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_api_permissions_menu_item():
     return SuperuserMenuItem("API permissions", reverse("community_api_permissions"), icon_name="lock", order=900)
+
+
+@hooks.register("register_log_actions")
+def register_community_log_actions(actions):
+    actions.register_action("community.achievement.assign", "Assign achievement", "Achievement assigned")
+    actions.register_action("community.achievement.revoke", "Revoke achievement", "Achievement revoked")
+    actions.register_action("community.points.gift", "Gift points", "Points gifted")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from plugins.achievements.models import Achievement, AchievementAward
 from plugins.core.events import emit
@@ -53,6 +54,12 @@ def award_achievement(profile, achievement: Achievement, *, awarded_by=None, rea
             related=f"achievements.achievementaward:{award.pk}",
         ),
     )
+    log(
+        profile,
+        "community.achievement.assign",
+        user=awarded_by,
+        data={"achievement": achievement.title, "points": achievement.points, "reason": reason, "award": award.pk},
+    )
     emit("achievement_awarded", award_id=award.pk, profile_id=profile.pk, achievement_id=achievement.pk)
     return award
 
@@ -88,5 +95,11 @@ def revoke_award(award: AchievementAward, *, revoked_by, reason: str) -> Achieve
                 related=f"achievements.achievementaward:{award.pk}",
             ),
         )
+    log(
+        award.profile,
+        "community.achievement.revoke",
+        user=revoked_by,
+        data={"achievement": award.achievement.title, "points": taken, "reason": reason, "award": award.pk},
+    )
     emit("achievement_revoked", award_id=award.pk, profile_id=award.profile_id)
     return award

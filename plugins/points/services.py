@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from wagtail.log_actions import log
 
 from plugins.core.events import emit
 from plugins.points.models import EntryKind, LedgerEntry, PointsAccount
@@ -153,3 +155,21 @@ def post_many(postings: list[tuple[object, Posting]]) -> int:
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     PointsAccount.objects.bulk_update(list(accounts.values()), ["balance"], batch_size=2000)
     return len(entries)
+
+
+def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | None = None) -> LedgerEntry:
+    """A moderator's gift of points, with a reason, up to the per-gift maximum setting."""
+    from django.conf import settings
+
+    maximum = settings.POINTS_GIFT_MAX
+    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
+        raise PointsError("A gift is a whole number of points, at least 1")
+    if points > maximum:
+        raise PointsError(f"A gift is at most {maximum} points")
+    if not (reason or "").strip():
+        raise PointsError("Say why the points are given")
+    key = idempotency_key or f"gift:{secrets.token_hex(16)}"
+    with transaction.atomic():
+        entry = post(profile, Posting(points, EntryKind.GIFT, f"Gift: {reason.strip()}", key, actor=given_by))
+        log(profile, "community.points.gift", user=given_by, data={"points": points, "reason": reason.strip()})
+    return entry

@@ -1,0 +1,124 @@
+"""Moderators' endpoints on a profile: assign and revoke achievements, gift points."""
+
+from __future__ import annotations
+
+from api.base import ApiView, json_response
+from api.errors import ConflictError, NotFoundError, ValidationError
+from api.models import TokenKind
+from api.permissions import roles_of
+from api.query.values import format_datetime
+from plugins.achievements.models import Achievement, AchievementAward
+from plugins.achievements.services import AwardError, award_achievement, revoke_award
+from plugins.points.services import PointsError, gift
+from plugins.profiles.models import Profile
+
+
+def award_json(award: AchievementAward) -> dict:
+    achievement = award.achievement
+    return {
+        "id": award.pk,
+        "achievement": {
+            "id": achievement.pk,
+            "documentId": achievement.document_id,
+            "title": achievement.title,
+            "points": achievement.points,
+        },
+        "instance": award.instance,
+        "reason": award.reason,
+        "awardedAt": format_datetime(award.awarded_at),
+        "awardedBy": award.awarded_by.get_username() if award.awarded_by else None,
+        "revokedAt": format_datetime(award.revoked_at),
+        "revokedBy": award.revoked_by.get_username() if award.revoked_by else None,
+        "revokeReason": award.revoke_reason or None,
+    }
+
+
+class ModeratorView(ApiView):
+    """Only moderators, editors and full-access tokens get past ``initial``."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.auth is not None:
+            allowed = request.auth.kind == TokenKind.FULL_ACCESS
+        else:
+            allowed = request.member is not None and {"moderator", "editor"} & set(roles_of(request.member))
+        if not allowed:
+            raise self.deny()
+        self.profile = Profile.objects.filter(document_id=kwargs["document_id"]).first()
+        if self.profile is None:
+            raise NotFoundError()
+
+    def data(self) -> dict:
+        body = self.request.data
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            raise ValidationError('Missing "data" payload in the request body')
+        return body["data"]
+
+
+class ProfileAchievementsView(ModeratorView):
+    def post(self, request, document_id):
+        data = self.data()
+        unknown = set(data) - {"achievement", "reason"}
+        if unknown:
+            raise ValidationError(f"Invalid key {sorted(unknown)[0]}")
+        ref = data.get("achievement")
+        lookup = {"pk": ref} if isinstance(ref, int) and not isinstance(ref, bool) else {"document_id": ref}
+        achievement = Achievement.objects.filter(**lookup).first() if isinstance(ref, int | str) else None
+        if achievement is None:
+            raise ValidationError(f"There is no achievement {ref!r}")
+        reason = data.get("reason") or ""
+        if not isinstance(reason, str):
+            raise ValidationError("reason must be a string")
+        try:
+            award = award_achievement(self.profile, achievement, awarded_by=request.member, reason=reason[:255])
+        except AwardError as error:
+            raise ConflictError(str(error)) from None
+        return json_response({"data": award_json(award), "meta": {}}, status=201)
+
+
+class ProfileAchievementView(ModeratorView):
+    def delete(self, request, document_id, achievement_id):
+        reason = request.query_params.get("reason") or ""
+        if not reason and isinstance(request.data, dict) and isinstance(request.data.get("data"), dict):
+            reason = request.data["data"].get("reason") or ""
+        award = (
+            AchievementAward.objects.filter(
+                profile=self.profile, achievement__document_id=achievement_id, revoked_at__isnull=True
+            )
+            .order_by("-instance")
+            .first()
+        )
+        if award is None:
+            raise NotFoundError(f"{self.profile} holds no such achievement")
+        try:
+            award = revoke_award(award, revoked_by=request.member, reason=str(reason)[:255])
+        except AwardError as error:
+            raise ValidationError(str(error)) from None
+        return json_response({"data": award_json(award), "meta": {}})
+
+
+class ProfileGiftsView(ModeratorView):
+    def post(self, request, document_id):
+        data = self.data()
+        unknown = set(data) - {"points", "reason"}
+        if unknown:
+            raise ValidationError(f"Invalid key {sorted(unknown)[0]}")
+        key = request.headers.get("Idempotency-Key")
+        try:
+            entry = gift(
+                self.profile,
+                data.get("points"),
+                data.get("reason") or "",
+                given_by=request.member,
+                idempotency_key=f"gift:{key}" if key else None,
+            )
+        except PointsError as error:
+            raise ValidationError(str(error)) from None
+        body = {
+            "id": entry.pk,
+            "points": entry.amount,
+            "reason": entry.reason,
+            "balance": entry.balance_after,
+            "createdAt": format_datetime(entry.created_at),
+        }
+        return json_response({"data": body, "meta": {}}, status=201)
