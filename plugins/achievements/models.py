@@ -123,3 +123,17 @@ class AchievementAward(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ActivityCount(models.Model):
+    """How many times a member did what an automatic trigger counts (questions asked, answers …)."""
+
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="activity_counts")
+    trigger = models.CharField(max_length=40, choices=Trigger.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "trigger"], name="one_count_per_trigger")]
+
+    def __str__(self):
+        return f"{self.profile}: {self.count} × {self.trigger}"
