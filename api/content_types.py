@@ -4,6 +4,7 @@ from api.registry import Attribute as A
 from api.registry import Component, ContentType, Media, Relation, registry
 from plugins.achievements.models import Achievement, AchievementGroup
 from plugins.jobs.models import JobListing
+from plugins.points.services import load_balances
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.roadmap.models import RoadmapItem
@@ -36,8 +37,10 @@ registry.register(
             A("location", "location"),
             A("country", "country"),
             A("pineappleOnPizza", "pineapple_on_pizza", "boolean"),
+            A("points", "points_balance", "integer", writable=False, compute=lambda p: p.points_balance),
             A("email", "email", "email", private=True),
         ),
+        prepare=load_balances,
         relations=(
             Relation("teams", "teams", "teams"),
             Relation("leadTeams", "lead_teams", "teams"),

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from api import auth_views, moderation_views, upload_views
+from api import auth_views, me_views, moderation_views, upload_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("auth/reset-password", auth_views.ResetPasswordView.as_view(), name="auth-reset-password"),
     path("auth/change-password", auth_views.ChangePasswordView.as_view(), name="auth-change-password"),
     path("users/me", auth_views.MeView.as_view(), name="users-me"),
+    path("users/me/points", me_views.MyPointsView.as_view(), name="users-me-points"),
+    path("users/me/achievements", me_views.MyAchievementsView.as_view(), name="users-me-achievements"),
     path("upload", upload_views.UploadView.as_view(), name="upload"),
     path("upload/files", upload_views.FileListView.as_view(), name="upload-files"),
     path("upload/files/<str:pk>", upload_views.FileView.as_view(), name="upload-file"),

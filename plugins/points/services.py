@@ -173,3 +173,20 @@ def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | 
         entry = post(profile, Posting(points, EntryKind.GIFT, f"Gift: {reason.strip()}", key, actor=given_by))
         log(profile, "community.points.gift", user=given_by, data={"points": points, "reason": reason.strip()})
     return entry
+
+
+def load_balances(profiles) -> None:
+    """Set ``points_balance`` on each profile with one query for the batch."""
+    pending = [p for p in profiles if not hasattr(p, "points_balance")]
+    if not pending:
+        return
+    balances = dict(
+        PointsAccount.objects.filter(profile_id__in={p.pk for p in pending}).values_list("profile_id", "balance")
+    )
+    for profile in pending:
+        profile.points_balance = balances.get(profile.pk, 0)
+
+
+def history(profile):
+    """The member's entries, newest first (a queryset, for paginating)."""
+    return LedgerEntry.objects.filter(account__profile=profile).select_related("actor").order_by("-created_at", "-pk")

@@ -1,0 +1,126 @@
+"""The signed-in member's own points and achievements."""
+
+from __future__ import annotations
+
+from api.base import ApiView, json_response
+from api.media import file_object, image_queryset
+from api.query.selection import parse_pagination
+from api.query.values import format_datetime
+from plugins.achievements.models import Achievement, AchievementAward, ActivityCount
+from plugins.achievements.triggers import Trigger
+from plugins.points.services import balance_of, history
+from plugins.profiles.services import claim_or_create_profile
+from plugins.rewards.models import RewardProduct
+
+
+class MemberView(ApiView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.member is None:
+            raise self.deny()
+        self.profile = claim_or_create_profile(request.member)
+
+
+def _award_ids(entries) -> dict[int, int]:
+    """entry pk → award pk, for entries about an award."""
+    prefix = "achievements.achievementaward:"
+    return {e.pk: int(e.related[len(prefix) :]) for e in entries if e.related.startswith(prefix)}
+
+
+class MyPointsView(MemberView):
+    """Balance, transactions newest first (paginated), and progress to the next reward."""
+
+    def get(self, request):
+        params = request.query_params
+        pagination = parse_pagination(
+            {k[len("pagination[") : -1]: v for k, v in params.items() if k.startswith("pagination[")} or None
+        )
+        entries_qs = history(self.profile)
+        total = entries_qs.count()
+        entries = list(entries_qs[pagination.offset : pagination.offset + pagination.limit])
+        award_of = _award_ids(entries)
+        awards = AchievementAward.objects.filter(pk__in=set(award_of.values())).select_related("achievement")
+        icons = {
+            i.pk: i
+            for i in image_queryset().filter(pk__in=[a.achievement.icon_id for a in awards if a.achievement.icon_id])
+        }
+        achievement_of = {a.pk: a.achievement for a in awards}
+        balance = balance_of(self.profile)
+        transactions = []
+        for entry in entries:
+            item = {
+                "id": entry.pk,
+                "amount": entry.amount,
+                "kind": entry.kind,
+                "reason": entry.reason,
+                "balanceAfter": entry.balance_after,
+                "createdAt": format_datetime(entry.created_at),
+            }
+            achievement = achievement_of.get(award_of.get(entry.pk))
+            if achievement is not None:
+                icon = icons.get(achievement.icon_id)
+                item["achievement"] = {
+                    "documentId": achievement.document_id,
+                    "title": achievement.title,
+                    "icon": file_object(icon) if icon else None,
+                }
+            transactions.append(item)
+        data = {"balance": balance, "transactions": transactions, "nextReward": next_reward(balance)}
+        return json_response({"data": data, "meta": {"pagination": pagination.meta(total)}}, request=request)
+
+
+def next_reward(balance: int) -> dict | None:
+    """The cheapest published, in-stock product the balance does not reach yet."""
+    products = RewardProduct.objects.filter(live=True, price__gt=balance).order_by("price", "pk")
+    product = next((p for p in products if p.in_stock), None)
+    if product is None:
+        return None
+    missing = product.price - balance
+    return {
+        "documentId": product.document_id,
+        "title": product.title,
+        "price": product.price,
+        "missing": missing,
+        "message": f"{missing} more points for {product.title}",
+    }
+
+
+class MyAchievementsView(MemberView):
+    """Earned achievements, and the published ones still open with progress toward their threshold."""
+
+    def get(self, request):
+        earned = (
+            AchievementAward.objects.filter(profile=self.profile, revoked_at__isnull=True)
+            .select_related("achievement")
+            .order_by("-awarded_at")
+        )
+        held = {a.achievement_id for a in earned}
+        counts = dict(ActivityCount.objects.filter(profile=self.profile).values_list("trigger", "count"))
+        open_items = []
+        for achievement in Achievement.objects.filter(live=True).exclude(pk__in=held).order_by("trigger", "threshold"):
+            item = {
+                "documentId": achievement.document_id,
+                "title": achievement.title,
+                "points": achievement.points,
+                "trigger": achievement.trigger,
+            }
+            if achievement.trigger != Trigger.MANUAL:
+                item["progress"] = {
+                    "count": min(counts.get(achievement.trigger, 0), achievement.threshold),
+                    "threshold": achievement.threshold,
+                }
+            open_items.append(item)
+        data = {
+            "earned": [
+                {
+                    "documentId": a.achievement.document_id,
+                    "title": a.achievement.title,
+                    "points": a.achievement.points,
+                    "awardedAt": format_datetime(a.awarded_at),
+                    "reason": a.reason,
+                }
+                for a in earned
+            ],
+            "open": open_items,
+        }
+        return json_response({"data": data, "meta": {}}, request=request)
