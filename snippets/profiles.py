@@ -3,12 +3,16 @@
 from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django_filters import BooleanFilter, ModelMultipleChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
+from plugins.accounts.roles import can_moderate
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
@@ -29,8 +33,29 @@ class ProfileFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=members) if value else queryset.exclude(pk__in=members)
 
 
+def moderation_button(profile, user) -> list[Button]:
+    """'Achievements and points' for those who may assign and gift."""
+    if not can_moderate(user):
+        return []
+    url = reverse("community_profile_moderation", args=[profile.pk])
+    return [Button("Achievements and points", url=url, icon_name="pick", priority=5)]
+
+
+class ProfileIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [*moderation_button(instance, self.request.user), *super().get_list_more_buttons(instance)]
+
+
+class ProfileEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [*moderation_button(self.object, self.request.user), *super().header_more_buttons]
+
+
 class ProfileViewSet(SnippetViewSet):
     model = Profile
+    index_view_class = ProfileIndexView
+    edit_view_class = ProfileEditView
     icon = "user"
     menu_label = "Profiles"
     add_to_admin_menu = False

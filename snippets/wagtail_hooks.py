@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.jobs import JobListingViewSet
+from snippets.moderation import profile_moderation
 from snippets.profiles import ProfileViewSet
 from snippets.rewards import RewardProductViewSet
 from snippets.roadmap import RoadmapItemViewSet
@@ -39,8 +40,11 @@ def register_api_tokens():
 
 
 @hooks.register("register_admin_urls")
-def register_api_permission_urls():
-    return [path("api-permissions/", role_permissions, name="community_api_permissions")]
+def register_community_urls():
+    return [
+        path("api-permissions/", role_permissions, name="community_api_permissions"),
+        path("community/profiles/<int:pk>/moderation/", profile_moderation, name="community_profile_moderation"),
+    ]
 
 
 class SuperuserMenuItem(MenuItem):
