@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
+from snippets.bulk_actions import AssignAchievementBulkAction
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
 from snippets.profiles import ProfileViewSet
@@ -62,3 +63,6 @@ def register_community_log_actions(actions):
     actions.register_action("community.achievement.assign", "Assign achievement", "Achievement assigned")
     actions.register_action("community.achievement.revoke", "Revoke achievement", "Achievement revoked")
     actions.register_action("community.points.gift", "Gift points", "Points gifted")
+
+
+hooks.register("register_bulk_action", AssignAchievementBulkAction)

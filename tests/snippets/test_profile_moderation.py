@@ -67,3 +67,37 @@ def test_members_without_a_group_and_editors(client, editor_user):
     assert client.get(url).status_code in (302, 403)
     client.force_login(editor_user)
     assert client.get(url).status_code == 200
+
+
+def test_bulk_assign_to_a_selection_of_profiles(client, moderator_user):
+    from django.urls import reverse
+
+    client.force_login(moderator_user)
+    achievement = factories.AchievementFactory(title="Hackathon winner", points=25)
+    winners = [factories.ProfileFactory() for _ in range(3)]
+    AchievementAward.objects.create(profile=winners[0], achievement=achievement)  # held already
+    url = reverse("wagtail_bulk_action", args=["profiles", "profile", "assign_achievement"])
+    query = "&".join(f"id={p.pk}" for p in winners)
+    page = client.get(f"{url}?{query}")
+    assert page.status_code == 200 and b"Assign an achievement" in page.content
+    response = client.post(f"{url}?{query}", {"achievement": achievement.pk, "reason": "Hackathon 2026"})
+    assert response.status_code == 302
+    assert [balance_of(p) for p in winners] == [0, 25, 25]
+    assert AchievementAward.objects.filter(achievement=achievement).count() == 3
+
+
+def test_bulk_assign_is_for_moderators_only(client, db):
+    from django.urls import reverse
+
+    staff = factories.UserFactory()
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_profile")
+    )
+    client.force_login(staff)
+    achievement = factories.AchievementFactory(points=25)
+    profile = factories.ProfileFactory()
+    url = reverse("wagtail_bulk_action", args=["profiles", "profile", "assign_achievement"])
+    client.post(f"{url}?id={profile.pk}", {"achievement": achievement.pk, "reason": "x"})
+    assert balance_of(profile) == 0 and not AchievementAward.objects.exists()
