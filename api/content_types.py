@@ -4,7 +4,7 @@ from api.registry import Attribute as A
 from api.registry import Component, ContentType, Media, Relation, registry
 from plugins.achievements.models import Achievement, AchievementGroup
 from plugins.jobs.models import JobListing
-from plugins.points.services import load_balances
+from plugins.points.reputation import load_reputation
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.roadmap.models import RoadmapItem
@@ -38,9 +38,16 @@ registry.register(
             A("country", "country"),
             A("pineappleOnPizza", "pineapple_on_pizza", "boolean"),
             A("points", "points_balance", "integer", writable=False, compute=lambda p: p.points_balance),
+            A(
+                "reputation",
+                "reputation",
+                "json",
+                writable=False,
+                compute=lambda p: {"tier": p.reputation.level, "name": p.reputation.name},
+            ),
             A("email", "email", "email", private=True),
         ),
-        prepare=load_balances,
+        prepare=load_reputation,
         relations=(
             Relation("teams", "teams", "teams"),
             Relation("leadTeams", "lead_teams", "teams"),

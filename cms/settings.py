@@ -242,3 +242,12 @@ POINTS_GIFT_MAX = env_int("POINTS_GIFT_MAX", 500)
 # Each reply earns this many points, up to this many points a day; none for replies to one's own question.
 POINTS_PER_REPLY = env_int("POINTS_PER_REPLY", 1)
 POINTS_REPLY_DAILY_MAX = env_int("POINTS_REPLY_DAILY_MAX", 5)
+# Reputation tiers, lowest first: (name, minimum points, minimum activity: questions, answers, solutions, votes).
+REPUTATION_TIERS = [
+    ("Newcomer", 0, 0),
+    ("Contributor", 50, 3),
+    ("Regular", 200, 15),
+    ("Expert", 500, 40),
+    ("Mentor", 1500, 100),
+    ("Legend", 5000, 250),
+]

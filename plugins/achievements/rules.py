@@ -80,3 +80,16 @@ def backfill(achievement: Achievement) -> int:
     for counter in counts.select_related("profile").iterator(chunk_size=1000):
         given += len(award_due(counter.profile, achievement.trigger, counter.count))
     return given
+
+
+def activity_totals(profile_ids) -> dict[int, int]:
+    """How much each member has done in all (questions, answers, solutions, votes), by profile id."""
+    from django.db.models import Sum
+
+    rows = (
+        ActivityCount.objects.filter(profile_id__in=list(profile_ids))
+        .values("profile_id")
+        .annotate(total=Sum("count"))
+        .values_list("profile_id", "total")
+    )
+    return dict(rows)
