@@ -13,6 +13,7 @@ from django.db.models import F
 from plugins.achievements.models import Achievement, AchievementAward, ActivityCount
 from plugins.achievements.services import AwardError, award_achievement
 from plugins.achievements.triggers import Trigger
+from plugins.points.services import add_activity
 
 PROFILE_TRIGGERS = {Trigger.BIOGRAPHY_UPDATED, Trigger.PROFILE_COMPLETED}
 
@@ -31,6 +32,7 @@ def record(profile, trigger: str, by: int = 1) -> int:
     """Count ``by`` more of ``trigger`` for the member, award what became due, return the new count."""
     counter, _ = ActivityCount.objects.get_or_create(profile=profile, trigger=trigger)
     ActivityCount.objects.filter(pk=counter.pk).update(count=F("count") + by)
+    add_activity(profile, by)
     count = ActivityCount.objects.get(pk=counter.pk).count
     award_due(profile, trigger, count)
     return count
@@ -80,16 +82,3 @@ def backfill(achievement: Achievement) -> int:
     for counter in counts.select_related("profile").iterator(chunk_size=1000):
         given += len(award_due(counter.profile, achievement.trigger, counter.count))
     return given
-
-
-def activity_totals(profile_ids) -> dict[int, int]:
-    """How much each member has done in all (questions, answers, solutions, votes), by profile id."""
-    from django.db.models import Sum
-
-    rows = (
-        ActivityCount.objects.filter(profile_id__in=list(profile_ids))
-        .values("profile_id")
-        .annotate(total=Sum("count"))
-        .values_list("profile_id", "total")
-    )
-    return dict(rows)

@@ -19,6 +19,9 @@ class PointsAccount(models.Model):
 
     profile = models.OneToOneField("profiles.Profile", on_delete=models.PROTECT, related_name="points_account")
     balance = models.BigIntegerField(default=0)
+    # How much the member has done (questions, answers, solutions, votes): kept here, beside the
+    # balance, so that reputation (points and activity) is read with the balance in one query.
+    activity = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

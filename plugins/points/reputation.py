@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from plugins.achievements.rules import activity_totals
 from plugins.points.services import load_balances
 
 
@@ -29,9 +28,8 @@ def tier_for(points: int, activity: int) -> Tier:
 
 
 def load_reputation(profiles) -> None:
-    """Set ``points_balance`` and ``reputation`` on each profile: two queries for the batch."""
+    """Set ``points_balance`` and ``reputation`` on each profile: one query for the batch."""
     load_balances(profiles)
-    pending = [p for p in profiles if not hasattr(p, "reputation")]
-    totals = activity_totals(p.pk for p in pending) if pending else {}
-    for profile in pending:
-        profile.reputation = tier_for(profile.points_balance, totals.get(profile.pk, 0))
+    for profile in profiles:
+        if not hasattr(profile, "reputation"):
+            profile.reputation = tier_for(profile.points_balance, profile.points_activity)

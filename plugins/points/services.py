@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from wagtail.log_actions import log
 
 from plugins.core.events import emit
@@ -175,16 +175,23 @@ def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | 
     return entry
 
 
+def add_activity(profile, by: int = 1) -> None:
+    """Count activity toward reputation (called by the rules engine with each counted event)."""
+    account_for(profile)
+    PointsAccount.objects.filter(profile=profile).update(activity=F("activity") + by)
+
+
 def load_balances(profiles) -> None:
-    """Set ``points_balance`` on each profile with one query for the batch."""
+    """Set ``points_balance`` and ``points_activity`` on each profile with one query for the batch."""
     pending = [p for p in profiles if not hasattr(p, "points_balance")]
     if not pending:
         return
-    balances = dict(
-        PointsAccount.objects.filter(profile_id__in={p.pk for p in pending}).values_list("profile_id", "balance")
+    rows = PointsAccount.objects.filter(profile_id__in={p.pk for p in pending}).values_list(
+        "profile_id", "balance", "activity"
     )
+    found = {profile_id: (balance, activity) for profile_id, balance, activity in rows}
     for profile in pending:
-        profile.points_balance = balances.get(profile.pk, 0)
+        profile.points_balance, profile.points_activity = found.get(profile.pk, (0, 0))
 
 
 def history(profile):

@@ -1,6 +1,6 @@
 import pytest
 
-from plugins.achievements.models import ActivityCount
+from plugins.achievements.rules import record
 from plugins.points.reputation import tier_for
 from plugins.points.services import Posting, post
 from tests import factories
@@ -26,6 +26,7 @@ def test_both_points_and_activity_must_reach_a_tier(points, activity, name):
 def test_the_public_profile_shows_the_tier(client):
     member = factories.ProfileFactory()
     post(member, Posting(250, "gift", "Gift", "g"))
-    ActivityCount.objects.create(profile=member, trigger="answers_posted", count=20)
+    for _ in range(20):
+        record(member, "answers_posted")
     row = client.get(f"/api/profiles/{member.document_id}").json()["data"]
     assert row["reputation"] == {"tier": 3, "name": "Regular"} and row["points"] == 250
