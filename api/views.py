@@ -152,7 +152,7 @@ class DocumentView(ContentTypeView):
         access = self.access()
         selection = self.selection(access)
         queryset = visible(self.content_type, access).only(*columns(selection, access))
-        obj = self.lookup(with_populate(queryset, selection, access), document_id)
+        obj = self.lookup(with_populate(queryset, selection, access, single=True), document_id)
         prepare([obj], selection)
         return self.respond(self.single(obj, access, selection))
 

@@ -58,10 +58,11 @@ def columns(selection: Selection, access: Access) -> list[str]:
     return sorted(wanted & concrete)
 
 
-def with_populate(queryset, selection: Selection, access: Access):
+def with_populate(queryset, selection: Selection, access: Access, single: bool = False):
     """Add one prefetch per populated relation or media field, recursively.
 
     Rows land in plain attributes (``to_attr``), so reading them needs no manager or queryset.
+    ``single`` says the queryset yields one row (findOne): links are then joined to their targets.
     """
     lookups = []
     for item in selection.populate.values():
@@ -70,7 +71,7 @@ def with_populate(queryset, selection: Selection, access: Access):
         elif item.kind == "media":
             lookups.append(_media_prefetch(item.spec.attr))
         else:
-            lookups.append(_relation_prefetch(item, access))
+            lookups.append(_relation_prefetch(item, access, single))
     return queryset.prefetch_related(*lookups) if lookups else queryset
 
 
@@ -78,12 +79,12 @@ def _media_prefetch(attr: str) -> Prefetch:
     return Prefetch(attr, queryset=image_queryset(), to_attr=cache_attr(attr))
 
 
-def _relation_prefetch(item: PopulateItem, access: Access) -> Prefetch:
+def _relation_prefetch(item: PopulateItem, access: Access, single: bool = False) -> Prefetch:
     target = item.selection.content_type
     queryset = filtered(visible(target, access), item.filters, item.touches_many)
     relation = item.spec
     if relation.through:
-        return _through_prefetch(relation, queryset, item, access)
+        return _through_prefetch(relation, queryset, item, access, join=single and not item.selection.populate)
     queryset = queryset.order_by(*item.ordering, "pk") if item.ordering else queryset.order_by("pk")
     queryset = queryset.only(*columns(item.selection, access))
     return Prefetch(
@@ -93,14 +94,21 @@ def _relation_prefetch(item: PopulateItem, access: Access) -> Prefetch:
     )
 
 
-def _through_prefetch(relation, targets, item: PopulateItem, access: Access) -> Prefetch:
-    """Links (e.g. awards) in the targets' order, each with its target prefetched: two queries.
+def _through_prefetch(relation, targets, item: PopulateItem, access: Access, join: bool = False) -> Prefetch:
+    """Links (e.g. awards) in the targets' order, each with its target.
 
-    A prefetch (not a join) makes one object per distinct target, however many links share it.
+    For many parents the targets are prefetched (one object per distinct target, however many links
+    share it); for one parent with nothing populated below the targets, they are joined (one query).
     """
     model = link_model(relation, item)
     links = model.objects.filter(**dict(relation.through_filter), **{f"{relation.through}__in": targets})
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
+    if join:
+        target_fields = columns(item.selection, access)
+        fields = [f"{relation.through}__{name}" for name in target_fields]
+        related = [relation.through] + [f"{relation.through}__latest_revision"] * ("latest_revision" in target_fields)
+        joined = links.select_related(*related).only(*_link_columns(model), *fields)
+        return Prefetch(relation.attr, queryset=joined.order_by(*ordering, "pk"), to_attr=cache_attr(relation.attr))
     target_queryset = with_populate(targets.only(*columns(item.selection, access)), item.selection, access)
     links = (
         links.order_by(*ordering, "pk")
