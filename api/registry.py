@@ -94,8 +94,6 @@ class ContentType:
     # role -> allowed actions, the defaults the permission matrix starts from after migrate.
     default_permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
-    # Adjusts the base queryset (e.g. select_related what attributes read).
-    queryset: Callable[[Any], Any] | None = None
     # Loads what computed attributes read for a whole batch of rows at once (one query, not one a row).
     prepare: Callable[[list], None] | None = None
     # A member owns a row when this model field holds their user id; they may then update the

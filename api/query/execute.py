@@ -12,8 +12,6 @@ from api.registry import ContentType
 def visible(content_type: ContentType, access: Access):
     """All rows of a content type the caller may read: published ones unless drafts were asked for."""
     queryset = content_type.model._default_manager.all()
-    if content_type.queryset is not None:
-        queryset = content_type.queryset(queryset)
     if content_type.draft_and_publish:
         queryset = queryset.select_related("latest_revision") if access.drafts else queryset.filter(live=True)
     return queryset

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from wagtail.log_actions import log
@@ -66,16 +67,8 @@ def post(profile, posting: Posting) -> LedgerEntry:
         raise InsufficientPoints(f"Not enough points: {account.balance} available, {-posting.amount} needed")
     try:
         with transaction.atomic():
-            entry = LedgerEntry.objects.create(
-                account=account,
-                amount=posting.amount,
-                kind=posting.kind,
-                reason=posting.reason[:255],
-                actor=posting.actor,
-                related=posting.related,
-                idempotency_key=posting.idempotency_key,
-                balance_after=new_balance,
-            )
+            entry = _entry(account, posting, new_balance)
+            entry.save()
     except IntegrityError:
         existing = LedgerEntry.objects.get(idempotency_key=posting.idempotency_key)
         return _same_or_conflict(existing, profile, posting)
@@ -83,6 +76,20 @@ def post(profile, posting: Posting) -> LedgerEntry:
     account.save(update_fields=["balance", "updated_at"])
     emit("points_changed", profile_id=profile.pk, entry_id=entry.pk, balance=new_balance)
     return entry
+
+
+def _entry(account: PointsAccount, posting: Posting, balance_after: int) -> LedgerEntry:
+    """The (unsaved) ledger row for ``posting``."""
+    return LedgerEntry(
+        account=account,
+        amount=posting.amount,
+        kind=posting.kind,
+        reason=posting.reason[:255],
+        actor=posting.actor,
+        related=posting.related,
+        idempotency_key=posting.idempotency_key,
+        balance_after=balance_after,
+    )
 
 
 def _same_or_conflict(entry: LedgerEntry, profile, posting: Posting) -> LedgerEntry:
@@ -140,18 +147,7 @@ def post_many(postings: list[tuple[object, Posting]]) -> int:
     for profile, posting in fresh:
         account = accounts[profile.pk]
         account.balance += posting.amount
-        entries.append(
-            LedgerEntry(
-                account=account,
-                amount=posting.amount,
-                kind=posting.kind,
-                reason=posting.reason[:255],
-                actor=posting.actor,
-                related=posting.related,
-                idempotency_key=posting.idempotency_key,
-                balance_after=account.balance,
-            )
-        )
+        entries.append(_entry(account, posting, account.balance))
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     PointsAccount.objects.bulk_update(list(accounts.values()), ["balance"], batch_size=2000)
     return len(entries)
@@ -159,8 +155,6 @@ def post_many(postings: list[tuple[object, Posting]]) -> int:
 
 def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | None = None) -> LedgerEntry:
     """A moderator's gift of points, with a reason, up to the per-gift maximum setting."""
-    from django.conf import settings
-
     maximum = settings.POINTS_GIFT_MAX
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
         raise PointsError("A gift is a whole number of points, at least 1")

@@ -64,6 +64,13 @@ class Profile(DocumentIdMixin, TimestampedMixin, models.Model):
     def __str__(self):
         return self.full_name or f"Profile {self.document_id}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The account the row had when loaded: moving a profile to another account moves roles too.
+        instance._loaded_user_id = instance.__dict__.get("user_id")
+        return instance
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)

@@ -5,7 +5,7 @@ and by deleting a team; Django signals are the one hook all three pass through.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from plugins.accounts.services import set_team_moderator
@@ -33,22 +33,16 @@ def team_membership_changed(sender, instance, action, reverse, pk_set, **kwargs)
         sync_team_roles(getattr(instance, "_profiles_being_cleared", []))
 
 
-@receiver(pre_save, sender=Profile)
-def remember_previous_account(sender, instance, **kwargs):
-    instance._previous_user_id = (
-        Profile.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first() if instance.pk else None
-    )
-
-
 @receiver(post_save, sender=Profile)
 def profile_saved(sender, instance, created, **kwargs):
     forget_pineapple_counts()  # the answer may have changed
-    previous = getattr(instance, "_previous_user_id", None)
+    previous = getattr(instance, "_loaded_user_id", None)
     if previous and previous != instance.user_id:
         # The profile was moved to another account: the old one no longer sits on its teams.
         old_user = get_user_model().objects.filter(pk=previous).first()
         if old_user is not None:
             set_team_moderator(old_user, False)
+    instance._loaded_user_id = instance.user_id
     if not created:
         sync_team_role(instance)
 
