@@ -6,7 +6,8 @@ from plugins.achievements.models import Achievement, AchievementGroup
 from plugins.jobs.models import JobListing
 from plugins.points.reputation import load_reputation
 from plugins.profiles.models import Profile
-from plugins.rewards.models import RewardProduct
+from plugins.rewards.models import RewardKind, RewardProduct
+from plugins.rewards.services import in_stock_q
 from plugins.roadmap.models import RoadmapItem
 from plugins.teams.models import Team, load_pineapple_counts
 
@@ -235,16 +236,22 @@ registry.register(
         plural="reward-products",
         singular="reward-product",
         model=RewardProduct,
-        description="Products in the rewards store.",
+        description="Products in the rewards store: published and in stock (status=draft shows them all).",
         draft_and_publish=True,
+        published_filter=in_stock_q(),
         attributes=(
             A("title", "title", required=True),
             A("handle", "handle", "uid"),
-            A("kind", "kind", "enumeration", enum=("product", "merch_credit")),
+            A("kind", "kind", "enumeration", enum=tuple(RewardKind.values)),
             A("price", "price", "integer", required=True),
             A("discountAmount", "discount_amount", "decimal"),
             A("description", "description", "text"),
-            A("stock", "stock", "integer"),
+            A(
+                "stock",
+                "stock",
+                "integer",
+                create_only="Sales move the stock: set it when creating a product, change it with Restock in the admin",
+            ),
         ),
         media=(Media("image", "image"),),
         default_permissions=EDITORIAL_DEFAULTS,

@@ -65,6 +65,12 @@ class ConflictError(ApiError):
     default_message = "Conflict"
 
 
+class ServiceUnavailableError(ApiError):
+    status = 503
+    name = "ServiceUnavailableError"
+    default_message = "Service unavailable"
+
+
 class PayloadTooLargeError(ApiError):
     status = 413
     name = "PayloadTooLargeError"
@@ -80,6 +86,18 @@ class RateLimitError(ApiError):
 def invalid_key(key: str, source: str = "query", path: str | None = None) -> ValidationError:
     """Strapi's message for a field, operator or relation the content type does not have."""
     return ValidationError(f"Invalid key {key}", {"key": key, "path": path or key, "source": source})
+
+
+def from_django_validation(exc, api_names: dict[str, str] | None = None) -> ValidationError:
+    """A Django ``ValidationError`` as Strapi's, each message under its field's API name."""
+    api_names = api_names or {}
+    errors = []
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for attr, messages in by_field.items():
+        for message in messages:
+            errors.append({"path": [api_names.get(attr, attr)], "message": message, "name": "ValidationError"})
+    summary = "; ".join(f"{e['path'][0]}: {e['message']}" for e in errors[:3])
+    return ValidationError(summary or "Invalid data", {"errors": errors})
 
 
 def _from_drf(exc: drf.APIException) -> ApiError:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from api.base import ApiView, json_response
 from api.media import file_object, image_queryset
-from api.query.selection import parse_pagination
+from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.achievements.models import Achievement, AchievementAward, ActivityCount
 from plugins.achievements.triggers import Trigger
 from plugins.points.services import balance_of, history
 from plugins.profiles.services import claim_or_create_profile
-from plugins.rewards.models import RewardProduct
+from plugins.rewards.models import Redemption, RedemptionStatus, RewardKind
+from plugins.rewards.services import listed_products, unredeemed_credits
 
 
 class MemberView(ApiView):
@@ -21,24 +22,36 @@ class MemberView(ApiView):
         self.profile = claim_or_create_profile(request.member)
 
 
-def _award_ids(entries) -> dict[int, int]:
-    """entry pk → award pk, for entries about an award."""
-    prefix = "achievements.achievementaward:"
+def _related_ids(entries, label: str) -> dict[int, int]:
+    """entry pk → pk of the object the entry is about, for entries whose ``related`` names a ``label`` row."""
+    prefix = f"{label}:"
     return {e.pk: int(e.related[len(prefix) :]) for e in entries if e.related.startswith(prefix)}
+
+
+def _redemption_json(redemption: Redemption) -> dict:
+    void = redemption.status == RedemptionStatus.CANCELLED
+    return {
+        "documentId": redemption.document_id,
+        "title": redemption.title,
+        "kind": redemption.kind,
+        "status": redemption.status,
+        # A cancelled redemption's code was voided: it is not shown as if it still worked.
+        "code": None if void else redemption.code,
+        "storeUrl": None if void else (redemption.store_url or None),
+    }
 
 
 class MyPointsView(MemberView):
     """Balance, transactions newest first (paginated), and progress to the next reward."""
 
     def get(self, request):
-        params = request.query_params
-        pagination = parse_pagination(
-            {k[len("pagination[") : -1]: v for k, v in params.items() if k.startswith("pagination[")} or None
-        )
+        pagination = pagination_from_query(request.query_params)
         entries_qs = history(self.profile)
         total = entries_qs.count()
         entries = list(entries_qs[pagination.offset : pagination.offset + pagination.limit])
-        award_of = _award_ids(entries)
+        award_of = _related_ids(entries, "achievements.achievementaward")
+        redemption_of = _related_ids(entries, "rewards.redemption")
+        redemptions = {r.pk: r for r in Redemption.objects.filter(pk__in=set(redemption_of.values()))}
         awards = AchievementAward.objects.filter(pk__in=set(award_of.values())).select_related("achievement")
         icons = {
             i.pk: i
@@ -64,15 +77,28 @@ class MyPointsView(MemberView):
                     "title": achievement.title,
                     "icon": file_object(icon) if icon else None,
                 }
+            redemption = redemptions.get(redemption_of.get(entry.pk))
+            if redemption is not None:
+                item["redemption"] = _redemption_json(redemption)
             transactions.append(item)
-        data = {"balance": balance, "transactions": transactions, "nextReward": next_reward(balance)}
+        data = {
+            "balance": balance,
+            "transactions": transactions,
+            "nextReward": next_reward(balance),
+            "accountCredits": account_credits(self.profile),
+        }
         return json_response({"data": data, "meta": {"pagination": pagination.meta(total)}}, request=request)
 
 
 def next_reward(balance: int) -> dict | None:
-    """The cheapest published, in-stock product the balance does not reach yet."""
-    products = RewardProduct.objects.filter(live=True, price__gt=balance).order_by("price", "pk")
-    product = next((p for p in products if p.in_stock), None)
+    """The cheapest listed product (not an account credit: those are per member) the balance does not reach yet."""
+    product = (
+        listed_products()
+        .filter(price__gt=balance)
+        .exclude(kind=RewardKind.ACCOUNT_CREDIT)
+        .order_by("price", "pk")
+        .first()
+    )
     if product is None:
         return None
     missing = product.price - balance
@@ -83,6 +109,14 @@ def next_reward(balance: int) -> dict | None:
         "missing": missing,
         "message": f"{missing} more points for {product.title}",
     }
+
+
+def account_credits(profile) -> list[dict]:
+    """Account credits a moderator enabled for the member and not yet redeemed."""
+    return [
+        {"documentId": p.document_id, "title": p.title, "price": p.price, "discountAmount": str(p.discount_amount)}
+        for p in unredeemed_credits(profile)
+    ]
 
 
 class MyAchievementsView(MemberView):

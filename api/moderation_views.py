@@ -11,6 +11,8 @@ from plugins.achievements.models import Achievement, AchievementAward
 from plugins.achievements.services import AwardError, award_achievement, revoke_award
 from plugins.points.services import PointsError, gift
 from plugins.profiles.models import Profile
+from plugins.rewards.models import RewardProduct
+from plugins.rewards.services import StoreError, enable_account_credit
 
 
 def award_json(award: AchievementAward) -> dict:
@@ -33,34 +35,47 @@ def award_json(award: AchievementAward) -> dict:
     }
 
 
+def moderates(request) -> bool:
+    """Whether the caller acts as a moderator: a moderator or editor member, or a full-access token."""
+    if request.auth is not None:
+        return request.auth.kind == TokenKind.FULL_ACCESS
+    return request.member is not None and bool({"moderator", "editor"} & set(roles_of(request.member)))
+
+
+def request_data(request) -> dict:
+    """The ``data`` object of a Strapi-style body, or a 400 saying it is missing."""
+    body = request.data
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+        raise ValidationError('Missing "data" payload in the request body')
+    return body["data"]
+
+
+def only_keys(data: dict, allowed: set[str]) -> None:
+    """Refuse a body with keys the endpoint does not take, naming the first."""
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError(f"Invalid key {sorted(unknown)[0]}")
+
+
 class ModeratorView(ApiView):
     """Only moderators, editors and full-access tokens get past ``initial``."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.auth is not None:
-            allowed = request.auth.kind == TokenKind.FULL_ACCESS
-        else:
-            allowed = request.member is not None and {"moderator", "editor"} & set(roles_of(request.member))
-        if not allowed:
+        if not moderates(request):
             raise self.deny()
         self.profile = Profile.objects.filter(document_id=kwargs["document_id"]).first()
         if self.profile is None:
             raise NotFoundError()
 
     def data(self) -> dict:
-        body = self.request.data
-        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-            raise ValidationError('Missing "data" payload in the request body')
-        return body["data"]
+        return request_data(self.request)
 
 
 class ProfileAchievementsView(ModeratorView):
     def post(self, request, document_id):
         data = self.data()
-        unknown = set(data) - {"achievement", "reason"}
-        if unknown:
-            raise ValidationError(f"Invalid key {sorted(unknown)[0]}")
+        only_keys(data, {"achievement", "reason"})
         ref = data.get("achievement")
         lookup = {"pk": ref} if isinstance(ref, int) and not isinstance(ref, bool) else {"document_id": ref}
         achievement = Achievement.objects.filter(**lookup).first() if isinstance(ref, int | str) else None
@@ -100,9 +115,7 @@ class ProfileAchievementView(ModeratorView):
 class ProfileGiftsView(ModeratorView):
     def post(self, request, document_id):
         data = self.data()
-        unknown = set(data) - {"points", "reason"}
-        if unknown:
-            raise ValidationError(f"Invalid key {sorted(unknown)[0]}")
+        only_keys(data, {"points", "reason"})
         key = request.headers.get("Idempotency-Key")
         try:
             entry = gift(
@@ -120,5 +133,31 @@ class ProfileGiftsView(ModeratorView):
             "reason": entry.reason,
             "balance": entry.balance_after,
             "createdAt": format_datetime(entry.created_at),
+        }
+        return json_response({"data": body, "meta": {}}, status=201)
+
+
+class ProfileAccountCreditsView(ModeratorView):
+    """Enable an account credit (a reward product of kind account_credit) for this member: ``{data: {product}}``."""
+
+    def post(self, request, document_id):
+        data = self.data()
+        only_keys(data, {"product", "note"})
+        ref = data.get("product")
+        product = RewardProduct.objects.filter(document_id=ref).first() if isinstance(ref, str) else None
+        if product is None:
+            raise ValidationError(f"There is no reward product {ref!r}")
+        note = data.get("note") or ""
+        if not isinstance(note, str):
+            raise ValidationError("note must be a string")
+        try:
+            grant = enable_account_credit(self.profile, product, enabled_by=request.member, note=note)
+        except StoreError as error:
+            raise ConflictError(str(error)) from None
+        body = {
+            "id": grant.pk,
+            "product": {"documentId": product.document_id, "title": product.title},
+            "note": grant.note,
+            "enabledAt": format_datetime(grant.enabled_at),
         }
         return json_response({"data": body, "meta": {}}, status=201)

@@ -33,6 +33,8 @@ class Attribute:
     # For computed attributes: a function of the instance; such attributes can't be filtered or written.
     compute: Callable[[Any], Any] | None = None
     enum: tuple[str, ...] = ()
+    # Set only when a row is created; an update naming it is refused with this message.
+    create_only: str = ""
 
     def __post_init__(self):
         if self.type not in TYPES:
@@ -100,6 +102,9 @@ class ContentType:
     # names in ``owner_writable`` even without the role permission to update.
     owner_field: str | None = None
     owner_writable: tuple[str, ...] = ()
+    # Published rows that are nonetheless not shown (e.g. reward products out of stock): a Q object
+    # every published read is filtered by; reading drafts (status=draft) shows them all.
+    published_filter: Any = None
 
     def __post_init__(self):
         names = [a.name for a in self.attributes] + [r.name for r in self.relations]

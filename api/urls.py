@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from api import auth_views, me_views, moderation_views, upload_views
+from api import auth_views, me_views, moderation_views, store_views, upload_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
@@ -29,6 +29,17 @@ urlpatterns = [
         name="profile-achievement",
     ),
     path("profiles/<str:document_id>/gifts", moderation_views.ProfileGiftsView.as_view(), name="profile-gifts"),
+    path(
+        "profiles/<str:document_id>/account-credits",
+        moderation_views.ProfileAccountCreditsView.as_view(),
+        name="profile-account-credits",
+    ),
+    path("reward-products/<str:document_id>/redeem", store_views.RedeemView.as_view(), name="reward-redeem"),
+    path("redemptions", store_views.RedemptionListView.as_view(), name="redemptions"),
+    path("redemptions/<str:document_id>", store_views.RedemptionView.as_view(), name="redemption"),
+    path("redemptions/<str:document_id>/order", store_views.RedemptionOrderView.as_view(), name="redemption-order"),
+    path("redemptions/<str:document_id>/cancel", store_views.RedemptionCancelView.as_view(), name="redemption-cancel"),
+    path("redemptions/<str:document_id>/fulfil", store_views.RedemptionFulfilView.as_view(), name="redemption-fulfil"),
     path("<str:plural>", CollectionView.as_view(), name="collection"),
     path("<str:plural>/<str:document_id>", DocumentView.as_view(), name="document"),
 ]

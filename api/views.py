@@ -165,7 +165,7 @@ class DocumentView(ContentTypeView):
             allowed = set(self.content_type.owner_writable)
         access = self.access_for_write()
         writer = Writer(self.content_type, include_private=access.include_private, allowed=allowed)
-        plan = writer.plan(self.body_data())
+        plan = writer.plan(self.body_data(), instance=instance)
         instance = save(
             self.content_type,
             editable_version(self.content_type, instance),

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_date
 from modelcluster.fields import ParentalManyToManyField
 
-from api.errors import ValidationError, invalid_key
+from api.errors import ValidationError, from_django_validation, invalid_key
 from api.query.filters import SYSTEM_ATTRIBUTES
 from api.registry import Attribute, ContentType, Relation, registry
 from plugins.assets.models import CommunityImage
@@ -75,7 +75,8 @@ class Writer:
         self.include_private = include_private
         self.allowed = allowed  # None: every writable key
 
-    def plan(self, data) -> WritePlan:
+    def plan(self, data, instance=None) -> WritePlan:
+        """What ``data`` asks to write; ``instance`` is the row an update changes (None: a create)."""
         if not isinstance(data, dict):
             raise ValidationError('Missing "data" payload in the request body')
         ct = self.content_type
@@ -87,7 +88,13 @@ class Writer:
                 raise _error(key, f"You may not change {key}")
             attribute = ct.attribute_map.get(key)
             if attribute and attribute.writable and (self.include_private or not attribute.private):
-                plan.values[attribute.attr] = coerce_attribute(attribute, value)
+                coerced = coerce_attribute(attribute, value)
+                if attribute.create_only and instance is not None:
+                    # A client sending the whole object back unchanged is fine; a change is not.
+                    if coerced != getattr(instance, attribute.attr):
+                        raise _error(key, attribute.create_only)
+                    continue
+                plan.values[attribute.attr] = coerced
                 continue
             relation = ct.relation_map.get(key)
             if relation and relation.writable and (self.include_private or not relation.private):
@@ -206,13 +213,7 @@ def validate(instance, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude)
     except DjangoValidationError as exc:
-        errors = []
-        api_names = _api_names(instance)
-        for attr, messages in exc.message_dict.items():
-            for message in messages:
-                errors.append({"path": [api_names.get(attr, attr)], "message": message, "name": "ValidationError"})
-        summary = "; ".join(f"{e['path'][0]}: {e['message']}" for e in errors[:3])
-        raise ValidationError(summary or "Invalid data", {"errors": errors}) from None
+        raise from_django_validation(exc, _api_names(instance)) from None
 
 
 def _api_names(instance) -> dict[str, str]:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plugins.rewards",
     "plugins.roadmap",
     "plugins.points",
+    "plugins.notifications",
     "plugins.demo",
     # The editors' admin.
     "snippets",
@@ -251,3 +252,14 @@ REPUTATION_TIERS = [
     ("Mentor", 1500, 100),
     ("Legend", 5000, 250),
 ]
+
+# Rewards store
+# Where merch and account credit discount codes come from: a dotted path to a CodeProvider
+# (plugins/rewards/codes.py documents the interface a shop's API adapter implements).
+REWARDS_CODE_PROVIDER = env_str("REWARDS_CODE_PROVIDER", "plugins.rewards.codes.LocalCodeProvider")
+# The "use in store" link, with {code} where the discount code goes, e.g. https://merch.example.com/discount/{code}
+REWARDS_STORE_URL_TEMPLATE = env_str("REWARDS_STORE_URL_TEMPLATE", "")
+if REWARDS_STORE_URL_TEMPLATE and "{code}" not in REWARDS_STORE_URL_TEMPLATE:
+    raise ImproperlyConfigured("REWARDS_STORE_URL_TEMPLATE must contain {code} where the discount code goes.")
+# Slack-compatible incoming webhook that hears of every redemption, order and cancellation (empty: none).
+REWARDS_MONITORING_WEBHOOK_URL = env_str("REWARDS_MONITORING_WEBHOOK_URL", "")

@@ -236,6 +236,12 @@ class Pagination:
         return meta
 
 
+def pagination_from_query(query_params) -> Pagination:
+    """``pagination[page]``, ``pagination[pageSize]`` … from a flat query string (endpoints without filters)."""
+    raw = {k[len("pagination[") : -1]: v for k, v in query_params.items() if k.startswith("pagination[")}
+    return parse_pagination(raw or None)
+
+
 def parse_pagination(raw) -> Pagination:
     default = settings.API_PAGINATION_DEFAULT
     maximum = settings.API_PAGINATION_MAX

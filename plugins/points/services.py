@@ -42,6 +42,15 @@ def account_for(profile) -> PointsAccount:
     return account
 
 
+def lock_account(profile) -> PointsAccount:
+    """The member's account, locked until the current transaction ends (created at zero if need be).
+
+    Call inside ``transaction.atomic``; whoever holds the lock is the only one moving the balance.
+    """
+    account_for(profile)
+    return PointsAccount.objects.select_for_update().get(profile=profile)
+
+
 @transaction.atomic
 def post(profile, posting: Posting) -> LedgerEntry:
     """Write one entry and move the balance with it, under a row lock; idempotent by key.
@@ -56,8 +65,7 @@ def post(profile, posting: Posting) -> LedgerEntry:
     existing = LedgerEntry.objects.filter(idempotency_key=posting.idempotency_key).first()
     if existing is not None:
         return _same_or_conflict(existing, profile, posting)
-    account_for(profile)
-    account = PointsAccount.objects.select_for_update().get(profile=profile)
+    account = lock_account(profile)
     # Checked again under the lock: a concurrent request with the same key may have just posted.
     existing = LedgerEntry.objects.filter(idempotency_key=posting.idempotency_key).first()
     if existing is not None:

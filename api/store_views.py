@@ -1,0 +1,201 @@
+"""The rewards store: redeem a product, order it, and (moderators) cancel or fulfil redemptions.
+
+A redemption and its shipping address are private: only the member who redeemed and moderators
+read them; anyone else gets a 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from api.base import ApiView, json_response
+from api.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceUnavailableError,
+    ValidationError,
+    from_django_validation,
+)
+from api.moderation_views import moderates, only_keys, request_data
+from api.query.selection import pagination_from_query
+from api.query.values import format_datetime
+from plugins.profiles.services import claim_or_create_profile
+from plugins.rewards.codes import CodeProviderError
+from plugins.rewards.models import Redemption, RedemptionStatus, RewardProduct
+from plugins.rewards.services import StoreError, cancel_redemption, fulfil, place_order, redeem
+
+# API names of the shipping order's fields (camelCase, as the rest of the API).
+ORDER_API_NAMES = {
+    "name": "name",
+    "line1": "line1",
+    "line2": "line2",
+    "city": "city",
+    "postalCode": "postal_code",
+    "region": "region",
+    "country": "country",
+}
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def redemption_json(redemption: Redemption) -> dict:
+    """A redemption as its member and moderators see it, with the shipping order once placed."""
+    order = getattr(redemption, "order", None) if redemption.kind == "product" else None
+    return {
+        "id": redemption.pk,
+        "documentId": redemption.document_id,
+        "product": {"documentId": redemption.product.document_id, "title": redemption.product.title},
+        "title": redemption.title,
+        "kind": redemption.kind,
+        "price": redemption.price,
+        "discountAmount": str(redemption.discount_amount) if redemption.discount_amount is not None else None,
+        "status": redemption.status,
+        "code": redemption.code,
+        "storeUrl": redemption.store_url or None,
+        "order": {api: getattr(order, attr) for api, attr in ORDER_API_NAMES.items()} if order else None,
+        "createdAt": format_datetime(redemption.created_at),
+        "updatedAt": format_datetime(redemption.updated_at),
+        "fulfilledAt": format_datetime(redemption.fulfilled_at),
+        "cancelledAt": format_datetime(redemption.cancelled_at),
+        "cancelReason": redemption.cancel_reason or None,
+    }
+
+
+def _redemptions():
+    return Redemption.objects.select_related("product", "order")
+
+
+def _store_error(error: StoreError | CodeProviderError):
+    if isinstance(error, CodeProviderError):
+        # The shop's code service failed: nothing was written, the member may simply try again.
+        return ServiceUnavailableError(str(error))
+    return ConflictError(str(error))
+
+
+class RedeemView(ApiView):
+    """Redeem a reward product for points. Send an ``Idempotency-Key`` header: a retry returns the same redemption.
+
+    201 with the new redemption; 200 with the same one for a repeated key; 409 when the product is
+    unavailable, out of stock, or costs more points than the member has (nothing is written then).
+    """
+
+    def post(self, request, document_id):
+        if request.member is None:
+            raise self.deny()
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        if not key:
+            raise ValidationError(
+                "Send an Idempotency-Key header (a fresh random value per redemption) "
+                "so that a retry cannot spend twice."
+            )
+        if len(key) > MAX_IDEMPOTENCY_KEY:
+            raise ValidationError(f"The Idempotency-Key header is at most {MAX_IDEMPOTENCY_KEY} characters.")
+        product = RewardProduct.objects.filter(document_id=document_id).first()
+        if product is None:
+            raise NotFoundError()
+        profile = claim_or_create_profile(request.member)
+        try:
+            result = redeem(profile, product, idempotency_key=key)
+        except (StoreError, CodeProviderError) as error:
+            raise _store_error(error) from None
+        redemption = _redemptions().get(pk=result.redemption.pk)
+        return json_response({"data": redemption_json(redemption), "meta": {}}, status=201 if result.created else 200)
+
+
+class RedemptionAccess(ApiView):
+    """Finds the redemption the URL names, if the caller may see it: its member, or a moderator."""
+
+    def redemption(self, document_id) -> Redemption:
+        if self.request.anonymous:
+            raise self.deny()
+        redemption = _redemptions().filter(document_id=document_id).first()
+        if redemption is None:
+            raise NotFoundError()
+        mine = self.request.member is not None and redemption.profile.user_id == self.request.member.pk
+        if not (mine or moderates(self.request)):
+            raise NotFoundError()
+        return redemption
+
+
+class RedemptionListView(ApiView):
+    """The member's own redemptions, newest first; moderators see everyone's (``?status=ordered``: open orders)."""
+
+    def get(self, request):
+        if request.anonymous:
+            raise self.deny()
+        queryset = _redemptions().order_by("-created_at", "-pk")
+        if not moderates(request):
+            if request.member is None:
+                raise self.deny()
+            queryset = queryset.filter(profile=claim_or_create_profile(request.member))
+        status = request.query_params.get("status")
+        if status:
+            if status not in RedemptionStatus.values:
+                raise ValidationError(f"status is one of {', '.join(RedemptionStatus.values)}")
+            queryset = queryset.filter(status=status)
+        pagination = pagination_from_query(request.query_params)
+        total = queryset.count()
+        page = queryset[pagination.offset : pagination.offset + pagination.limit]
+        return json_response(
+            {"data": [redemption_json(r) for r in page], "meta": {"pagination": pagination.meta(total)}},
+            request=request,
+        )
+
+
+class RedemptionView(RedemptionAccess):
+    """One redemption, with its shipping order: for its member and moderators only."""
+
+    def get(self, request, document_id):
+        return json_response({"data": redemption_json(self.redemption(document_id)), "meta": {}}, request=request)
+
+
+class RedemptionOrderView(RedemptionAccess):
+    """The member orders a redeemed product: ``{data: {name, line1, line2, city, postalCode, region, country}}``."""
+
+    def post(self, request, document_id):
+        redemption = self.redemption(document_id)
+        if request.member is None or redemption.profile.user_id != request.member.pk:
+            raise self.deny()
+        data = request_data(request)
+        only_keys(data, set(ORDER_API_NAMES))
+        details = {ORDER_API_NAMES[name]: value for name, value in data.items()}
+        try:
+            place_order(redemption, details)
+        except DjangoValidationError as error:
+            api_names = {attr: api for api, attr in ORDER_API_NAMES.items()}
+            raise from_django_validation(error, api_names) from None
+        except StoreError as error:
+            raise _store_error(error) from None
+        return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}}, status=201)
+
+
+class RedemptionCancelView(RedemptionAccess):
+    """A moderator cancels a redemption, ``{data: {reason}}``: the points are refunded and the stock restored."""
+
+    def post(self, request, document_id):
+        if not moderates(request):
+            raise self.deny()
+        redemption = self.redemption(document_id)
+        data = request_data(request)
+        only_keys(data, {"reason"})
+        reason = data.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValidationError("Say why the redemption is cancelled: data.reason")
+        try:
+            cancel_redemption(redemption, cancelled_by=request.member, reason=reason)
+        except (StoreError, CodeProviderError) as error:
+            raise _store_error(error) from None
+        return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}})
+
+
+class RedemptionFulfilView(RedemptionAccess):
+    """A moderator marks an ordered product as sent."""
+
+    def post(self, request, document_id):
+        if not moderates(request):
+            raise self.deny()
+        redemption = self.redemption(document_id)
+        try:
+            fulfil(redemption, fulfilled_by=request.member)
+        except StoreError as error:
+            raise _store_error(error) from None
+        return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}})
