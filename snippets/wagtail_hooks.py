@@ -63,6 +63,11 @@ def register_community_log_actions(actions):
     actions.register_action("community.achievement.assign", "Assign achievement", "Achievement assigned")
     actions.register_action("community.achievement.revoke", "Revoke achievement", "Achievement revoked")
     actions.register_action("community.points.gift", "Gift points", "Points gifted")
+    actions.register_action("community.reward.redeem", "Redeem reward", "Reward redeemed")
+    actions.register_action("community.reward.cancel", "Cancel redemption", "Redemption cancelled, points refunded")
+    actions.register_action("community.reward.fulfil", "Fulfil order", "Order fulfilled")
+    actions.register_action("community.reward.credit_enable", "Enable account credit", "Account credit enabled")
+    actions.register_action("community.reward.restock", "Restock", "Stock changed")
 
 
 hooks.register("register_bulk_action", AssignAchievementBulkAction)
