@@ -1,4 +1,4 @@
-"""The moderator's page of a profile: held achievements with revoke, assign, and gift points."""
+"""The moderator's page of a profile: achievements (assign, revoke), points (gift), rewards (account credits)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from plugins.achievements.models import Achievement, AchievementAward
 from plugins.achievements.services import AwardError, award_achievement, revoke_award
 from plugins.points.services import PointsError, balance_of, gift, history
 from plugins.profiles.models import Profile
+from plugins.rewards.models import CreditGrant, Redemption, RewardKind, RewardProduct
+from plugins.rewards.services import StoreError, enable_account_credit
 
 
 class AssignForm(forms.Form):
@@ -30,12 +32,20 @@ class GiftForm(forms.Form):
     reason = forms.CharField(max_length=255)
 
 
+class CreditForm(forms.Form):
+    product = forms.ModelChoiceField(
+        queryset=RewardProduct.objects.filter(kind=RewardKind.ACCOUNT_CREDIT, live=True).order_by("title"),
+        label="Account credit",
+    )
+    note = forms.CharField(max_length=255, required=False, help_text="Why (for the other moderators).")
+
+
 def profile_moderation(request, pk):
     """GET shows the page; POST with ``action`` = assign, revoke or gift performs it."""
     if not can_moderate(request.user):
         raise PermissionDenied
     profile = get_object_or_404(Profile, pk=pk)
-    forms_by_action = {"assign": AssignForm, "revoke": RevokeForm, "gift": GiftForm}
+    forms_by_action = {"assign": AssignForm, "revoke": RevokeForm, "gift": GiftForm, "credit": CreditForm}
     bound = {}
     if request.method == "POST":
         action = request.POST.get("action")
@@ -46,7 +56,7 @@ def profile_moderation(request, pk):
         if form.is_valid():
             try:
                 message = _perform(action, form.cleaned_data, profile, request.user)
-            except (AwardError, PointsError) as error:
+            except (AwardError, PointsError, StoreError) as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, message)
@@ -63,6 +73,9 @@ def profile_moderation(request, pk):
         "assign_form": bound.get("assign") or AssignForm(prefix="assign"),
         "revoke_form": bound.get("revoke"),
         "gift_form": bound.get("gift") or GiftForm(prefix="gift"),
+        "credit_form": bound.get("credit") or CreditForm(prefix="credit"),
+        "grants": CreditGrant.objects.filter(profile=profile).select_related("product", "enabled_by"),
+        "redemptions": Redemption.objects.filter(profile=profile)[:20],
     }
     return TemplateResponse(request, "community_admin/profile_moderation.html", context)
 
@@ -75,5 +88,8 @@ def _perform(action: str, data: dict, profile: Profile, user) -> str:
         award = get_object_or_404(AchievementAward, pk=data["award"], profile=profile)
         revoke_award(award, revoked_by=user, reason=data["reason"])
         return f"“{award.achievement}” revoked from {profile}."
+    if action == "credit":
+        enable_account_credit(profile, data["product"], enabled_by=user, note=data["note"])
+        return f"“{data['product']}” enabled for {profile}."
     gift(profile, data["points"], data["reason"], given_by=user)
     return f"{data['points']} points gifted to {profile}."

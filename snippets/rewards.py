@@ -1,14 +1,55 @@
-"""Admin for the rewards store's products."""
+"""Admin for the rewards store's products, and restocking them."""
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import LiveStatusTagColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from plugins.rewards.models import RewardProduct
+from plugins.rewards.services import StoreError, restock
+
+
+class RewardProductForm(WagtailAdminModelForm):
+    """The stock is typed in when a product is created; afterwards sales move it and Restock changes it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "stock" in self.fields:
+            self.fields["stock"].disabled = True
+            self.fields["stock"].help_text = "Sales move the stock; change it with “Restock” (in the ⋯ menu)."
+
+
+def restock_button(product, user) -> list[Button]:
+    if not user.has_perm("rewards.change_rewardproduct"):
+        return []
+    return [Button("Restock", url=reverse("community_restock", args=[product.pk]), icon_name="plus", priority=5)]
+
+
+class RewardProductIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [*restock_button(instance, self.request.user), *super().get_list_more_buttons(instance)]
+
+
+class RewardProductEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [*restock_button(self.object, self.request.user), *super().header_more_buttons]
 
 
 class RewardProductViewSet(SnippetViewSet):
     model = RewardProduct
+    index_view_class = RewardProductIndexView
+    edit_view_class = RewardProductEditView
     icon = "tag"
     menu_label = "Reward products"
     add_to_admin_menu = False
@@ -27,10 +68,36 @@ class RewardProductViewSet(SnippetViewSet):
         "description",
         "stock",
     ]
-    panels = [
-        FieldRowPanel([FieldPanel("title"), FieldPanel("handle")]),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("price")]),
-        FieldRowPanel([FieldPanel("discount_amount"), FieldPanel("stock")]),
-        FieldPanel("image"),
-        FieldPanel("description"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("title"), FieldPanel("handle")]),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("price")]),
+            FieldRowPanel([FieldPanel("discount_amount"), FieldPanel("stock")]),
+            FieldPanel("image"),
+            FieldPanel("description"),
+        ],
+        base_form_class=RewardProductForm,
+    )
+
+
+class RestockForm(forms.Form):
+    stock = forms.IntegerField(min_value=0, required=False, help_text="Left empty, the stock is unlimited.")
+
+
+def restock_page(request, pk):
+    """Set a product's stock; the row is locked meanwhile so that no concurrent sale is lost."""
+    if not request.user.has_perm("rewards.change_rewardproduct"):
+        raise PermissionDenied
+    product = get_object_or_404(RewardProduct, pk=pk)
+    form = RestockForm(request.POST or None, initial={"stock": product.stock})
+    if request.method == "POST" and form.is_valid():
+        try:
+            restock(product, stock=form.cleaned_data["stock"], changed_by=request.user)
+        except StoreError as error:
+            form.add_error("stock", str(error))
+        else:
+            shown = "unlimited" if product.stock is None else product.stock
+            messages.success(request, f"Stock of “{product}” is now {shown}.")
+            return redirect("wagtailsnippets_rewards_rewardproduct:edit", product.pk)
+    context = {"product": product, "form": form, "page_title": f"Restock: {product}", "header_icon": "tag"}
+    return TemplateResponse(request, "community_admin/restock.html", context)

@@ -6,13 +6,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from plugins.accounts.roles import can_moderate
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
 from snippets.profiles import ProfileViewSet
-from snippets.rewards import RewardProductViewSet
+from snippets.redemptions import RedemptionViewSet, redemption_page
+from snippets.rewards import RewardProductViewSet, restock_page
 from snippets.roadmap import RoadmapItemViewSet
 from snippets.teams import TeamViewSet
 
@@ -28,6 +30,7 @@ class CommunityGroup(SnippetViewSetGroup):
         AchievementViewSet,
         AchievementGroupViewSet,
         RewardProductViewSet,
+        RedemptionViewSet,
         RoadmapItemViewSet,
     )
 
@@ -45,7 +48,20 @@ def register_community_urls():
     return [
         path("api-permissions/", role_permissions, name="community_api_permissions"),
         path("community/profiles/<int:pk>/moderation/", profile_moderation, name="community_profile_moderation"),
+        path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
+        path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
     ]
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_moderate(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_open_orders_menu_item():
+    url = reverse("wagtailsnippets_rewards_redemption:list") + "?status=ordered"
+    return ModeratorMenuItem("Open orders", url, icon_name="tag", order=160)
 
 
 class SuperuserMenuItem(MenuItem):

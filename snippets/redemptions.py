@@ -1,0 +1,110 @@
+"""Admin for redemptions: moderators see what members redeemed, fulfil open orders and cancel.
+
+Redemptions change only through the store's services (which keep points and stock right), so the
+snippet views never create, edit or delete one; the redemption's page has the moderator's actions.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+
+from plugins.accounts.roles import can_moderate
+from plugins.rewards.models import Redemption, RedemptionStatus
+from plugins.rewards.services import StoreError, cancel_redemption, fulfil
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Moderators and editors may look; nobody adds, edits or deletes a redemption by hand."""
+
+    WRITE_ACTIONS = {"add", "change", "delete", "publish", "lock", "unlock"}
+
+    def user_has_permission(self, user, action):
+        if action in self.WRITE_ACTIONS:
+            return False
+        return can_moderate(user) if action == "view" else super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Redemption, ReadOnlyPolicy(Redemption), exact_class=True)
+
+
+def manage_button(redemption) -> Button:
+    url = reverse("community_redemption", args=[redemption.pk])
+    return Button("Manage", url=url, icon_name="cog", priority=5)
+
+
+class RedemptionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [manage_button(instance)]
+
+
+class RedemptionViewSet(SnippetViewSet):
+    model = Redemption
+    index_view_class = RedemptionIndexView
+    icon = "tag"
+    menu_label = "Redemptions"
+    add_to_admin_menu = False
+    list_display = [
+        "title",
+        Column("profile", label="Member"),
+        "status",
+        "price",
+        Column("created_at", label="Redeemed"),
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "code", "document_id"]
+    ordering = ["-created_at"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["document_id", "profile", "title", "kind", "price", "status", "code", "created_at"]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=255, help_text="Required: the member sees it with the refund.")
+
+
+def redemption_page(request, pk):
+    """A redemption with its shipping order; POST ``action`` = fulfil or cancel."""
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    redemption = get_object_or_404(Redemption.objects.select_related("profile", "product"), pk=pk)
+    cancel_form = CancelForm(prefix="cancel")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "fulfil":
+                fulfil(redemption, fulfilled_by=request.user)
+                messages.success(request, f"“{redemption}” marked as fulfilled.")
+                return redirect("community_redemption", pk=pk)
+            if action == "cancel":
+                cancel_form = CancelForm(request.POST, prefix="cancel")
+                if cancel_form.is_valid():
+                    cancel_redemption(redemption, cancelled_by=request.user, reason=cancel_form.cleaned_data["reason"])
+                    messages.success(request, f"“{redemption}” cancelled; {redemption.price} points refunded.")
+                    return redirect("community_redemption", pk=pk)
+            else:
+                messages.error(request, "Unknown action.")
+        except StoreError as error:
+            messages.error(request, str(error))
+    context = {
+        "redemption": redemption,
+        "order": getattr(redemption, "order", None),
+        "page_title": f"Redemption: {redemption}",
+        "header_icon": "tag",
+        "cancel_form": cancel_form,
+        "can_cancel": redemption.status not in (RedemptionStatus.CANCELLED, RedemptionStatus.FULFILLED),
+        "can_fulfil": redemption.status == RedemptionStatus.ORDERED,
+        "open_orders_url": reverse("wagtailsnippets_rewards_redemption:list") + "?status=ordered",
+    }
+    return TemplateResponse(request, "community_admin/redemption.html", context)
