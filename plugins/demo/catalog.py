@@ -81,6 +81,14 @@ REWARD_PRODUCTS = [
     ("$10 merch credit", "merch_credit", 400, Decimal("10.00"), None, "Ten dollars off anything in the merch store."),
     ("$25 merch credit", "merch_credit", 1000, Decimal("25.00"), None, "Twenty-five dollars off in the merch store."),
     ("$60 hoodie credit", "merch_credit", 2400, Decimal("60.00"), 40, "Enough for the limited-edition hoodie."),
+    (
+        "$30 contributor credit",
+        "account_credit",
+        0,
+        Decimal("30.00"),
+        None,
+        "A thank-you for contributors: a moderator enables it for you, and you redeem it once.",
+    ),
 ]
 
 # (title, department, location, remote, employment type)

@@ -33,7 +33,7 @@ BASE_COUNTS = {
     "team_members": 40,
     "members": 300,
     "achievements": 20,
-    "reward_products": 6,
+    "reward_products": 7,
     "jobs": 10,
 }
 # Team members who have signed but not started yet: the team page must leave them out.

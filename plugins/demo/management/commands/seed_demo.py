@@ -13,7 +13,7 @@ from plugins.demo.seeding import DemoSeeder
 class Command(BaseCommand):
     help = (
         "Create a demo community: ~8 small teams, 40 team members, 300 members, 20 achievements, "
-        "6 reward products and 10 job listings, with generated avatars. Idempotent; --scale multiplies "
+        "7 reward products and 10 job listings, with generated avatars. Idempotent; --scale multiplies "
         "every count. Prints local logins (new passwords on every run)."
     )
 
