@@ -41,52 +41,58 @@ def _redemption_json(redemption: Redemption) -> dict:
     }
 
 
+def points_statement(profile, pagination) -> tuple[dict, int]:
+    """A member's balance, one page of transactions (newest first), next reward and open credits; and the total."""
+    entries_qs = history(profile)
+    total = entries_qs.count()
+    entries = list(entries_qs[pagination.offset : pagination.offset + pagination.limit])
+    award_of = _related_ids(entries, "achievements.achievementaward")
+    redemption_of = _related_ids(entries, "rewards.redemption")
+    redemptions = {r.pk: r for r in Redemption.objects.filter(pk__in=set(redemption_of.values()))}
+    awards = AchievementAward.objects.filter(pk__in=set(award_of.values())).select_related("achievement")
+    icons = {
+        i.pk: i
+        for i in image_queryset().filter(pk__in=[a.achievement.icon_id for a in awards if a.achievement.icon_id])
+    }
+    achievement_of = {a.pk: a.achievement for a in awards}
+    balance = balance_of(profile)
+    transactions = []
+    for entry in entries:
+        item = {
+            "id": entry.pk,
+            "amount": entry.amount,
+            "kind": entry.kind,
+            "reason": entry.reason,
+            "balanceAfter": entry.balance_after,
+            "createdAt": format_datetime(entry.created_at),
+        }
+        achievement = achievement_of.get(award_of.get(entry.pk))
+        if achievement is not None:
+            icon = icons.get(achievement.icon_id)
+            item["achievement"] = {
+                "documentId": achievement.document_id,
+                "title": achievement.title,
+                "icon": file_object(icon) if icon else None,
+            }
+        redemption = redemptions.get(redemption_of.get(entry.pk))
+        if redemption is not None:
+            item["redemption"] = _redemption_json(redemption)
+        transactions.append(item)
+    data = {
+        "balance": balance,
+        "transactions": transactions,
+        "nextReward": next_reward(balance),
+        "accountCredits": account_credits(profile),
+    }
+    return data, total
+
+
 class MyPointsView(MemberView):
-    """Balance, transactions newest first (paginated), and progress to the next reward."""
+    """Balance, transactions newest first (paginated), progress to the next reward, and account credits to redeem."""
 
     def get(self, request):
         pagination = pagination_from_query(request.query_params)
-        entries_qs = history(self.profile)
-        total = entries_qs.count()
-        entries = list(entries_qs[pagination.offset : pagination.offset + pagination.limit])
-        award_of = _related_ids(entries, "achievements.achievementaward")
-        redemption_of = _related_ids(entries, "rewards.redemption")
-        redemptions = {r.pk: r for r in Redemption.objects.filter(pk__in=set(redemption_of.values()))}
-        awards = AchievementAward.objects.filter(pk__in=set(award_of.values())).select_related("achievement")
-        icons = {
-            i.pk: i
-            for i in image_queryset().filter(pk__in=[a.achievement.icon_id for a in awards if a.achievement.icon_id])
-        }
-        achievement_of = {a.pk: a.achievement for a in awards}
-        balance = balance_of(self.profile)
-        transactions = []
-        for entry in entries:
-            item = {
-                "id": entry.pk,
-                "amount": entry.amount,
-                "kind": entry.kind,
-                "reason": entry.reason,
-                "balanceAfter": entry.balance_after,
-                "createdAt": format_datetime(entry.created_at),
-            }
-            achievement = achievement_of.get(award_of.get(entry.pk))
-            if achievement is not None:
-                icon = icons.get(achievement.icon_id)
-                item["achievement"] = {
-                    "documentId": achievement.document_id,
-                    "title": achievement.title,
-                    "icon": file_object(icon) if icon else None,
-                }
-            redemption = redemptions.get(redemption_of.get(entry.pk))
-            if redemption is not None:
-                item["redemption"] = _redemption_json(redemption)
-            transactions.append(item)
-        data = {
-            "balance": balance,
-            "transactions": transactions,
-            "nextReward": next_reward(balance),
-            "accountCredits": account_credits(self.profile),
-        }
+        data, total = points_statement(self.profile, pagination)
         return json_response({"data": data, "meta": {"pagination": pagination.meta(total)}}, request=request)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from api.base import ApiView, json_response
 from api.errors import ConflictError, NotFoundError, ValidationError
+from api.me_views import points_statement
 from api.models import TokenKind
 from api.permissions import roles_of
+from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.achievements.models import Achievement, AchievementAward
 from plugins.achievements.services import AwardError, award_achievement, revoke_award
@@ -161,3 +163,12 @@ class ProfileAccountCreditsView(ModeratorView):
             "enabledAt": format_datetime(grant.enabled_at),
         }
         return json_response({"data": body, "meta": {}}, status=201)
+
+
+class ProfilePointsView(ModeratorView):
+    """A member's points statement, as they see it at /api/users/me/points: for moderators only."""
+
+    def get(self, request, document_id):
+        pagination = pagination_from_query(request.query_params)
+        data, total = points_statement(self.profile, pagination)
+        return json_response({"data": data, "meta": {"pagination": pagination.meta(total)}}, request=request)

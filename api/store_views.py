@@ -7,6 +7,7 @@ read them; anyone else gets a 404, as if it did not exist.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api.base import ApiView, json_response
 from api.errors import (
@@ -35,6 +36,13 @@ ORDER_API_NAMES = {
     "country": "country",
 }
 MAX_IDEMPOTENCY_KEY = 200
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="A fresh random value per redemption; a retry with the same value returns the same redemption.",
+)
 
 
 def redemption_json(redemption: Redemption) -> dict:
@@ -78,6 +86,7 @@ class RedeemView(ApiView):
     unavailable, out of stock, or costs more points than the member has (nothing is written then).
     """
 
+    @extend_schema(parameters=[IDEMPOTENCY_KEY])
     def post(self, request, document_id):
         if request.member is None:
             raise self.deny()

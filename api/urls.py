@@ -28,6 +28,7 @@ urlpatterns = [
         moderation_views.ProfileAchievementView.as_view(),
         name="profile-achievement",
     ),
+    path("profiles/<str:document_id>/points", moderation_views.ProfilePointsView.as_view(), name="profile-points"),
     path("profiles/<str:document_id>/gifts", moderation_views.ProfileGiftsView.as_view(), name="profile-gifts"),
     path(
         "profiles/<str:document_id>/account-credits",

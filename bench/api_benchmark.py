@@ -4,7 +4,7 @@
 
 Sets up (migrate, and seed_demo with 10,000 profiles on 100 teams, 50 achievements, five held by
 each profile) a PostgreSQL database named by BENCH_DATABASE_URL (default
-postgres://postgres@127.0.0.1:5432/cms_bench), serves it with gunicorn (2 workers) on 127.0.0.1,
+postgres://postgres@127.0.0.1:5432/cms_bench, created if missing), serves it with gunicorn (2 workers) on 127.0.0.1,
 and loads it with wrk on loopback: one connection for the median latency, several for throughput.
 """
 
@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import ROOT, ensure_database, environment, gunicorn, manage, wrk
+
 SEED = [
     "--teams=100",
     "--team-members=10000",
@@ -34,26 +28,6 @@ SEED = [
     "--awards=5",
 ]
 TARGETS_MS = {"a": 60.0, "c": 8.0}
-
-
-def environment() -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_bench"),
-        SECRET_KEY=os.environ.get("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef"),
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        MEDIA_ROOT=os.environ.get("BENCH_MEDIA_ROOT", "/tmp/cms-bench-media"),
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def manage(env: dict, *args: str, capture: bool = False) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
-    )
-    return result.stdout if capture else ""
 
 
 def facts(env: dict) -> dict:
@@ -68,43 +42,6 @@ def facts(env: dict) -> dict:
     return json.loads(manage(env, "shell", "-v0", "-c", code, capture=True).strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer at {url}")
-
-
-def wrk(url: str, connections: int, seconds: int) -> dict:
-    threads = min(connections, 2)
-    output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True,
-        text=True,
-        capture_output=True,
-    ).stdout
-    median = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    return {
-        "median_ms": round(float(median.group(1)) * scale[median.group(2)], 2),
-        "requests_per_second": round(float(rps.group(1)), 1),
-        "errors": int(non_2xx.group(1)) if non_2xx else 0,
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="Seconds of load for each measurement.")
@@ -114,6 +51,7 @@ def main() -> int:
         raise SystemExit("wrk is needed: apt-get install wrk")
 
     env = environment()
+    ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     data = facts(env)
     if data["profiles"] < 10_000 or data["awards"] < 50_000:
@@ -127,26 +65,7 @@ def main() -> int:
         f"{data['awards']} awards; PostgreSQL; gunicorn with 2 workers; wrk on loopback."
     )
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "cms.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        wait_until_up(f"{base}/api/teams?pagination[pageSize]=1")
+    with gunicorn(env, "/api/teams?pagination[pageSize]=1") as base:
         queries = {
             "a": "/api/profiles?populate=*&pagination[pageSize]=100",
             "b": f"/api/profiles?filters[teams][slug][$eq]={data['slug']}&populate[achievements][fields][0]=title",
@@ -166,9 +85,6 @@ def main() -> int:
                 "median_ms_under_load": throughput["median_ms"],
                 "errors": latency["errors"] + throughput["errors"],
             }
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
     print(
         f"\n{'query':<6}{'median (1 conn)':>17}{'target':>9}{'req/s (' + str(args.connections) + ' conn)':>16}"

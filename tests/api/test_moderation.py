@@ -6,6 +6,7 @@ import pytest
 from wagtail.models import ModelLogEntry
 
 from plugins.achievements.models import AchievementAward
+from plugins.achievements.services import award_achievement
 from plugins.points.models import LedgerEntry
 from plugins.points.services import balance_of
 from tests import factories
@@ -108,3 +109,24 @@ def test_unknown_profile_or_achievement(client, community, moderator):
         client, f"profiles/{community['ada'].document_id}/achievements", {"data": {"achievement": "nosuch"}}, moderator
     )
     assert response.status_code == 400 and "no achievement" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "read-only token"])
+def test_only_moderators_read_another_members_ledger(client, community, who, moderator):
+    from api.models import TokenKind
+    from api.tokens import create_token
+
+    ada = community["ada"]
+    award_achievement(ada, community["oracle"], awarded_by=moderator, reason="Answered everything")
+    path = f"/api/profiles/{ada.document_id}/points"
+    if who == "read-only token":
+        _, key = create_token("site build", TokenKind.READ_ONLY)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    else:
+        headers = bearer(factories.UserFactory()) if who == "member" else {}
+    response = client.get(path, **headers)
+    assert response.status_code == (401 if who == "anonymous" else 403)
+    assert "Answered" not in response.content.decode() and "Oracle" not in response.content.decode()
+    statement = client.get(path, **bearer(moderator)).json()
+    assert statement["data"]["balance"] == 100
+    assert statement["data"]["transactions"][0]["achievement"]["title"] == "Oracle"

@@ -55,3 +55,19 @@ def test_the_docs_ui_is_served_without_outside_resources(client):
     html = response.content.decode()
     assert "swagger-ui" in html.lower()
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+def test_store_and_points_endpoints_are_documented(schema):
+    paths = set(schema["paths"])
+    assert {
+        "/api/users/me/points",
+        "/api/reward-products/{document_id}/redeem",
+        "/api/redemptions",
+        "/api/redemptions/{document_id}/order",
+        "/api/redemptions/{document_id}/cancel",
+        "/api/profiles/{document_id}/gifts",
+        "/api/profiles/{document_id}/points",
+    } <= paths
+    redeem = schema["paths"]["/api/reward-products/{document_id}/redeem"]["post"]
+    header = next(p for p in redeem["parameters"] if p["name"] == "Idempotency-Key")
+    assert header["in"] == "header" and header["required"] is True
