@@ -13,6 +13,13 @@ class ApiConfig(AppConfig):
 
         post_migrate.connect(_default_permissions, sender=self)
 
+        from django.db.models.signals import post_save
+
+        from api.me_views import forget_achievement_summaries
+        from plugins.achievements.models import Achievement
+
+        post_save.connect(forget_achievement_summaries, sender=Achievement, dispatch_uid="api-achievement-summaries")
+
 
 def _default_permissions(**kwargs):
     """Sane defaults for the role matrix after every migrate; rows already edited stay as they are."""

@@ -8,10 +8,11 @@ from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.achievements.models import Achievement, AchievementAward, ActivityCount
 from plugins.achievements.triggers import Trigger
-from plugins.points.services import balance_of, history
+from plugins.core.ttl_cache import TtlCache
+from plugins.points.services import statement
 from plugins.profiles.services import claim_or_create_profile
 from plugins.rewards.models import Redemption, RedemptionStatus, RewardKind
-from plugins.rewards.services import listed_products, unredeemed_credits
+from plugins.rewards.services import store_catalogue, unredeemed_credits
 
 
 class MemberView(ApiView):
@@ -28,6 +29,9 @@ def _related_ids(entries, label: str) -> dict[int, int]:
     return {e.pk: int(e.related[len(prefix) :]) for e in entries if e.related.startswith(prefix)}
 
 
+REDEMPTION_SUMMARY_FIELDS = ("document_id", "title", "kind", "status", "code", "store_url")
+
+
 def _redemption_json(redemption: Redemption) -> dict:
     void = redemption.status == RedemptionStatus.CANCELLED
     return {
@@ -41,21 +45,45 @@ def _redemption_json(redemption: Redemption) -> dict:
     }
 
 
+# Achievements as ledger entries show them; kept briefly, as a member's page names the same few again and again.
+_achievement_summaries = TtlCache(30)
+
+
+def _load_achievement_summaries(ids: set) -> dict[int, dict]:
+    achievements = list(Achievement.objects.filter(pk__in=ids).only("document_id", "title", "icon_id"))
+    icons = {i.pk: i for i in image_queryset().filter(pk__in={a.icon_id for a in achievements if a.icon_id})}
+    return {
+        a.pk: {
+            "documentId": a.document_id,
+            "title": a.title,
+            "icon": file_object(icons[a.icon_id]) if a.icon_id in icons else None,
+        }
+        for a in achievements
+    }
+
+
+def achievement_summaries(ids: set) -> dict[int, dict]:
+    """achievement pk → its documentId, title and icon (a Strapi file object)."""
+    return _achievement_summaries.get_many(ids, _load_achievement_summaries) if ids else {}
+
+
+def forget_achievement_summaries(**kwargs) -> None:
+    _achievement_summaries.forget()
+
+
 def points_statement(profile, pagination) -> tuple[dict, int]:
     """A member's balance, one page of transactions (newest first), next reward and open credits; and the total."""
-    entries_qs = history(profile)
-    total = entries_qs.count()
-    entries = list(entries_qs[pagination.offset : pagination.offset + pagination.limit])
+    page = statement(profile, pagination.offset, pagination.limit)
+    entries, balance = page.entries, page.balance
     award_of = _related_ids(entries, "achievements.achievementaward")
     redemption_of = _related_ids(entries, "rewards.redemption")
-    redemptions = {r.pk: r for r in Redemption.objects.filter(pk__in=set(redemption_of.values()))}
-    awards = AchievementAward.objects.filter(pk__in=set(award_of.values())).select_related("achievement")
-    icons = {
-        i.pk: i
-        for i in image_queryset().filter(pk__in=[a.achievement.icon_id for a in awards if a.achievement.icon_id])
+    redemptions = {
+        r.pk: r for r in Redemption.objects.filter(pk__in=set(redemption_of.values())).only(*REDEMPTION_SUMMARY_FIELDS)
     }
-    achievement_of = {a.pk: a.achievement for a in awards}
-    balance = balance_of(profile)
+    achievement_ids = dict(
+        AchievementAward.objects.filter(pk__in=set(award_of.values())).values_list("pk", "achievement_id")
+    )
+    summaries = achievement_summaries(set(achievement_ids.values()))
     transactions = []
     for entry in entries:
         item = {
@@ -66,14 +94,9 @@ def points_statement(profile, pagination) -> tuple[dict, int]:
             "balanceAfter": entry.balance_after,
             "createdAt": format_datetime(entry.created_at),
         }
-        achievement = achievement_of.get(award_of.get(entry.pk))
+        achievement = summaries.get(achievement_ids.get(award_of.get(entry.pk)))
         if achievement is not None:
-            icon = icons.get(achievement.icon_id)
-            item["achievement"] = {
-                "documentId": achievement.document_id,
-                "title": achievement.title,
-                "icon": file_object(icon) if icon else None,
-            }
+            item["achievement"] = achievement
         redemption = redemptions.get(redemption_of.get(entry.pk))
         if redemption is not None:
             item["redemption"] = _redemption_json(redemption)
@@ -84,7 +107,7 @@ def points_statement(profile, pagination) -> tuple[dict, int]:
         "nextReward": next_reward(balance),
         "accountCredits": account_credits(profile),
     }
-    return data, total
+    return data, page.total
 
 
 class MyPointsView(MemberView):
@@ -98,22 +121,18 @@ class MyPointsView(MemberView):
 
 def next_reward(balance: int) -> dict | None:
     """The cheapest listed product (not an account credit: those are per member) the balance does not reach yet."""
-    product = (
-        listed_products()
-        .filter(price__gt=balance)
-        .exclude(kind=RewardKind.ACCOUNT_CREDIT)
-        .order_by("price", "pk")
-        .first()
+    product = next(
+        (p for p in store_catalogue() if p["price"] > balance and p["kind"] != RewardKind.ACCOUNT_CREDIT), None
     )
     if product is None:
         return None
-    missing = product.price - balance
+    missing = product["price"] - balance
     return {
-        "documentId": product.document_id,
-        "title": product.title,
-        "price": product.price,
+        "documentId": product["document_id"],
+        "title": product["title"],
+        "price": product["price"],
         "missing": missing,
-        "message": f"{missing} more points for {product.title}",
+        "message": f"{missing} more points for {product['title']}",
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
@@ -11,27 +10,27 @@ from django.dispatch import receiver
 from api.models import ApiToken, RolePermission, TokenKind
 from api.registry import registry
 from plugins.accounts.roles import EDITORS, MODERATORS
+from plugins.core.ttl_cache import TtlCache
 
 # Changes made in this process clear the cache at once; other worker processes pick them up
 # within this many seconds.
 MATRIX_TTL_SECONDS = 5
-_matrix_cache: tuple[float, dict[tuple[str, str, str], bool]] | None = None
+_matrix_cache = TtlCache(MATRIX_TTL_SECONDS)
+
+
+def _load_matrix() -> dict[tuple[str, str, str], bool]:
+    rows = RolePermission.objects.values_list("role", "content_type", "action", "enabled")
+    return {(role, ct, action): enabled for role, ct, action, enabled in rows}
 
 
 def matrix() -> dict[tuple[str, str, str], bool]:
     """(role, content type, action) → allowed, from the table, cached briefly."""
-    global _matrix_cache
-    now = time.monotonic()
-    if _matrix_cache is None or now - _matrix_cache[0] > MATRIX_TTL_SECONDS:
-        rows = RolePermission.objects.values_list("role", "content_type", "action", "enabled")
-        _matrix_cache = (now, {(role, ct, action): enabled for role, ct, action, enabled in rows})
-    return _matrix_cache[1]
+    return _matrix_cache.get(_load_matrix)
 
 
 def forget_matrix() -> None:
     """Drop the cached matrix; the next check reads the table."""
-    global _matrix_cache
-    _matrix_cache = None
+    _matrix_cache.forget()
 
 
 @receiver(post_save, sender=RolePermission)

@@ -12,14 +12,11 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches must not carry rows of one test (whose ids the next reuses) into another."""
-    from api.permissions import forget_matrix
-    from plugins.teams.models import forget_pineapple_counts
+    from plugins.core.ttl_cache import forget_all
 
-    forget_pineapple_counts()
-    forget_matrix()
+    forget_all()
     yield
-    forget_pineapple_counts()
-    forget_matrix()
+    forget_all()
 
 
 @pytest.fixture

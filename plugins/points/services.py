@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum, Window
 from wagtail.log_actions import log
 
 from plugins.core.events import emit
@@ -194,6 +194,32 @@ def load_balances(profiles) -> None:
     found = {profile_id: (balance, activity) for profile_id, balance, activity in rows}
     for profile in pending:
         profile.points_balance, profile.points_activity = found.get(profile.pk, (0, 0))
+
+
+@dataclass(frozen=True)
+class Statement:
+    balance: int
+    total: int  # entries in all
+    entries: list  # one page of them, newest first
+
+
+def statement(profile, offset: int, limit: int) -> Statement:
+    """The balance and one page of the member's entries, newest first, with the number of entries: two queries.
+
+    The total comes with the page (a window count), so it costs a query of its own only past the last page.
+    """
+    account = PointsAccount.objects.filter(profile=profile).values_list("pk", "balance").first()
+    if account is None:
+        return Statement(0, 0, [])
+    account_id, balance = account
+    entries = LedgerEntry.objects.filter(account_id=account_id).order_by("-created_at", "-pk")
+    page = list(
+        entries.defer("idempotency_key", "actor", "account").annotate(total=Window(Count("pk")))[
+            offset : offset + limit
+        ]
+    )
+    total = page[0].total if page else entries.count()
+    return Statement(balance, total, page)
 
 
 def history(profile):

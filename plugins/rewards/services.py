@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from plugins.core.events import emit
+from plugins.core.ttl_cache import TtlCache
 from plugins.points.models import EntryKind
 from plugins.points.services import Posting, lock_account, post
 from plugins.rewards import codes
@@ -51,12 +52,31 @@ def listed_products():
     return RewardProduct.objects.filter(in_stock_q(), live=True)
 
 
-def unredeemed_credits(profile):
+# The listed products' names and prices, read on every member's points page; kept a few seconds.
+_catalogue = TtlCache(5)
+
+
+def store_catalogue() -> list[dict]:
+    """The listed products as ``{document_id, title, price, kind}``, cheapest first (cached for a few seconds)."""
+    return _catalogue.get(
+        lambda: list(listed_products().order_by("price", "pk").values("document_id", "title", "price", "kind"))
+    )
+
+
+def forget_catalogue(**kwargs) -> None:
+    """Stock or a product changed: the next catalogue read goes to the database."""
+    _catalogue.forget()
+
+
+def unredeemed_credits(profile) -> list[RewardProduct]:
     """Published account credits enabled for the member and not redeemed (or whose redemption was cancelled)."""
+    enabled = list(CreditGrant.objects.filter(profile=profile).values_list("product_id", flat=True))
+    if not enabled:  # most members: one small indexed query and done
+        return []
     used = Redemption.objects.filter(profile=profile, kind=RewardKind.ACCOUNT_CREDIT).exclude(
         status=RedemptionStatus.CANCELLED
     )
-    return RewardProduct.objects.filter(grants__profile=profile, live=True).exclude(pk__in=used.values("product_id"))
+    return list(RewardProduct.objects.filter(pk__in=enabled, live=True).exclude(pk__in=used.values("product_id")))
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,7 @@ def _take_stock(product: RewardProduct) -> bool:
     # The conditional UPDATE decides under the row's lock: concurrent buyers of the last unit cannot both win.
     if not RewardProduct.objects.filter(pk=product.pk, stock__gt=0).update(stock=F("stock") - 1):
         raise StoreError(f"{product.title} is out of stock.")
+    transaction.on_commit(forget_catalogue)
     return True
 
 
@@ -231,6 +252,7 @@ def cancel_redemption(redemption: Redemption, *, cancelled_by, reason: str) -> R
             )
         if redemption.took_stock:
             RewardProduct.objects.filter(pk=redemption.product_id).update(stock=F("stock") + 1)
+            transaction.on_commit(forget_catalogue)
         redemption.status = RedemptionStatus.CANCELLED
         redemption.cancelled_at, redemption.cancelled_by = timezone.now(), cancelled_by
         redemption.cancel_reason = reason[:255]
@@ -274,6 +296,7 @@ def restock(product: RewardProduct, *, stock: int | None, changed_by) -> RewardP
     with transaction.atomic():
         before = RewardProduct.objects.select_for_update().values_list("stock", flat=True).get(pk=product.pk)
         RewardProduct.objects.filter(pk=product.pk).update(stock=stock)
+        transaction.on_commit(forget_catalogue)
         product.stock = stock
         log(product, "community.reward.restock", user=changed_by, data={"from": before, "to": stock})
     return product

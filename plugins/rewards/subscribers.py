@@ -1,10 +1,12 @@
-"""What the rewards store tells the team: every redemption, order and cancellation, on the monitoring webhook."""
+"""What the rewards store reacts to: its events go to the monitoring webhook; product changes reset the catalogue."""
 
 from django.conf import settings
+from django.db.models.signals import post_save
 
 from plugins.core.events import subscribe
 from plugins.notifications.webhooks import deliver_webhook, slack_message
-from plugins.rewards.models import Redemption
+from plugins.rewards.models import Redemption, RewardProduct
+from plugins.rewards.services import forget_catalogue
 
 HEADLINES = {
     "reward_redeemed": ":gift: {member} redeemed *{title}* for {price} points",
@@ -48,3 +50,7 @@ def reward_ordered(*, redemption_id, **payload):
 @subscribe("reward_cancelled")
 def reward_cancelled(*, redemption_id, **payload):
     _notify("reward_cancelled", redemption_id)
+
+
+# Publishing, unpublishing or editing a product changes what the store lists.
+post_save.connect(forget_catalogue, sender=RewardProduct, dispatch_uid="rewards-catalogue")

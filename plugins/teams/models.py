@@ -1,7 +1,5 @@
 """Small teams: the team page and the job listings are generated from them."""
 
-import time
-
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -9,6 +7,7 @@ from wagtail.fields import RichTextField
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
+from plugins.core.ttl_cache import TtlCache
 from plugins.teams.pineapple import PineappleVerdict
 
 IMAGE_MODEL = "assets.CommunityImage"
@@ -35,39 +34,34 @@ class TeamQuerySet(models.QuerySet):
 # rarely: counts are kept per process for this long, and forgotten at once when this process
 # changes a membership or an answer (other processes catch up within the period).
 PINEAPPLE_CACHE_SECONDS = 30
-_pineapple_counts: dict[int, tuple[int, int]] = {}
-_pineapple_counted_at = 0.0
+_pineapple_counts = TtlCache(PINEAPPLE_CACHE_SECONDS)
 
 
 def forget_pineapple_counts() -> None:
     """Drop the kept counts; called when a membership or an answer changes."""
-    _pineapple_counts.clear()
+    _pineapple_counts.forget()
+
+
+def _count_pineapple_answers(team_ids: set) -> dict[int, tuple[int, int]]:
+    rows = (
+        Team.profiles.through.objects.filter(team_id__in=team_ids)
+        .values("team_id")
+        .annotate(
+            yes=Count("pk", filter=Q(profile__pineapple_on_pizza=True)),
+            no=Count("pk", filter=Q(profile__pineapple_on_pizza=False)),
+        )
+    )
+    return {row["team_id"]: (row["yes"], row["no"]) for row in rows}
 
 
 def load_pineapple_counts(teams) -> None:
     """Set each team's pineapple answer counts, with one grouped query for those not kept."""
-    global _pineapple_counted_at
     pending = [team for team in teams if not hasattr(team, "pineapple_yes")]
     if not pending:
         return
-    now = time.monotonic()
-    if now - _pineapple_counted_at > PINEAPPLE_CACHE_SECONDS:
-        _pineapple_counts.clear()
-        _pineapple_counted_at = now
-    missing = {team.pk for team in pending} - set(_pineapple_counts)
-    if missing:
-        rows = (
-            Team.profiles.through.objects.filter(team_id__in=missing)
-            .values("team_id")
-            .annotate(
-                yes=Count("pk", filter=Q(profile__pineapple_on_pizza=True)),
-                no=Count("pk", filter=Q(profile__pineapple_on_pizza=False)),
-            )
-        )
-        counted = {row["team_id"]: (row["yes"], row["no"]) for row in rows}
-        _pineapple_counts.update({pk: counted.get(pk, (0, 0)) for pk in missing})
+    counts = _pineapple_counts.get_many({team.pk for team in pending}, _count_pineapple_answers, default=(0, 0))
     for team in pending:
-        team.pineapple_yes, team.pineapple_no = _pineapple_counts[team.pk]
+        team.pineapple_yes, team.pineapple_no = counts[team.pk]
 
 
 class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
