@@ -1,11 +1,17 @@
 """The registry entries: one per content type the API serves."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+
 from api.registry import Attribute as A
 from api.registry import Component, ContentType, Media, Relation, registry
 from plugins.achievements.models import Achievement, AchievementGroup
+from plugins.forum import services as forum
+from plugins.forum.models import Question, Reply, Topic, TopicGroup
 from plugins.jobs.models import JobListing
 from plugins.points.reputation import load_reputation
 from plugins.profiles.models import Profile
+from plugins.profiles.services import claim_or_create_profile
 from plugins.rewards.models import RewardKind, RewardProduct
 from plugins.rewards.services import in_stock_q
 from plugins.roadmap.models import RoadmapItem
@@ -61,6 +67,9 @@ registry.register(
                 through="achievement",
                 through_filter=(("revoked_at__isnull", True),),
             ),
+            # The discussions they took part in (archived questions and hidden replies stay out for the public).
+            Relation("questions", "questions", "questions", writable=False),
+            Relation("replies", "replies", "replies", writable=False),
         ),
         media=(Media("avatar", "avatar"),),
         owner_field="user_id",
@@ -282,6 +291,127 @@ registry.register(
         media=(Media("image", "image"),),
         components=(Component("cta", attributes=(A("label", "cta_label"), A("url", "cta_url"))),),
         default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+
+# The forum. Members create questions and replies through the forum's services (which file a docs
+# question under its topic, subscribe the asker and emit the events), and update their own.
+FORUM_DEFAULTS = {
+    "public": READ,
+    "authenticated": (*READ, "create"),
+    "moderator": (*READ, "create"),
+    "editor": EVERYTHING,
+}
+TAXONOMY_DEFAULTS = {"public": READ, "authenticated": READ, "moderator": READ, "editor": EVERYTHING}
+
+
+def _ask(user, values: dict, relations: dict):
+    return forum.ask(
+        claim_or_create_profile(user),
+        subject=values.get("subject"),
+        body=values.get("body"),
+        topics=relations.get("topics", []),
+        page=values.get("page", ""),
+    )
+
+
+def _reply(user, values: dict, relations: dict):
+    question = values.get("question")
+    if question is None:
+        raise DjangoValidationError({"question": "Name the question this replies to."})
+    return forum.reply(claim_or_create_profile(user), question, body=values.get("body"))
+
+
+registry.register(
+    ContentType(
+        plural="topic-groups",
+        singular="topic-group",
+        model=TopicGroup,
+        description="Groups of forum topics.",
+        attributes=(
+            A("label", "label", required=True),
+            A("slug", "slug", "uid"),
+            A("sortOrder", "sort_order", "integer"),
+        ),
+        relations=(Relation("topics", "topics", "topics", writable=False),),
+        default_permissions=TAXONOMY_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="topics",
+        singular="topic",
+        model=Topic,
+        description="Forum topics.",
+        attributes=(
+            A("label", "label", required=True),
+            A("slug", "slug", "uid"),
+            A("description", "description", "text"),
+            A("channelWebhookUrl", "channel_webhook_url", private=True),
+        ),
+        relations=(
+            Relation("group", "group", "topic-groups", many=False),
+            Relation("questions", "questions", "questions", writable=False),
+        ),
+        default_permissions=TAXONOMY_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="questions",
+        singular="question",
+        model=Question,
+        description="Forum questions, asked in the forum or at the end of a docs page (page holds its path).",
+        attributes=(
+            A("subject", "subject", required=True),
+            A("slug", "slug", "uid", writable=False),
+            A("body", "body", "text", required=True),
+            A("bodyHtml", "body_html", "richtext", writable=False),
+            A("page", "page"),
+            A("numReplies", "num_replies", "integer", writable=False),
+            A("lastActivityAt", "last_activity_at", "datetime", writable=False),
+            A("pinned", "pinned", "boolean", writable=False),
+            A("archivedAt", "archived_at", "datetime", private=True, writable=False),
+        ),
+        relations=(
+            Relation("author", "author", "profiles", many=False, writable=False),
+            Relation("topics", "topics", "topics"),
+            Relation("replies", "replies", "replies", writable=False),
+            Relation("solution", "solution", "replies", many=False, writable=False),
+        ),
+        published_filter=Q(archived_at__isnull=True),
+        create=_ask,
+        owner_field="author_user_id",
+        owner_writable=("subject", "body"),
+        default_permissions=FORUM_DEFAULTS,
+    )
+)
+
+registry.register(
+    ContentType(
+        plural="replies",
+        singular="reply",
+        model=Reply,
+        description="Replies to forum questions.",
+        attributes=(
+            A("body", "body", "text", required=True),
+            A("bodyHtml", "body_html", "richtext", writable=False),
+            A("upvotes", "upvotes", "integer", writable=False),
+            A("downvotes", "downvotes", "integer", writable=False),
+            A("hidden", "hidden", "boolean", private=True, writable=False),
+        ),
+        relations=(
+            Relation("question", "question", "questions", many=False),
+            Relation("author", "author", "profiles", many=False, writable=False),
+        ),
+        published_filter=Q(hidden=False, question__archived_at__isnull=True),
+        create=_reply,
+        owner_field="author_user_id",
+        owner_writable=("body",),
+        default_permissions=FORUM_DEFAULTS,
     )
 )
 

@@ -102,9 +102,13 @@ class ContentType:
     # names in ``owner_writable`` even without the role permission to update.
     owner_field: str | None = None
     owner_writable: tuple[str, ...] = ()
-    # Published rows that are nonetheless not shown (e.g. reward products out of stock): a Q object
-    # every published read is filtered by; reading drafts (status=draft) shows them all.
+    # Published rows that are nonetheless not shown (e.g. reward products out of stock, archived
+    # questions): a Q object every public read is filtered by; drafts and trusted callers see them all.
     published_filter: Any = None
+    # Creates a row from a checked write plan through the owning plugin's service (rules, events),
+    # instead of a plain save: ``create(user, values, relations)`` where relations maps an API relation
+    # name to its target rows. Raises Django's ValidationError for bad input.
+    create: Callable[..., Any] | None = None
 
     def __post_init__(self):
         names = [a.name for a in self.attributes] + [r.name for r in self.relations]

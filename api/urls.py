@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from api import auth_views, me_views, moderation_views, store_views, upload_views
+from api import auth_views, forum_views, me_views, moderation_views, store_views, upload_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
@@ -41,6 +41,17 @@ urlpatterns = [
     path("redemptions/<str:document_id>/order", store_views.RedemptionOrderView.as_view(), name="redemption-order"),
     path("redemptions/<str:document_id>/cancel", store_views.RedemptionCancelView.as_view(), name="redemption-cancel"),
     path("redemptions/<str:document_id>/fulfil", store_views.RedemptionFulfilView.as_view(), name="redemption-fulfil"),
+    path("subscriptions/unsubscribe", forum_views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path(
+        "questions/<str:document_id>/subscription",
+        forum_views.QuestionSubscriptionView.as_view(),
+        name="question-subscription",
+    ),
+    path(
+        "topics/<str:document_id>/subscription", forum_views.TopicSubscriptionView.as_view(), name="topic-subscription"
+    ),
+    path("questions/<str:document_id>/solution", forum_views.SolutionView.as_view(), name="question-solution"),
+    path("replies/<str:document_id>/vote", forum_views.VoteView.as_view(), name="reply-vote"),
     path("<str:plural>", CollectionView.as_view(), name="collection"),
     path("<str:plural>/<str:document_id>", DocumentView.as_view(), name="document"),
 ]

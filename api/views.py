@@ -8,10 +8,12 @@ Views parse and authorise; reading goes through the query modules, writing throu
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpResponse
 
 from api.base import ApiView, json_response
-from api.errors import ForbiddenError, NotFoundError, ValidationError
+from api.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError, from_django_validation
 from api.permissions import Caller, roles_of
 from api.query import qs
 from api.query.execute import columns, filtered, prepare, visible, with_populate
@@ -19,7 +21,8 @@ from api.query.filters import FilterBuilder
 from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort
 from api.registry import ContentType, registry
 from api.serialize import Serializer
-from api.writes import Writer, editable_version, save
+from api.writes import Writer, api_names, editable_version, save
+from plugins.core.errors import Refusal
 
 
 class ContentTypeView(ApiView):
@@ -129,6 +132,8 @@ class CollectionView(ContentTypeView):
         access = self.access_for_write()
         writer = Writer(self.content_type, include_private=access.include_private)
         plan = writer.plan(self.body_data())
+        if self.content_type.create is not None:
+            return self.written(self.create_through_service(plan), access, status=201)
         instance = save(
             self.content_type,
             self.content_type.model(),
@@ -138,6 +143,19 @@ class CollectionView(ContentTypeView):
             creating=True,
         )
         return self.written(instance, access, status=201)
+
+    def create_through_service(self, plan):
+        """Members create questions and replies as themselves, through the forum's services."""
+        if self.caller.user is None:
+            raise ForbiddenError("Sign in as a member to do this")
+        relations = {relation.name: targets for relation, _op, targets in plan.many}
+        try:
+            with transaction.atomic():
+                return self.content_type.create(self.caller.user, plan.values, relations)
+        except DjangoValidationError as error:
+            raise from_django_validation(error, api_names(self.content_type)) from None
+        except Refusal as error:
+            raise ConflictError(str(error)) from None
 
 
 class DocumentView(ContentTypeView):

@@ -218,8 +218,11 @@ def validate(instance, exclude: list[str] | None = None) -> None:
 
 def _api_names(instance) -> dict[str, str]:
     content_type = registry.for_model(type(instance))
-    if content_type is None:
-        return {}
+    return api_names(content_type) if content_type is not None else {}
+
+
+def api_names(content_type: ContentType) -> dict[str, str]:
+    """Model attribute → API name, for naming fields in validation errors."""
     names = {a.attr: a.name for a in content_type.attributes}
     names.update({r.attr: r.name for r in content_type.relations})
     names.update({m.attr: m.name for m in content_type.media})

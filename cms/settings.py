@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "plugins.roadmap",
     "plugins.points",
     "plugins.notifications",
+    "plugins.forum",
     "plugins.demo",
     # The editors' admin.
     "snippets",
@@ -263,3 +264,9 @@ if REWARDS_STORE_URL_TEMPLATE and "{code}" not in REWARDS_STORE_URL_TEMPLATE:
     raise ImproperlyConfigured("REWARDS_STORE_URL_TEMPLATE must contain {code} where the discount code goes.")
 # Slack-compatible incoming webhook that hears of every redemption, order and cancellation (empty: none).
 REWARDS_MONITORING_WEBHOOK_URL = env_str("REWARDS_MONITORING_WEBHOOK_URL", "")
+
+# Forum
+# Where the website shows a question (links in e-mails and channel messages); {slug} is its permalink slug.
+FORUM_QUESTION_URL_TEMPLATE = env_str("FORUM_QUESTION_URL_TEMPLATE", "http://localhost:3000/questions/{slug}")
+# The public base URL of this CMS (one-click unsubscribe links in e-mails point at its API).
+PUBLIC_API_URL = env_str("PUBLIC_API_URL", "http://127.0.0.1:8000")

@@ -6,11 +6,13 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
+from django.utils import timezone
 from PIL import Image
 
 from plugins.accounts.roles import EDITORS, MODERATORS
 from plugins.achievements.models import Achievement, AchievementGroup
 from plugins.assets.models import CommunityImage
+from plugins.forum.models import Question, Reply, Topic
 from plugins.jobs.models import JobListing
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
@@ -141,3 +143,30 @@ class RoadmapItemFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.teams.set(extracted)
             self.save()
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    label = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    subject = factory.Sequence(lambda n: f"Question {n}")
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    body = "How do I do this?"
+    author = factory.SubFactory(ProfileFactory)
+    last_activity_at = factory.LazyFunction(timezone.now)
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reply
+
+    question = factory.SubFactory(QuestionFactory)
+    author = factory.SubFactory(ProfileFactory)
+    body = "Like this."

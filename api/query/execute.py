@@ -14,7 +14,7 @@ def visible(content_type: ContentType, access: Access):
     queryset = content_type.model._default_manager.all()
     if content_type.draft_and_publish:
         queryset = queryset.select_related("latest_revision") if access.drafts else queryset.filter(live=True)
-    if content_type.published_filter is not None and not access.drafts:
+    if content_type.published_filter is not None and not (access.drafts or access.include_private):
         queryset = queryset.filter(content_type.published_filter)
     return queryset
 

@@ -7,6 +7,8 @@ import logging
 import requests
 from django_tasks import task
 
+from plugins.notifications.retry import retry_later
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
@@ -28,12 +30,14 @@ def post_json(url: str, payload: dict) -> int:
 
 
 @task()
-def deliver_webhook(url: str, payload: dict) -> int:
-    """Background task: POST one webhook message. A failure is logged and the task marked failed."""
+def deliver_webhook(url: str, payload: dict, attempt: int = 1) -> int:
+    """Background task: POST one webhook message; a failure is retried a few times, then the task fails."""
     try:
         return post_json(url, payload)
     except WebhookFailed:
-        logger.warning("Webhook delivery failed", exc_info=True)
+        logger.warning("Webhook delivery failed (attempt %s)", attempt, exc_info=True)
+        if retry_later(deliver_webhook, attempt, url, payload):
+            return 0
         raise
 
 

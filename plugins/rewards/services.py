@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from plugins.core.errors import Refusal
 from plugins.core.events import emit
 from plugins.core.ttl_cache import TtlCache
 from plugins.points.models import EntryKind
@@ -30,7 +31,7 @@ from plugins.rewards.models import (
 )
 
 
-class StoreError(Exception):
+class StoreError(Refusal):
     """A store action that cannot be done now (no stock, not enough points, …); the message says why."""
 
 

@@ -1,0 +1,171 @@
+"""The community forum: topics, questions (in the forum or at the end of a docs page), replies, votes, subscriptions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.slugs import AutoSlugMixin
+from plugins.forum.markdown import render_markdown
+
+
+class TopicGroup(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.Model):
+    slug_source = "label"
+
+    label = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, blank=True, help_text="Left empty, it is made from the label.")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "label"]
+        verbose_name = "topic group"
+
+    def __str__(self):
+        return self.label
+
+
+class Topic(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.Model):
+    slug_source = "label"
+
+    label = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, blank=True, help_text="Left empty, it is made from the label.")
+    group = models.ForeignKey(TopicGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics")
+    description = models.TextField(blank=True)
+    # A Slack-compatible incoming webhook (a team's channel) told of each new question in the topic.
+    channel_webhook_url = models.URLField(
+        "channel webhook", max_length=500, blank=True, help_text="Slack-compatible; hears of each new question."
+    )
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self):
+        return self.label
+
+
+class DocsTopicMapping(models.Model):
+    """Questions asked on a docs page under ``path_prefix`` are filed under ``topic`` (the longest prefix wins)."""
+
+    path_prefix = models.CharField(max_length=255, unique=True, help_text="e.g. /docs/feature-flags/")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="docs_mappings")
+
+    class Meta:
+        ordering = ["path_prefix"]
+        verbose_name = "docs topic mapping"
+
+    def __str__(self):
+        return f"{self.path_prefix} → {self.topic}"
+
+
+class InternalTag(models.Model):
+    """Moderators' labels on questions; never shown outside moderation."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Question(DocumentIdMixin, TimestampedMixin, models.Model):
+    subject = models.CharField(max_length=200)
+    # The permalink: made from the subject once, unique, never changed by an edit.
+    slug = models.SlugField(max_length=220, unique=True, editable=False)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    author = models.ForeignKey("profiles.Profile", on_delete=models.PROTECT, related_name="questions")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
+    # The docs page the question was asked on ("" for the forum).
+    page = models.CharField(max_length=255, blank=True, db_index=True)
+    num_replies = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(db_index=True)
+    solution = models.OneToOneField(
+        "forum.Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="solution_of"
+    )
+    pinned = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    internal_tags = models.ManyToManyField(InternalTag, blank=True, related_name="questions")
+
+    class Meta:
+        ordering = ["-last_activity_at", "-pk"]
+        indexes = [models.Index(fields=["-pinned", "-last_activity_at"], name="question_activity")]
+
+    def __str__(self):
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def author_user_id(self):
+        return self.author.user_id if self.author_id else None
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Reply(DocumentIdMixin, TimestampedMixin, models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey("profiles.Profile", on_delete=models.PROTECT, related_name="replies")
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "replies"
+        indexes = [models.Index(fields=["question", "created_at"], name="reply_thread")]
+
+    def __str__(self):
+        return f"Reply to {self.question}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def author_user_id(self):
+        return self.author.user_id if self.author_id else None
+
+
+class ReplyVote(models.Model):
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="votes")
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="+")
+    value = models.SmallIntegerField(choices=[(1, "up"), (-1, "down")])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reply", "profile"], name="one_vote_per_member")]
+
+    def __str__(self):
+        return f"{self.value:+d} on {self.reply_id}"
+
+
+class Subscription(models.Model):
+    """A member follows a question (reply e-mails) or a topic (the daily digest)."""
+
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="forum_subscriptions")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, topic__isnull=True) | Q(question__isnull=True, topic__isnull=False),
+                name="subscription_to_one_thing",
+            ),
+            models.UniqueConstraint(fields=["profile", "question"], name="one_question_subscription"),
+            models.UniqueConstraint(fields=["profile", "topic"], name="one_topic_subscription"),
+        ]
+
+    def __str__(self):
+        return f"{self.profile} follows {self.question or self.topic}"

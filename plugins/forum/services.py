@@ -1,0 +1,159 @@
+"""Asking, replying, solutions, votes and subscriptions: the forum's rules, each in one transaction."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from plugins.core.errors import Refusal
+from plugins.core.events import emit
+from plugins.core.slugs import unique_slug
+from plugins.forum.markdown import MAX_MARKDOWN_LENGTH
+from plugins.forum.models import DocsTopicMapping, Question, Reply, ReplyVote, Subscription, Topic
+
+MAX_TOPICS = 5
+
+
+class ForumError(Refusal):
+    """An action the rules do not allow (marking someone else's solution, …); the message says why."""
+
+
+def topic_for_page(path: str) -> Topic | None:
+    """The topic editors mapped to the longest docs path prefix of ``path``."""
+    if not path:
+        return None
+    prefixes = [path[:i] for i in range(len(path), 0, -1)]
+    mapping = DocsTopicMapping.objects.filter(path_prefix__in=prefixes).select_related("topic").order_by("-path_prefix")
+    best = max(mapping, key=lambda m: len(m.path_prefix), default=None)
+    return best.topic if best else None
+
+
+def _clean_text(value, name: str, max_length: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError({name: "Must be text."})
+    value = value.strip()
+    if required and not value:
+        raise ValidationError({name: "This field is required."})
+    if len(value) > max_length:
+        raise ValidationError({name: f"At most {max_length} characters."})
+    return value
+
+
+def _clean_page(page) -> str:
+    page = _clean_text(page, "page", 255, required=False)
+    if page and (not page.startswith("/") or "://" in page or any(c.isspace() for c in page)):
+        raise ValidationError({"page": 'A docs page is a path on the site, such as "/docs/feature-flags".'})
+    return page
+
+
+def ask(author, *, subject, body, topics=(), page: str = "") -> Question:
+    """A member asks a question, in the forum or on a docs page; they are subscribed to its replies.
+
+    On a docs page the mapped topic is added to the topics given. Emits ``question_asked``.
+    """
+    subject = _clean_text(subject, "subject", 200)
+    body = _clean_text(body, "body", MAX_MARKDOWN_LENGTH)
+    page = _clean_page(page)
+    topics = list(topics)
+    mapped = topic_for_page(page)
+    if mapped is not None and mapped not in topics:
+        topics.append(mapped)
+    if len(topics) > MAX_TOPICS:
+        raise ValidationError({"topics": f"At most {MAX_TOPICS} topics."})
+    with transaction.atomic():
+        question = Question(author=author, subject=subject, body=body, page=page, last_activity_at=timezone.now())
+        question.slug = unique_slug(question, subject, max_length=200)
+        question.save()
+        question.topics.set(topics)
+        Subscription.objects.get_or_create(profile=author, question=question)
+        emit("question_asked", author_id=author.pk, question_id=question.pk)
+    return question
+
+
+def reply(author, question: Question, *, body) -> Reply:
+    """A reply to a question; keeps the question's reply count and last activity. Emits ``reply_posted``."""
+    body = _clean_text(body, "body", MAX_MARKDOWN_LENGTH)
+    if question.archived:
+        raise ForumError("This question is archived; it takes no more replies.")
+    with transaction.atomic():
+        created = Reply.objects.create(question=question, author=author, body=body)
+        Question.objects.filter(pk=question.pk).update(
+            num_replies=F("num_replies") + 1, last_activity_at=created.created_at
+        )
+        emit(
+            "reply_posted",
+            author_id=author.pk,
+            question_author_id=question.author_id,
+            reply_id=created.pk,
+            question_id=question.pk,
+        )
+    return created
+
+
+def mark_solution(question: Question, chosen: Reply, *, by_profile=None, by_moderator=False) -> Question:
+    """The asker (or a moderator, when the asker is gone) marks a reply as the solution. Emits ``solution_marked``.
+
+    Nobody marks their own reply on someone else's question; a reply to another question is refused.
+    """
+    if chosen.question_id != question.pk:
+        raise ForumError("That reply belongs to another question.")
+    if chosen.hidden:
+        raise ForumError("A hidden reply cannot be the solution.")
+    if not by_moderator and (by_profile is None or by_profile.pk != question.author_id):
+        raise ForumError("Only the person who asked marks the solution.")
+    with transaction.atomic():
+        locked = Question.objects.select_for_update().get(pk=question.pk)
+        if locked.solution_id == chosen.pk:
+            return locked
+        locked.solution = chosen
+        locked.save(update_fields=["solution", "updated_at"])
+        if chosen.author_id != question.author_id:  # answering yourself earns nothing
+            emit("solution_marked", reply_author_id=chosen.author_id, reply_id=chosen.pk, question_id=question.pk)
+    return locked
+
+
+def unmark_solution(question: Question, *, by_profile=None, by_moderator=False) -> Question:
+    """The asker (or a moderator) takes the solution mark off."""
+    if not by_moderator and (by_profile is None or by_profile.pk != question.author_id):
+        raise ForumError("Only the person who asked marks or unmarks the solution.")
+    Question.objects.filter(pk=question.pk).update(solution=None, updated_at=timezone.now())
+    question.solution = None
+    return question
+
+
+def vote(profile, target: Reply, value: int) -> Reply:
+    """One vote per member on a reply: +1, -1, or 0 to take it back. Returns the reply with fresh counts."""
+    if value not in (1, -1, 0):
+        raise ValidationError({"value": "A vote is 1 (up), -1 (down) or 0 (take it back)."})
+    if target.author_id == profile.pk:
+        raise ForumError("You cannot vote on your own reply.")
+    with transaction.atomic():
+        Reply.objects.select_for_update().filter(pk=target.pk).first()  # one voter at a time per reply
+        ReplyVote.objects.filter(reply=target, profile=profile).delete()
+        if value:
+            ReplyVote.objects.create(reply=target, profile=profile, value=value)
+        up = ReplyVote.objects.filter(reply=target, value=1).count()
+        down = ReplyVote.objects.filter(reply=target, value=-1).count()
+        Reply.objects.filter(pk=target.pk).update(upvotes=up, downvotes=down)
+    target.upvotes, target.downvotes = up, down
+    return target
+
+
+def subscribe(profile, *, question: Question | None = None, topic: Topic | None = None) -> Subscription:
+    """Follow a question (reply e-mails) or a topic (daily digest); following twice changes nothing."""
+    try:
+        with transaction.atomic():
+            subscription, _ = Subscription.objects.get_or_create(profile=profile, question=question, topic=topic)
+    except IntegrityError:  # a concurrent identical request won
+        subscription = Subscription.objects.get(profile=profile, question=question, topic=topic)
+    return subscription
+
+
+def unsubscribe(profile, *, question: Question | None = None, topic: Topic | None = None) -> bool:
+    """Stop following; True if there was something to stop."""
+    deleted, _ = Subscription.objects.filter(profile=profile, question=question, topic=topic).delete()
+    return bool(deleted)

@@ -1,0 +1,70 @@
+"""What the forum does after a question or reply is committed: e-mails and channel messages, as tasks."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from plugins.core.events import subscribe
+from plugins.forum.links import question_url, unsubscribe_token, unsubscribe_url
+from plugins.forum.models import Question, Reply, Subscription
+from plugins.notifications.email import send_email
+from plugins.notifications.webhooks import deliver_webhook, slack_message
+
+
+@subscribe("reply_posted")
+def reply_posted(*, reply_id, **payload):
+    notify_reply_subscribers.enqueue(reply_id)
+
+
+@subscribe("question_asked")
+def question_asked(*, question_id=None, **payload):
+    if question_id is not None:
+        announce_question.enqueue(question_id)
+
+
+@task()
+def notify_reply_subscribers(reply_id: int) -> int:
+    """Background task: e-mail every subscriber of the question but the reply's author; how many were sent."""
+    new = Reply.objects.select_related("question", "author").filter(pk=reply_id, hidden=False).first()
+    if new is None or new.question.archived:
+        return 0
+    question = new.question
+    subscriptions = (
+        Subscription.objects.filter(question=question, profile__user__is_active=True)
+        .exclude(profile=new.author)
+        .select_related("profile__user")
+    )
+    author = new.author.full_name or "A member"
+    sent = 0
+    for subscription in subscriptions:
+        address = subscription.profile.user.email or subscription.profile.email
+        if not address:
+            continue
+        token = unsubscribe_token(subscription.profile_id, question_id=question.pk)
+        link = unsubscribe_url(token)
+        text = (
+            f"{author} replied to “{question.subject}”:\n\n{new.body}\n\n"
+            f"Read and reply: {question_url(question)}\n\n"
+            f"You get this because you follow the question. Stop: {link}\n"
+        )
+        headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        send_email.enqueue(address, f"New reply: {question.subject}", text, "", headers)
+        sent += 1
+    return sent
+
+
+@task()
+def announce_question(question_id: int) -> int:
+    """Background task: post a new question to the channel webhook of each of its topics that has one."""
+    question = Question.objects.select_related("author").filter(pk=question_id).first()
+    if question is None or question.archived:
+        return 0
+    urls = {t.channel_webhook_url for t in question.topics.all() if t.channel_webhook_url}
+    message = slack_message(
+        f":question: New question from {question.author.full_name or 'a member'}: "
+        f"<{question_url(question)}|{question.subject}>",
+        {"Topics": ", ".join(t.label for t in question.topics.all()) or "—"},
+    )
+    for url in sorted(urls):
+        deliver_webhook.enqueue(url, message)
+    return len(urls)
