@@ -8,6 +8,7 @@ from api.registry import Component, ContentType, Media, Relation, registry
 from plugins.achievements.models import Achievement, AchievementGroup
 from plugins.forum import services as forum
 from plugins.forum.models import Question, Reply, Topic, TopicGroup
+from plugins.forum.panel import load_moderation_details
 from plugins.jobs.models import JobListing
 from plugins.points.reputation import load_reputation
 from plugins.profiles.models import Profile
@@ -375,14 +376,34 @@ registry.register(
             A("lastActivityAt", "last_activity_at", "datetime", writable=False),
             A("pinned", "pinned", "boolean", writable=False),
             A("archivedAt", "archived_at", "datetime", private=True, writable=False),
+            A("held", "held", "boolean", private=True, writable=False),
+            # For moderators only (private): the asker's details and the internal tags.
+            A(
+                "internalTags",
+                "internal_tag_names",
+                "json",
+                private=True,
+                writable=False,
+                compute=lambda q: q.internal_tag_names,
+            ),
+            A(
+                "moderatorPanel",
+                "moderator_panel",
+                "json",
+                private=True,
+                writable=False,
+                compute=lambda q: q.moderator_panel,
+            ),
         ),
+        prepare=load_moderation_details,
         relations=(
             Relation("author", "author", "profiles", many=False, writable=False),
             Relation("topics", "topics", "topics"),
             Relation("replies", "replies", "replies", writable=False),
             Relation("solution", "solution", "replies", many=False, writable=False),
         ),
-        published_filter=Q(archived_at__isnull=True),
+        published_filter=Q(archived_at__isnull=True, held=False),
+        owner_path="author__user_id",
         create=_ask,
         owner_field="author_user_id",
         owner_writable=("subject", "body"),
@@ -407,7 +428,7 @@ registry.register(
             Relation("question", "question", "questions", many=False),
             Relation("author", "author", "profiles", many=False, writable=False),
         ),
-        published_filter=Q(hidden=False, question__archived_at__isnull=True),
+        published_filter=Q(hidden=False, question__archived_at__isnull=True, question__held=False),
         create=_reply,
         owner_field="author_user_id",
         owner_writable=("body",),

@@ -7,7 +7,10 @@ from django.http import HttpResponse
 
 from api.base import ApiView, json_response
 from api.errors import ConflictError, NotFoundError, ValidationError, from_django_validation
-from api.moderation_views import moderates, only_keys, request_data
+from api.models import TokenKind
+from api.moderation_views import only_keys, request_data
+from plugins.accounts.roles import FORUM_ACTIONS, forum_rights
+from plugins.forum import moderation
 from plugins.forum import services as forum
 from plugins.forum.links import read_unsubscribe_token
 from plugins.forum.models import Question, Reply, Subscription, Topic
@@ -25,9 +28,14 @@ class MemberActionView(ApiView):
 
 
 def _visible_question(document_id: str, request) -> Question:
+    """The question, if the caller may see it: public ones for all; archived or held for their asker and moderators."""
     question = Question.objects.select_related("author__user").filter(document_id=document_id).first()
-    if question is None or (question.archived and not moderates(request)):
+    if question is None:
         raise NotFoundError()
+    if not question.public:
+        asker = request.member is not None and question.author.user_id == request.member.pk
+        if not (asker or forum_rights_of(request)):
+            raise NotFoundError()
     return question
 
 
@@ -115,7 +123,7 @@ class SolutionView(MemberActionView):
     def stands_in_for_asker(self, question: Question) -> bool:
         asker = question.author.user
         asker_gone = asker is None or not asker.is_active
-        return asker_gone and moderates(self.request)
+        return asker_gone and "solution" in forum_rights_of(self.request)
 
 
 class VoteView(MemberActionView):
@@ -138,3 +146,92 @@ class VoteView(MemberActionView):
             raise ConflictError(str(error)) from None
         body = {"reply": target.document_id, "upvotes": target.upvotes, "downvotes": target.downvotes, "mine": value}
         return json_response({"data": body, "meta": {}})
+
+
+def forum_rights_of(request) -> frozenset[str]:
+    """The forum moderation actions the caller may take (a full-access token may take them all)."""
+    if request.auth is not None:
+        return FORUM_ACTIONS if request.auth.kind == TokenKind.FULL_ACCESS else frozenset()
+    return forum_rights(request.member)
+
+
+class QuestionModerationView(ApiView):
+    """``POST {data: {action, …}}`` — archive, unarchive, approve, pin, unpin, tag/untag (``tag``),
+    move (``topics``: documentIds), escalate (``reason``). Moderators; community moderators archive and move."""
+
+    def post(self, request, document_id):
+        rights = forum_rights_of(request)
+        if not rights:
+            raise self.deny()
+        question = Question.objects.filter(document_id=document_id).first()
+        if question is None:
+            raise NotFoundError()
+        data = request_data(request)
+        only_keys(data, {"action", "tag", "topics", "reason"})
+        action = data.get("action")
+        if action not in QUESTION_ACTIONS:
+            raise ValidationError(f"action is one of {', '.join(sorted(QUESTION_ACTIONS))}")
+        if action not in rights:
+            raise self.deny()
+        user = request.member
+        try:
+            if action in ("tag", "untag"):
+                name = data.get("tag")
+                if not isinstance(name, str) or not name:
+                    raise ValidationError("Name the internal tag: data.tag")
+                (moderation.tag if action == "tag" else moderation.untag)(question, name, by=user)
+            elif action == "move":
+                moderation.move(question, self.topics(data.get("topics")), by=user)
+            elif action == "escalate":
+                moderation.escalate(question, by=user, reason=data.get("reason") or "")
+            elif action in ("pin", "unpin"):
+                moderation.set_pinned(question, action == "pin", by=user)
+            else:
+                getattr(moderation, action)(question, by=user)
+        except DjangoValidationError as error:
+            raise from_django_validation(error) from None
+        except forum.ForumError as error:
+            raise ConflictError(str(error)) from None
+        question.refresh_from_db()
+        body = {
+            "documentId": question.document_id,
+            "archived": question.archived,
+            "held": question.held,
+            "pinned": question.pinned,
+            "topics": [t.document_id for t in question.topics.all()],
+        }
+        return json_response({"data": body, "meta": {}})
+
+    @staticmethod
+    def topics(refs) -> list:
+        if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+            raise ValidationError("topics is a list of topic documentIds")
+        found = list(Topic.objects.filter(document_id__in=refs))
+        missing = set(refs) - {t.document_id for t in found}
+        if missing:
+            raise ValidationError(f"There is no topic {sorted(missing)[0]!r}")
+        return found
+
+
+QUESTION_ACTIONS = {"archive", "unarchive", "approve", "pin", "unpin", "tag", "untag", "move", "escalate"}
+
+
+class ReplyModerationView(ApiView):
+    """``POST {data: {action: "hide" | "unhide"}}`` on a reply: moderators and community moderators."""
+
+    def post(self, request, document_id):
+        rights = forum_rights_of(request)
+        if not rights:
+            raise self.deny()
+        target = Reply.objects.filter(document_id=document_id).select_related("question").first()
+        if target is None:
+            raise NotFoundError()
+        data = request_data(request)
+        only_keys(data, {"action"})
+        action = data.get("action")
+        if action not in ("hide", "unhide"):
+            raise ValidationError("action is hide or unhide")
+        if action not in rights:
+            raise self.deny()
+        moderation.set_hidden(target, action == "hide", by=request.member)
+        return json_response({"data": {"documentId": target.document_id, "hidden": target.hidden}, "meta": {}})

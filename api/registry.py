@@ -105,6 +105,9 @@ class ContentType:
     # Published rows that are nonetheless not shown (e.g. reward products out of stock, archived
     # questions): a Q object every public read is filtered by; drafts and trusted callers see them all.
     published_filter: Any = None
+    # The ORM path from a row to its owner's user id: an owner still sees their own rows that
+    # ``published_filter`` hides (an asker's archived question keeps its permalink for them).
+    owner_path: str | None = None
     # Creates a row from a checked write plan through the owning plugin's service (rules, events),
     # instead of a plain save: ``create(user, values, relations)`` where relations maps an API relation
     # name to its target rows. Raises Django's ValidationError for bad input.

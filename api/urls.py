@@ -52,6 +52,12 @@ urlpatterns = [
     ),
     path("questions/<str:document_id>/solution", forum_views.SolutionView.as_view(), name="question-solution"),
     path("replies/<str:document_id>/vote", forum_views.VoteView.as_view(), name="reply-vote"),
+    path(
+        "questions/<str:document_id>/moderation",
+        forum_views.QuestionModerationView.as_view(),
+        name="question-moderation",
+    ),
+    path("replies/<str:document_id>/moderation", forum_views.ReplyModerationView.as_view(), name="reply-moderation"),
     path("<str:plural>", CollectionView.as_view(), name="collection"),
     path("<str:plural>/<str:document_id>", DocumentView.as_view(), name="document"),
 ]

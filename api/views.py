@@ -67,7 +67,11 @@ class ContentTypeView(ApiView):
         drafts = status == "draft" or publication_state == "preview"
         if drafts and self.content_type.draft_and_publish and not self.caller.can_see_drafts(self.content_type.plural):
             raise ForbiddenError("Only editors may read drafts")
-        return Access(include_private=self.caller.is_trusted, drafts=drafts and self.content_type.draft_and_publish)
+        return Access(
+            include_private=self.caller.is_trusted,
+            drafts=drafts and self.content_type.draft_and_publish,
+            member_id=self.request.member.pk if self.request.member else None,
+        )
 
     def selection(self, access: Access):
         parser = SelectionParser(registry, access, lenient=self.v4)
@@ -86,12 +90,14 @@ class ContentTypeView(ApiView):
         return self.status() != "draft"
 
     def access_for_write(self) -> Access:
-        return Access(include_private=self.caller.is_trusted, drafts=False)
+        member_id = self.request.member.pk if self.request.member else None
+        return Access(include_private=self.caller.is_trusted, drafts=False, member_id=member_id)
 
     def written(self, instance, access: Access, status: int = 200):
         access = Access(
             include_private=access.include_private,
             drafts=self.content_type.draft_and_publish and not self.publish_requested(),
+            member_id=access.member_id,
         )
         selection = SelectionParser(registry, access, lenient=self.v4).selection(
             self.content_type, self.params.get("fields"), self.params.get("populate")

@@ -270,3 +270,9 @@ REWARDS_MONITORING_WEBHOOK_URL = env_str("REWARDS_MONITORING_WEBHOOK_URL", "")
 FORUM_QUESTION_URL_TEMPLATE = env_str("FORUM_QUESTION_URL_TEMPLATE", "http://localhost:3000/questions/{slug}")
 # The public base URL of this CMS (one-click unsubscribe links in e-mails point at its API).
 PUBLIC_API_URL = env_str("PUBLIC_API_URL", "http://127.0.0.1:8000")
+# A new member's first question waits for a moderator's approval before it is public.
+FORUM_HOLD_FIRST_QUESTION = env_bool("FORUM_HOLD_FIRST_QUESTION", False)
+# Escalated questions are posted (Slack-compatible JSON) here for the support team (empty: recorded only).
+FORUM_SUPPORT_WEBHOOK_URL = env_str("FORUM_SUPPORT_WEBHOOK_URL", "")
+# The moderator panel links the asker to the product's analytics: {email}, {user_id} and {document_id} are filled.
+FORUM_ANALYTICS_URL_TEMPLATE = env_str("FORUM_ANALYTICS_URL_TEMPLATE", "")

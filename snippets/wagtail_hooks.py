@@ -84,6 +84,20 @@ def register_community_log_actions(actions):
     actions.register_action("community.reward.fulfil", "Fulfil order", "Order fulfilled")
     actions.register_action("community.reward.credit_enable", "Enable account credit", "Account credit enabled")
     actions.register_action("community.reward.restock", "Restock", "Stock changed")
+    for action, label, message in (
+        ("archive", "Archive", "Question archived"),
+        ("unarchive", "Unarchive", "Question unarchived"),
+        ("approve", "Approve", "Held question approved"),
+        ("pin", "Pin", "Question pinned"),
+        ("unpin", "Unpin", "Question unpinned"),
+        ("tag", "Add internal tag", "Internal tag added"),
+        ("untag", "Remove internal tag", "Internal tag removed"),
+        ("move", "Move", "Question moved to other topics"),
+        ("hide_reply", "Hide reply", "Reply hidden"),
+        ("unhide_reply", "Show reply", "Reply shown again"),
+        ("escalate", "Escalate", "Escalated to support"),
+    ):
+        actions.register_action(f"forum.{action}", label, message)
 
 
 hooks.register("register_bulk_action", AssignAchievementBulkAction)

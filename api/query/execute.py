@@ -15,7 +15,10 @@ def visible(content_type: ContentType, access: Access):
     if content_type.draft_and_publish:
         queryset = queryset.select_related("latest_revision") if access.drafts else queryset.filter(live=True)
     if content_type.published_filter is not None and not (access.drafts or access.include_private):
-        queryset = queryset.filter(content_type.published_filter)
+        shown = content_type.published_filter
+        if content_type.owner_path and access.member_id is not None:
+            shown = shown | Q(**{content_type.owner_path: access.member_id})
+        queryset = queryset.filter(shown)
     return queryset
 
 

@@ -22,6 +22,7 @@ class Access:
 
     include_private: bool = False
     drafts: bool = False  # status=draft was asked for and allowed
+    member_id: int | None = None  # the signed-in member's user id: they see their own hidden rows
 
 
 @dataclass

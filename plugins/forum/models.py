@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -85,8 +86,10 @@ class Question(DocumentIdMixin, TimestampedMixin, models.Model):
     solution = models.OneToOneField(
         "forum.Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="solution_of"
     )
-    pinned = models.BooleanField(default=False)
+    pinned = models.BooleanField(default=False, help_text="Shown first in its topics.")
     archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A new member's first question may wait for a moderator (FORUM_HOLD_FIRST_QUESTION).
+    held = models.BooleanField(default=False, help_text="Awaiting a moderator's approval.")
     internal_tags = models.ManyToManyField(InternalTag, blank=True, related_name="questions")
 
     class Meta:
@@ -107,6 +110,10 @@ class Question(DocumentIdMixin, TimestampedMixin, models.Model):
     @property
     def archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def public(self) -> bool:
+        return self.archived_at is None and not self.held
 
 
 class Reply(DocumentIdMixin, TimestampedMixin, models.Model):
@@ -169,3 +176,15 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.profile} follows {self.question or self.topic}"
+
+
+class SupportTicket(models.Model):
+    """A question escalated to private support: the record here, the ticket itself in the support tool."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="support_ticket")
+    escalated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Support ticket for {self.question}"

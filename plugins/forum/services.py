@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -53,7 +54,8 @@ def _clean_page(page) -> str:
 def ask(author, *, subject, body, topics=(), page: str = "") -> Question:
     """A member asks a question, in the forum or on a docs page; they are subscribed to its replies.
 
-    On a docs page the mapped topic is added to the topics given. Emits ``question_asked``.
+    On a docs page the mapped topic is added to the topics given. Emits ``question_asked`` — unless
+    ``FORUM_HOLD_FIRST_QUESTION`` holds a member's first question for a moderator's approval.
     """
     subject = _clean_text(subject, "subject", 200)
     body = _clean_text(body, "body", MAX_MARKDOWN_LENGTH)
@@ -65,12 +67,16 @@ def ask(author, *, subject, body, topics=(), page: str = "") -> Question:
     if len(topics) > MAX_TOPICS:
         raise ValidationError({"topics": f"At most {MAX_TOPICS} topics."})
     with transaction.atomic():
-        question = Question(author=author, subject=subject, body=body, page=page, last_activity_at=timezone.now())
+        held = settings.FORUM_HOLD_FIRST_QUESTION and not Question.objects.filter(author=author).exists()
+        question = Question(
+            author=author, subject=subject, body=body, page=page, last_activity_at=timezone.now(), held=held
+        )
         question.slug = unique_slug(question, subject, max_length=200)
         question.save()
         question.topics.set(topics)
         Subscription.objects.get_or_create(profile=author, question=question)
-        emit("question_asked", author_id=author.pk, question_id=question.pk)
+        if not held:  # a held question is announced when a moderator approves it
+            emit("question_asked", author_id=author.pk, question_id=question.pk)
     return question
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_tasks import task
 
 from plugins.core.events import subscribe
 from plugins.forum.links import question_url, unsubscribe_token, unsubscribe_url
-from plugins.forum.models import Question, Reply, Subscription
+from plugins.forum.models import Question, Reply, Subscription, SupportTicket
 from plugins.notifications.email import send_email
 from plugins.notifications.webhooks import deliver_webhook, slack_message
 
@@ -68,3 +69,22 @@ def announce_question(question_id: int) -> int:
     for url in sorted(urls):
         deliver_webhook.enqueue(url, message)
     return len(urls)
+
+
+@subscribe("question_escalated")
+def question_escalated(*, ticket_id, **payload):
+    url = settings.FORUM_SUPPORT_WEBHOOK_URL
+    ticket = SupportTicket.objects.select_related("question__author__user").filter(pk=ticket_id).first()
+    if not url or ticket is None:
+        return
+    question, author = ticket.question, ticket.question.author
+    # The support tool is private: the asker's e-mail goes there so that support can write to them.
+    message = slack_message(
+        f":sos: Escalated to support: <{question_url(question)}|{question.subject}>",
+        {
+            "Asker": author.full_name or "—",
+            "E-mail": (author.user.email if author.user else "") or author.email or "—",
+            "Reason": ticket.reason,
+        },
+    )
+    deliver_webhook.enqueue(url, message)

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from plugins.forum.models import TopicGroup
 from tests import factories
 
 
@@ -52,7 +53,16 @@ def community(db):
         cta_label="Join the beta",
         cta_url="https://example.com/beta",
     )
+    topic_group = TopicGroup.objects.create(label="Product")
+    topic = factories.TopicFactory(label="Feature flags", group=topic_group)
+    question = factories.QuestionFactory(subject="How do flags work?", author=linus, page="/docs/flags")
+    question.topics.add(topic)
+    reply = factories.ReplyFactory(question=question, author=grace, body="Like **this**.")
     return {
+        "topic_group": topic_group,
+        "topic": topic,
+        "question": question,
+        "reply": reply,
         "roadmap": roadmap,
         "growth": growth,
         "infra": infra,

@@ -19,6 +19,10 @@ DEEP = {
     "achievement-groups": {"populate": {"achievements": {"populate": "*"}}},
     "reward-products": {"populate": "*"},
     "roadmaps": {"populate": {"teams": {"populate": {"profiles": {"populate": "*"}}}, "image": True, "cta": True}},
+    "topic-groups": {"populate": {"topics": {"populate": {"questions": {"populate": "*"}}}}},
+    "topics": {"populate": {"questions": {"populate": {"author": True, "replies": {"populate": "*"}}}}},
+    "questions": {"populate": {"author": True, "replies": {"populate": "*"}, "solution": True, "topics": True}},
+    "replies": {"populate": {"author": True, "question": {"populate": "*"}}},
 }
 
 
