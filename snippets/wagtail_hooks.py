@@ -10,6 +10,7 @@ from plugins.accounts.roles import can_moderate
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
+from snippets.forum import ForumGroup
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
 from snippets.profiles import ProfileViewSet
@@ -36,6 +37,7 @@ class CommunityGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommunityGroup)
+register_snippet(ForumGroup)
 
 
 @hooks.register("register_admin_viewset")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
-from plugins.core.slugs import AutoSlugMixin
+from plugins.core.slugs import AutoSlugMixin, unique_slug
 from plugins.forum.markdown import render_markdown
 
 
@@ -82,7 +83,7 @@ class Question(DocumentIdMixin, TimestampedMixin, models.Model):
     # The docs page the question was asked on ("" for the forum).
     page = models.CharField(max_length=255, blank=True, db_index=True)
     num_replies = models.PositiveIntegerField(default=0)
-    last_activity_at = models.DateTimeField(db_index=True)
+    last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
     solution = models.OneToOneField(
         "forum.Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="solution_of"
     )
@@ -100,6 +101,8 @@ class Question(DocumentIdMixin, TimestampedMixin, models.Model):
         return self.subject
 
     def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.subject, max_length=200)
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 

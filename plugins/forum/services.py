@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from plugins.core.errors import Refusal
 from plugins.core.events import emit
-from plugins.core.slugs import unique_slug
 from plugins.forum.markdown import MAX_MARKDOWN_LENGTH
 from plugins.forum.models import DocsTopicMapping, Question, Reply, ReplyVote, Subscription, Topic
 
@@ -68,10 +67,7 @@ def ask(author, *, subject, body, topics=(), page: str = "") -> Question:
         raise ValidationError({"topics": f"At most {MAX_TOPICS} topics."})
     with transaction.atomic():
         held = settings.FORUM_HOLD_FIRST_QUESTION and not Question.objects.filter(author=author).exists()
-        question = Question(
-            author=author, subject=subject, body=body, page=page, last_activity_at=timezone.now(), held=held
-        )
-        question.slug = unique_slug(question, subject, max_length=200)
+        question = Question(author=author, subject=subject, body=body, page=page, held=held)
         question.save()
         question.topics.set(topics)
         Subscription.objects.get_or_create(profile=author, question=question)

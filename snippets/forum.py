@@ -1,0 +1,129 @@
+"""Admin for the forum: topics and their groups, the docs-path mapping, internal tags, questions, replies."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+
+from plugins.forum.models import DocsTopicMapping, InternalTag, Question, Reply, Topic, TopicGroup
+
+
+class TopicGroupViewSet(SnippetViewSet):
+    model = TopicGroup
+    icon = "folder-open-inverse"
+    menu_label = "Topic groups"
+    list_display = ["label", "slug", "sort_order"]
+    search_fields = ["label"]
+    sort_order_field = "sort_order"
+    inspect_view_enabled = True
+    panels = [FieldPanel("label"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = "Topics"
+    list_display = ["label", "slug", "group"]
+    list_filter = ["group"]
+    search_fields = ["label", "description"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("label"),
+        FieldPanel("slug"),
+        FieldPanel("group"),
+        FieldPanel("description"),
+        FieldPanel("channel_webhook_url"),
+    ]
+
+
+class DocsTopicMappingViewSet(SnippetViewSet):
+    model = DocsTopicMapping
+    icon = "link"
+    menu_label = "Docs → topic"
+    list_display = ["path_prefix", "topic"]
+    search_fields = ["path_prefix"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("path_prefix"), FieldPanel("topic")]
+
+
+class InternalTagViewSet(SnippetViewSet):
+    model = InternalTag
+    icon = "warning"
+    menu_label = "Internal tags"
+    list_display = ["name"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("name")]
+
+
+class QuestionEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            Button(
+                "View replies",
+                url=reverse("wagtailsnippets_forum_reply:list") + f"?question={self.object.pk}",
+                icon_name="list-ul",
+            ),
+            *super().header_more_buttons,
+        ]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    edit_view_class = QuestionEditView
+    icon = "help"
+    menu_label = "Questions"
+    list_display = [
+        "subject",
+        Column("author", label="Asked by"),
+        "num_replies",
+        Column("last_activity_at", label="Last activity"),
+        BooleanColumn("pinned"),
+        BooleanColumn("held", label="Held"),
+        Column("archived_at", label="Archived"),
+    ]
+    list_filter = ["topics", "pinned", "held"]
+    search_fields = ["subject", "body"]
+    ordering = ["-last_activity_at"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("subject"),
+        FieldPanel("body"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("page"),
+        FieldPanel("pinned"),
+        FieldPanel("internal_tags", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("author", read_only=True),
+    ]
+
+
+class ReplyViewSet(SnippetViewSet):
+    model = Reply
+    icon = "comment"
+    menu_label = "Replies"
+    list_display = ["__str__", Column("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]
+    list_filter = ["hidden", "question"]
+    search_fields = ["body"]
+    inspect_view_enabled = True
+    ordering = ["-created_at"]
+    panels = [FieldPanel("body"), FieldPanel("hidden"), FieldPanel("question", read_only=True)]
+
+
+class ForumGroup(SnippetViewSetGroup):
+    menu_label = "Forum"
+    menu_icon = "help"
+    menu_order = 155
+    items = (
+        QuestionViewSet,
+        ReplyViewSet,
+        TopicViewSet,
+        TopicGroupViewSet,
+        DocsTopicMappingViewSet,
+        InternalTagViewSet,
+    )
