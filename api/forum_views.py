@@ -9,8 +9,9 @@ from api.base import ApiView, json_response
 from api.errors import ConflictError, NotFoundError, ValidationError, from_django_validation
 from api.models import TokenKind
 from api.moderation_views import only_keys, request_data
+from api.query.selection import pagination_from_query
 from plugins.accounts.roles import FORUM_ACTIONS, forum_rights
-from plugins.forum import moderation
+from plugins.forum import moderation, search
 from plugins.forum import services as forum
 from plugins.forum.links import read_unsubscribe_token
 from plugins.forum.models import Question, Reply, Subscription, Topic
@@ -235,3 +236,34 @@ class ReplyModerationView(ApiView):
             raise self.deny()
         moderation.set_hidden(target, action == "hide", by=request.member)
         return json_response({"data": {"documentId": target.document_id, "hidden": target.hidden}, "meta": {}})
+
+
+class SearchView(ApiView):
+    """``GET /api/search?q=…&types=questions,replies,profiles&pagination[page]=1&pagination[pageSize]=10``.
+
+    Each requested type is searched and paginated on its own; ``title`` and ``snippet`` are HTML with
+    the matched words in ``<mark>``. Archived questions and hidden replies are never found.
+    """
+
+    def get(self, request):
+        query = (request.query_params.get("q") or "").strip()
+        if not query:
+            raise ValidationError("Say what to search for: ?q=…")
+        if len(query) > 200:
+            raise ValidationError("A search is at most 200 characters.")
+        wanted = [t.strip() for t in (request.query_params.get("types") or ",".join(search.TYPES)).split(",") if t]
+        unknown = set(wanted) - set(search.TYPES)
+        if unknown:
+            raise ValidationError(f"types are {', '.join(search.TYPES)}; not {sorted(unknown)[0]}")
+        pagination = pagination_from_query(request.query_params)
+        data, meta = [], {}
+        for kind in dict.fromkeys(wanted):
+            hits, total = search.search(query, kind, pagination.offset, pagination.limit)
+            data += [
+                {"type": hit.type, "documentId": hit.obj.document_id, "title": hit.title, "snippet": hit.snippet}
+                | ({"slug": hit.obj.slug} if kind == "questions" else {})
+                | ({"question": hit.obj.thread.document_id} if kind == "replies" and hit.obj.thread else {})
+                for hit in hits
+            ]
+            meta[kind] = pagination.meta(total)
+        return json_response({"data": data, "meta": {"pagination": meta}}, request=request)

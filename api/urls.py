@@ -41,6 +41,7 @@ urlpatterns = [
     path("redemptions/<str:document_id>/order", store_views.RedemptionOrderView.as_view(), name="redemption-order"),
     path("redemptions/<str:document_id>/cancel", store_views.RedemptionCancelView.as_view(), name="redemption-cancel"),
     path("redemptions/<str:document_id>/fulfil", store_views.RedemptionFulfilView.as_view(), name="redemption-fulfil"),
+    path("search", forum_views.SearchView.as_view(), name="search"),
     path("subscriptions/unsubscribe", forum_views.UnsubscribeView.as_view(), name="unsubscribe"),
     path(
         "questions/<str:document_id>/subscription",

@@ -75,6 +75,8 @@ class QuestionEditView(EditView):
 
 
 class QuestionViewSet(SnippetViewSet):
+    # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
+    search_backend_name = None
     model = Question
     edit_view_class = QuestionEditView
     icon = "help"
@@ -104,6 +106,8 @@ class QuestionViewSet(SnippetViewSet):
 
 
 class ReplyViewSet(SnippetViewSet):
+    # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
+    search_backend_name = None
     model = Reply
     icon = "comment"
     menu_label = "Replies"

@@ -53,6 +53,8 @@ class ProfileEditView(EditView):
 
 
 class ProfileViewSet(SnippetViewSet):
+    # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
+    search_backend_name = None
     model = Profile
     index_view_class = ProfileIndexView
     edit_view_class = ProfileEditView

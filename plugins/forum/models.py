@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.search import index
 
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin, unique_slug
@@ -72,7 +73,7 @@ class InternalTag(models.Model):
         return self.name
 
 
-class Question(DocumentIdMixin, TimestampedMixin, models.Model):
+class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     subject = models.CharField(max_length=200)
     # The permalink: made from the subject once, unique, never changed by an edit.
     slug = models.SlugField(max_length=220, unique=True, editable=False)
@@ -92,6 +93,15 @@ class Question(DocumentIdMixin, TimestampedMixin, models.Model):
     # A new member's first question may wait for a moderator (FORUM_HOLD_FIRST_QUESTION).
     held = models.BooleanField(default=False, help_text="Awaiting a moderator's approval.")
     internal_tags = models.ManyToManyField(InternalTag, blank=True, related_name="questions")
+
+    search_fields = [
+        index.SearchField("subject", boost=3),
+        index.SearchField("body"),
+        index.AutocompleteField("subject"),
+        index.FilterField("archived_at"),
+        index.FilterField("held"),
+        index.FilterField("last_activity_at"),
+    ]
 
     class Meta:
         ordering = ["-last_activity_at", "-pk"]
@@ -118,8 +128,13 @@ class Question(DocumentIdMixin, TimestampedMixin, models.Model):
     def public(self) -> bool:
         return self.archived_at is None and not self.held
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # Archived and held questions stay out of the index (and are removed from it when archived).
+        return cls.objects.filter(archived_at__isnull=True, held=False)
 
-class Reply(DocumentIdMixin, TimestampedMixin, models.Model):
+
+class Reply(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey("profiles.Profile", on_delete=models.PROTECT, related_name="replies")
     body = models.TextField(help_text="Markdown.")
@@ -127,6 +142,13 @@ class Reply(DocumentIdMixin, TimestampedMixin, models.Model):
     hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
+
+    search_fields = [
+        index.SearchField("body"),
+        index.FilterField("hidden"),
+        index.FilterField("question"),
+        index.RelatedFields("question", [index.FilterField("archived_at"), index.FilterField("held")]),
+    ]
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -143,6 +165,10 @@ class Reply(DocumentIdMixin, TimestampedMixin, models.Model):
     @property
     def author_user_id(self):
         return self.author.user_id if self.author_id else None
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return cls.objects.filter(hidden=False, question__archived_at__isnull=True, question__held=False)
 
 
 class ReplyVote(models.Model):

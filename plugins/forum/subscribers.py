@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django_tasks import task
+from wagtail.search import index
 
 from plugins.core.events import subscribe
 from plugins.forum.links import question_url, unsubscribe_token, unsubscribe_url
@@ -88,3 +89,29 @@ def question_escalated(*, ticket_id, **payload):
         },
     )
     deliver_webhook.enqueue(url, message)
+
+
+@subscribe("question_hidden")
+def question_hidden(*, question_id, **payload):
+    """Archived: out of the search index at once, with its replies (not left to a background task)."""
+    question = Question.objects.filter(pk=question_id).first()
+    if question is not None:
+        index.remove_object(question)
+        for hidden_reply in question.replies.all():
+            index.remove_object(hidden_reply)
+
+
+@subscribe("question_shown")
+def question_shown(*, question_id, **payload):
+    question = Question.objects.filter(pk=question_id).first()
+    if question is not None:
+        index.insert_or_update_object(question)
+        for shown_reply in question.replies.filter(hidden=False):
+            index.insert_or_update_object(shown_reply)
+
+
+@subscribe("reply_hidden")
+def reply_hidden(*, reply_id, **payload):
+    found = Reply.objects.filter(pk=reply_id).first()
+    if found is not None:
+        index.remove_object(found)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from wagtail.search import index
 
 from plugins.core.countries import validate_country_code
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
@@ -23,7 +24,7 @@ class ProfileQuerySet(models.QuerySet):
         return self.filter(start_date__lte=on, teams__isnull=False).distinct()
 
 
-class Profile(DocumentIdMixin, TimestampedMixin, models.Model):
+class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     # A profile may exist before anyone claims it with an account.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="profile"
@@ -55,6 +56,19 @@ class Profile(DocumentIdMixin, TimestampedMixin, models.Model):
     pineapple_on_pizza = models.BooleanField(null=True, blank=True, choices=PINEAPPLE_CHOICES, default=None)
 
     objects = ProfileQuerySet.as_manager()
+
+    # Public fields only: the private e-mail is never indexed, so search cannot reveal it.
+    search_fields = [
+        index.SearchField("first_name", boost=3),
+        index.SearchField("last_name", boost=3),
+        index.AutocompleteField("first_name"),
+        index.AutocompleteField("last_name"),
+        index.SearchField("biography"),
+        index.SearchField("company"),
+        index.SearchField("company_role"),
+        index.SearchField("github"),
+        index.SearchField("location"),
+    ]
 
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
