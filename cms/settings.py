@@ -276,3 +276,5 @@ FORUM_HOLD_FIRST_QUESTION = env_bool("FORUM_HOLD_FIRST_QUESTION", False)
 FORUM_SUPPORT_WEBHOOK_URL = env_str("FORUM_SUPPORT_WEBHOOK_URL", "")
 # The moderator panel links the asker to the product's analytics: {email}, {user_id} and {document_id} are filled.
 FORUM_ANALYTICS_URL_TEMPLATE = env_str("FORUM_ANALYTICS_URL_TEMPLATE", "")
+# The hour (local time) the daily topic digests go out, when scheduled with `send_digests --schedule`.
+FORUM_DIGEST_HOUR = env_int("FORUM_DIGEST_HOUR", 7)

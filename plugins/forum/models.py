@@ -192,6 +192,8 @@ class Subscription(models.Model):
     )
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Replies to a followed question after this are unread (the dashboard counts them).
+    last_read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -217,3 +219,18 @@ class SupportTicket(models.Model):
 
     def __str__(self):
         return f"Support ticket for {self.question}"
+
+
+class DigestLog(models.Model):
+    """A member's daily digest of one day: at most one, and the questions it carried, never twice."""
+
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    questions = models.ManyToManyField(Question, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "day"], name="one_digest_a_day")]
+
+    def __str__(self):
+        return f"Digest for {self.profile} on {self.day}"
