@@ -41,7 +41,7 @@ def _send_one(profile_id: int, today, now: datetime) -> bool:
     if DigestLog.objects.filter(profile_id=profile_id, day=today).exists():
         return False
     last = DigestLog.objects.filter(profile_id=profile_id).order_by("-day").first()
-    since = last.sent_at if last else now - FIRST_LOOKBACK
+    since = last.covered_until if last else now - FIRST_LOOKBACK
     topic_ids = Subscription.objects.filter(profile_id=profile_id, topic__isnull=False).values("topic_id")
     already = DigestLog.questions.through.objects.filter(digestlog__profile_id=profile_id).values("question_id")
     questions = list(
@@ -59,7 +59,7 @@ def _send_one(profile_id: int, today, now: datetime) -> bool:
         return False
     try:
         with transaction.atomic():
-            log = DigestLog.objects.create(profile_id=profile_id, day=today)
+            log = DigestLog.objects.create(profile_id=profile_id, day=today, covered_until=now)
             log.questions.set(questions)
             transaction.on_commit(lambda: _email(log, questions))
     except IntegrityError:  # another run sent today's digest meanwhile

@@ -227,6 +227,8 @@ class DigestLog(models.Model):
     profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     sent_at = models.DateTimeField(auto_now_add=True)
+    # Questions asked up to this moment were considered; the next digest starts here.
+    covered_until = models.DateTimeField()
     questions = models.ManyToManyField(Question, related_name="+")
 
     class Meta:
