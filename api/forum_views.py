@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.utils import timezone
 
 from api.base import ApiView, json_response
 from api.errors import ConflictError, NotFoundError, ValidationError, from_django_validation
 from api.models import TokenKind
 from api.moderation_views import only_keys, request_data
 from api.query.selection import pagination_from_query
+from api.query.values import format_datetime
 from plugins.accounts.roles import FORUM_ACTIONS, forum_rights
 from plugins.forum import moderation, search
 from plugins.forum import services as forum
@@ -267,3 +270,77 @@ class SearchView(ApiView):
             ]
             meta[kind] = pagination.meta(total)
         return json_response({"data": data, "meta": {"pagination": meta}}, request=request)
+
+
+def _question_summary(question: Question) -> dict:
+    return {
+        "documentId": question.document_id,
+        "subject": question.subject,
+        "slug": question.slug,
+        "numReplies": question.num_replies,
+        "lastActivityAt": format_datetime(question.last_activity_at),
+        "solved": question.solution_id is not None,
+    }
+
+
+class DashboardView(MemberActionView):
+    """The member's dashboard: open threads in followed topics, their questions, what they follow, unread replies."""
+
+    LIMIT = 10
+
+    def get(self, request):
+        profile = self.profile
+        followed = Subscription.objects.filter(profile=profile)
+        topic_ids = [s.topic_id for s in followed if s.topic_id]
+        public = Question.objects.filter(archived_at__isnull=True, held=False)
+        open_threads = (
+            public.filter(topics__in=topic_ids, solution__isnull=True).distinct().order_by("-last_activity_at")
+            if topic_ids
+            else public.none()
+        )
+        mine = Question.objects.filter(author=profile).order_by("-last_activity_at")
+        question_subscriptions = [s for s in followed.select_related("question") if s.question_id]
+        unread = self.unread(question_subscriptions)
+        data = {
+            "openThreads": [_question_summary(q) for q in open_threads[: self.LIMIT]],
+            "myQuestions": [
+                _question_summary(q) | {"archived": q.archived, "held": q.held} for q in mine[: self.LIMIT]
+            ],
+            "subscriptions": {
+                "questions": [
+                    _question_summary(s.question) | {"unread": unread.get(s.question_id, 0)}
+                    for s in question_subscriptions
+                    if s.question.public or s.question.author_id == profile.pk
+                ],
+                "topics": [
+                    {"documentId": t.document_id, "label": t.label, "slug": t.slug}
+                    for t in Topic.objects.filter(pk__in=topic_ids)
+                ],
+            },
+            "unreadReplies": sum(unread.values()),
+        }
+        return json_response({"data": data, "meta": {}}, request=request)
+
+    def unread(self, subscriptions) -> dict[int, int]:
+        """Followed question → replies by others since the member last read it (one query)."""
+        if not subscriptions:
+            return {}
+        since = Q()
+        for s in subscriptions:
+            since |= Q(question_id=s.question_id, created_at__gt=s.last_read_at)
+        rows = (
+            Reply.objects.filter(since, hidden=False)
+            .exclude(author=self.profile)
+            .values("question_id")
+            .annotate(n=Count("pk"))
+        )
+        return {row["question_id"]: row["n"] for row in rows}
+
+
+class ReadView(MemberActionView):
+    """``POST``: the member has read the question; its replies so far are no longer unread."""
+
+    def post(self, request, document_id):
+        question = _visible_question(document_id, request)
+        Subscription.objects.filter(profile=self.profile, question=question).update(last_read_at=timezone.now())
+        return json_response({"data": {"question": question.document_id, "read": True}, "meta": {}})

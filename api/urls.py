@@ -14,6 +14,7 @@ urlpatterns = [
     path("auth/change-password", auth_views.ChangePasswordView.as_view(), name="auth-change-password"),
     path("users/me", auth_views.MeView.as_view(), name="users-me"),
     path("users/me/points", me_views.MyPointsView.as_view(), name="users-me-points"),
+    path("users/me/dashboard", forum_views.DashboardView.as_view(), name="users-me-dashboard"),
     path("users/me/achievements", me_views.MyAchievementsView.as_view(), name="users-me-achievements"),
     path("upload", upload_views.UploadView.as_view(), name="upload"),
     path("upload/files", upload_views.FileListView.as_view(), name="upload-files"),
@@ -51,6 +52,7 @@ urlpatterns = [
     path(
         "topics/<str:document_id>/subscription", forum_views.TopicSubscriptionView.as_view(), name="topic-subscription"
     ),
+    path("questions/<str:document_id>/read", forum_views.ReadView.as_view(), name="question-read"),
     path("questions/<str:document_id>/solution", forum_views.SolutionView.as_view(), name="question-solution"),
     path("replies/<str:document_id>/vote", forum_views.VoteView.as_view(), name="reply-vote"),
     path(
