@@ -16,6 +16,7 @@ from plugins.profiles.services import claim_or_create_profile
 from plugins.rewards.models import RewardKind, RewardProduct
 from plugins.rewards.services import in_stock_q
 from plugins.roadmap.models import RoadmapItem
+from plugins.roadmap.services import load_vote_counts
 from plugins.teams.models import Team, load_pineapple_counts
 
 READ = ("find", "findOne")
@@ -277,6 +278,7 @@ registry.register(
         draft_and_publish=True,
         attributes=(
             A("title", "title", required=True),
+            A("votes", "vote_count", "integer", writable=False, compute=lambda item: item.vote_count),
             A("slug", "slug", "uid"),
             A("tagline", "tagline"),
             A("description", "description", "richtext"),
@@ -291,6 +293,7 @@ registry.register(
         relations=(Relation("teams", "teams", "teams"),),
         media=(Media("image", "image"),),
         components=(Component("cta", attributes=(A("label", "cta_label"), A("url", "cta_url"))),),
+        prepare=load_vote_counts,
         default_permissions=EDITORIAL_DEFAULTS,
     )
 )

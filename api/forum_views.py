@@ -1,4 +1,5 @@
-"""The forum's actions beyond the generated endpoints: subscriptions, one-click unsubscribe, solutions, votes."""
+"""Members' actions beyond the generated endpoints: forum subscriptions, one-click unsubscribe, solutions, votes,
+moderation, search, the dashboard, and roadmap votes and follows."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from plugins.forum import services as forum
 from plugins.forum.links import read_unsubscribe_token
 from plugins.forum.models import Question, Reply, Subscription, Topic
 from plugins.profiles.services import claim_or_create_profile
+from plugins.roadmap import services as roadmap
+from plugins.roadmap.models import RoadmapItem, RoadmapSubscription, RoadmapVote
 
 
 class MemberActionView(ApiView):
@@ -344,3 +347,40 @@ class ReadView(MemberActionView):
         question = _visible_question(document_id, request)
         Subscription.objects.filter(profile=self.profile, question=question).update(last_read_at=timezone.now())
         return json_response({"data": {"question": question.document_id, "read": True}, "meta": {}})
+
+
+class RoadmapActionView(MemberActionView):
+    """``PUT`` votes for (or follows) a roadmap item, ``DELETE`` takes it back; one vote per member."""
+
+    follow = False
+
+    def item(self, document_id) -> RoadmapItem:
+        item = RoadmapItem.objects.filter(document_id=document_id, live=True).first()
+        if item is None:
+            raise NotFoundError()
+        return item
+
+    def state(self, item: RoadmapItem) -> dict:
+        return {
+            "roadmap": item.document_id,
+            "votes": RoadmapVote.objects.filter(item=item).count(),
+            "voted": RoadmapVote.objects.filter(item=item, profile=self.profile).exists(),
+            "following": RoadmapSubscription.objects.filter(item=item, profile=self.profile).exists(),
+        }
+
+    def put(self, request, document_id):
+        item = self.item(document_id)
+        (roadmap.follow if self.follow else roadmap.vote)(self.profile, item)
+        return json_response({"data": self.state(item), "meta": {}})
+
+    def delete(self, request, document_id):
+        item = self.item(document_id)
+        (roadmap.unfollow if self.follow else roadmap.unvote)(self.profile, item)
+        return json_response({"data": self.state(item), "meta": {}})
+
+    def get(self, request, document_id):
+        return json_response({"data": self.state(self.item(document_id)), "meta": {}}, request=request)
+
+
+class RoadmapFollowView(RoadmapActionView):
+    follow = True

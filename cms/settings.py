@@ -278,3 +278,5 @@ FORUM_SUPPORT_WEBHOOK_URL = env_str("FORUM_SUPPORT_WEBHOOK_URL", "")
 FORUM_ANALYTICS_URL_TEMPLATE = env_str("FORUM_ANALYTICS_URL_TEMPLATE", "")
 # The hour (local time) the daily topic digests go out, when scheduled with `send_digests --schedule`.
 FORUM_DIGEST_HOUR = env_int("FORUM_DIGEST_HOUR", 7)
+# Where the website shows a roadmap item ({slug}), for links in followers' e-mails.
+ROADMAP_ITEM_URL_TEMPLATE = env_str("ROADMAP_ITEM_URL_TEMPLATE", "http://localhost:3000/roadmap/{slug}")

@@ -42,3 +42,31 @@ class RoadmapItem(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMix
             raise ValidationError({"github_urls": "Enter a list of URLs."})
         if self.complete and not self.date_completed:
             raise ValidationError({"date_completed": "A completed item needs its completion date."})
+
+
+class RoadmapVote(models.Model):
+    """A member wants this: one vote each, removable."""
+
+    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="votes")
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="roadmap_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "profile"], name="one_roadmap_vote_per_member")]
+
+    def __str__(self):
+        return f"{self.profile} votes for {self.item}"
+
+
+class RoadmapSubscription(models.Model):
+    """A member hears (by e-mail) when the item is published with changes."""
+
+    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="subscriptions")
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="roadmap_subscriptions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "profile"], name="one_roadmap_subscription")]
+
+    def __str__(self):
+        return f"{self.profile} follows {self.item}"
