@@ -50,6 +50,9 @@ def signed_in(user):
 class LocalLoginView(ApiView):
     authentication_classes: list = []
 
+    def rate_limit_scope(self):
+        return "login"
+
     def post(self, request):
         data = body(request)
         try:
@@ -60,6 +63,9 @@ class LocalLoginView(ApiView):
 
 class RegisterView(ApiView):
     authentication_classes: list = []
+
+    def rate_limit_scope(self):
+        return "register"
 
     def post(self, request):
         data = body(request)

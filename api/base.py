@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from api.authentication import BearerAuthentication
 from api.errors import ForbiddenError, UnauthorizedError, exception_handler
 from api.renderers import JSONRenderer
+from api.throttling import throttles_for
 
 
 class JsonObjectSchema(AutoSchema):
@@ -49,6 +50,18 @@ class ApiView(APIView):
         user = request.user
         request.member = user if user is not None and user.is_authenticated else None
         request.anonymous = request.member is None and request.auth is None
+
+    # The rate-limit scope of a request (see api.throttling), or None for no limit.
+    def rate_limit_scope(self) -> str | None:
+        return None
+
+    def get_throttles(self):
+        return throttles_for(self.rate_limit_scope())
+
+    def check_throttles(self, request):
+        # After authentication (DRF checks throttles after it in ``initial``), so per-member counts know the member.
+        request.member = request.user if request.user is not None and request.user.is_authenticated else None
+        super().check_throttles(request)
 
     def deny(self):
         """The error for a caller who may not do this: 401 without credentials, 403 with them."""

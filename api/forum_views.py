@@ -136,6 +136,9 @@ class SolutionView(MemberActionView):
 class VoteView(MemberActionView):
     """``POST {data: {value}}`` on a reply: 1 up, -1 down, 0 takes the vote back. One vote per member."""
 
+    def rate_limit_scope(self):
+        return "vote"
+
     def post(self, request, document_id):
         target = Reply.objects.filter(document_id=document_id, hidden=False).select_related("question").first()
         if target is None or target.question.archived:
@@ -353,6 +356,9 @@ class RoadmapActionView(MemberActionView):
     """``PUT`` votes for (or follows) a roadmap item, ``DELETE`` takes it back; one vote per member."""
 
     follow = False
+
+    def rate_limit_scope(self):
+        return "vote" if self.request.method == "PUT" and not self.follow else None
 
     def item(self, document_id) -> RoadmapItem:
         item = RoadmapItem.objects.filter(document_id=document_id, live=True).first()

@@ -52,6 +52,9 @@ def _may_edit(request, image) -> bool:
 class UploadView(ApiView):
     """Upload images (multipart ``files`` and optional ``fileInfo``), or with ``?id=`` update a file's info."""
 
+    def rate_limit_scope(self):
+        return "upload" if self.request.method == "POST" else None
+
     def post(self, request):
         if request.query_params.get("id"):
             return self.update_info(request, request.query_params["id"])

@@ -114,6 +114,14 @@ class ContentTypeView(ApiView):
 
 
 class CollectionView(ContentTypeView):
+    # Creating these is what a spammer does: rate-limited per member and per address.
+    CREATE_SCOPES = {"questions": "ask", "replies": "reply"}
+
+    def rate_limit_scope(self):
+        if self.request.method == "POST":
+            return self.CREATE_SCOPES.get(self.kwargs.get("plural"))
+        return None
+
     def get(self, request, plural):
         self.authorise("find")
         access = self.access()

@@ -280,3 +280,31 @@ FORUM_ANALYTICS_URL_TEMPLATE = env_str("FORUM_ANALYTICS_URL_TEMPLATE", "")
 FORUM_DIGEST_HOUR = env_int("FORUM_DIGEST_HOUR", 7)
 # Where the website shows a roadmap item ({slug}), for links in followers' e-mails.
 ROADMAP_ITEM_URL_TEMPLATE = env_str("ROADMAP_ITEM_URL_TEMPLATE", "http://localhost:3000/roadmap/{slug}")
+
+# Rate limits (DRF throttling): "N/second|minute|hour|day" per scope, counted per member; "<scope>-address"
+# counts per client address too. API_RATE_LIMITS="ask=5/hour,reply=30/hour" overrides single scopes.
+API_RATE_LIMITS = {
+    "register-address": "20/hour",
+    "login-address": "30/minute",
+    "ask": "10/hour",
+    "ask-address": "30/hour",
+    "reply": "60/hour",
+    "reply-address": "200/hour",
+    "vote": "200/hour",
+    "vote-address": "600/hour",
+    "upload": "30/hour",
+    "upload-address": "100/hour",
+}
+for _pair in env_list("API_RATE_LIMITS", []):
+    _scope, _, _rate = _pair.partition("=")
+    API_RATE_LIMITS[_scope.strip()] = _rate.strip() or None
+
+# The cache (rate-limit counters): per process by default; "db" shares it between workers through the
+# database (run `python manage.py createcachetable` once), or a Redis URL where redis-py is installed.
+_cache_url = env_str("CACHE_URL", "locmem")
+if _cache_url == "db":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_cache"}}
+elif _cache_url.startswith("redis://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -12,9 +12,12 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches must not carry rows of one test (whose ids the next reuses) into another."""
+    from django.core.cache import cache
+
     from plugins.core.ttl_cache import forget_all
 
     forget_all()
+    cache.clear()  # rate-limit counters
     yield
     forget_all()
 

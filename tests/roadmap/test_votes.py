@@ -30,9 +30,7 @@ def test_vote_once_take_back_and_counts(client, django_capture_on_commit_callbac
     }
     listed = client.get("/api/roadmaps").json()["data"]
     assert listed[0]["votes"] == 2
-    assert (
-        client.get("/api/roadmaps?filters[title][$eq]=Mobile replay&fields[0]=votes").json()["data"][0]["votes"] == 2
-    )
+    assert client.get("/api/roadmaps?filters[title][$eq]=Mobile replay&fields[0]=votes").json()["data"][0]["votes"] == 2
     assert AchievementAward.objects.filter(achievement__title="Voter").count() == 3
     assert client.put("/api/roadmaps/nope/vote", **bearer(members[0])).status_code == 404
 
