@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.search import index
 
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
-from plugins.core.slugs import AutoSlugMixin, unique_slug
+from plugins.core.slugs import AutoSlugMixin
 from plugins.forum.markdown import render_markdown
 
 
@@ -112,9 +115,17 @@ class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.subject, max_length=200)
+            self.slug = self.new_slug()
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+    def new_slug(self) -> str:
+        """The subject's slug, or with a short random suffix when taken (subjects repeat: "Help!")."""
+        base = (slugify(self.subject) or "question")[:200]
+        candidate = base
+        while Question.objects.filter(slug=candidate).exists():
+            candidate = f"{base}-{secrets.token_hex(3)}"
+        return candidate
 
     @property
     def author_user_id(self):

@@ -116,3 +116,17 @@ def test_ask_on_a_docs_page_reply_email_solution_achievements_and_points(
     link = next(line for line in email.body.splitlines() if "unsubscribe" in line).split("Stop: ")[1]
     assert client.post(link[link.index("/api/") :]).status_code == 200
     assert not Subscription.objects.filter(question=stored, profile=ada).exists()
+
+
+def test_permalink_slugs_are_unique_and_stable():
+    author = factories.ProfileFactory()
+    from plugins.forum.services import ask
+
+    first = ask(author, subject="Help!", body="1")
+    second = ask(author, subject="Help!", body="2")
+    assert first.slug == "help"
+    assert second.slug.startswith("help-") and len(second.slug) == len("help-") + 6
+    first.subject = "Help with flags"
+    first.save()
+    first.refresh_from_db()
+    assert first.slug == "help"
