@@ -1,4 +1,4 @@
-"""Forum benchmark: a topic's question list, a search, and asking a question, with 100,000 questions and 500,000 replies.
+"""Forum benchmark: a topic's question list, a search and asking, with 100,000 questions and 500,000 replies.
 
     python bench/forum_benchmark.py [--duration 10]
 
@@ -51,24 +51,26 @@ def generate_forum() -> None:
 
     for n in range(TOPICS):
         Topic.objects.get_or_create(slug=f"bench-topic-{n}", defaults={"label": f"Bench topic {n}"})
-    words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
+    params = {"questions": QUESTIONS, "replies": REPLIES_PER_QUESTION, "words": WORDS}
     with transaction.atomic(), connection.cursor() as cursor:
         print(f"Writing {QUESTIONS:,} questions…", flush=True)
         cursor.execute(
-            f"""
+            """
             WITH authors AS (SELECT array_agg(id ORDER BY id) AS ids FROM profiles_profile)
             INSERT INTO forum_question (document_id, created_at, updated_at, subject, slug, body, body_html, author_id,
                 page, num_replies, last_activity_at, pinned, archived_at, held)
             SELECT substr(md5('q' || g), 1, 24), now() - g * interval '5 minutes', now() - g * interval '5 minutes',
-                   'How do I use ' || w[1 + g % 30] || ' with ' || w[1 + (g / 30) % 30] || '? (' || g || ')',
+                   'How do I use ' || w[1 + g %% 30] || ' with ' || w[1 + (g / 30) %% 30] || '? (' || g || ')',
                    'bench-question-' || g,
-                   'I am trying ' || w[1 + (g * 7) % 30] || ' and ' || w[1 + (g * 11) % 30] || ' in production.',
-                   '<p>I am trying ' || w[1 + (g * 7) % 30] || ' and ' || w[1 + (g * 11) % 30] || ' in production.</p>',
-                   authors.ids[1 + g % array_length(authors.ids, 1)],
-                   CASE WHEN g % 4 = 0 THEN '/docs/' || w[1 + g % 30] ELSE '' END,
-                   {REPLIES_PER_QUESTION}, now() - g * interval '1 minute', false, NULL, false
-            FROM generate_series(1, {QUESTIONS}) AS g, authors, (SELECT {words} AS w) AS vocabulary
-            """
+                   'I am trying ' || w[1 + (g * 7) %% 30] || ' and ' || w[1 + (g * 11) %% 30] || ' in production.',
+                   '<p>I am trying ' || w[1 + (g * 7) %% 30] || ' and ' || w[1 + (g * 11) %% 30]
+                   || ' in production.</p>',
+                   authors.ids[1 + g %% array_length(authors.ids, 1)],
+                   CASE WHEN g %% 4 = 0 THEN '/docs/' || w[1 + g %% 30] ELSE '' END,
+                   %(replies)s, now() - g * interval '1 minute', false, NULL, false
+            FROM generate_series(1, %(questions)s) AS g, authors, (SELECT %(words)s::text[] AS w) AS vocabulary
+            """,
+            params,
         )
         cursor.execute(
             """
@@ -80,18 +82,20 @@ def generate_forum() -> None:
         )
         print(f"Writing {QUESTIONS * REPLIES_PER_QUESTION:,} replies…", flush=True)
         cursor.execute(
-            f"""
+            """
             WITH authors AS (SELECT array_agg(id ORDER BY id) AS ids FROM profiles_profile)
             INSERT INTO forum_reply (document_id, created_at, updated_at, question_id, author_id, body, body_html,
                 hidden, upvotes, downvotes)
             SELECT substr(md5('r' || q.id || '-' || n), 1, 24), q.created_at + n * interval '1 hour',
-                   q.created_at + n * interval '1 hour', q.id, authors.ids[1 + (q.id * 7 + n) % array_length(authors.ids, 1)],
-                   'Try the ' || w[1 + (q.id + n) % 30] || ' settings first.',
-                   '<p>Try the ' || w[1 + (q.id + n) % 30] || ' settings first.</p>', false, n, 0
-            FROM forum_question q CROSS JOIN generate_series(1, {REPLIES_PER_QUESTION}) AS n, authors,
-                 (SELECT {words} AS w) AS vocabulary
-            WHERE q.slug LIKE 'bench-question-%'
-            """
+                   q.created_at + n * interval '1 hour', q.id,
+                   authors.ids[1 + (q.id * 7 + n) %% array_length(authors.ids, 1)],
+                   'Try the ' || w[1 + (q.id + n) %% 30] || ' settings first.',
+                   '<p>Try the ' || w[1 + (q.id + n) %% 30] || ' settings first.</p>', false, n, 0
+            FROM forum_question q CROSS JOIN generate_series(1, %(replies)s) AS n, authors,
+                 (SELECT %(words)s::text[] AS w) AS vocabulary
+            WHERE q.slug LIKE 'bench-question-%%'
+            """,
+            params,
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -125,7 +129,7 @@ def index_forum() -> None:
 
 
 def indexed_count() -> int:
-    from modelsearch.models import IndexEntry
+    from wagtail.search.models import IndexEntry
 
     return IndexEntry.objects.count()
 

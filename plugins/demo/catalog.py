@@ -134,3 +134,24 @@ LOCATIONS = [
 ]
 
 PRONOUNS = ["she/her", "he/him", "they/them", "", ""]
+
+# Forum: (group, [(topic label, docs path prefix or "")]).
+FORUM_TOPICS = [
+    ("Product", [("Feature flags", "/docs/feature-flags"), ("Session replay", "/docs/session-replay"),
+                 ("Experiments", "/docs/experiments"), ("Surveys", "/docs/surveys")]),
+    ("Platform", [("SDKs", "/docs/libraries"), ("Self-hosting", "/docs/self-host"), ("API", "/docs/api")]),
+    ("Community", [("Announcements", ""), ("Show and tell", ""), ("Feedback", "")]),
+]  # fmt: skip
+INTERNAL_TAGS = ["Internal: follow-up", "Internal: documentation", "Internal: tutorial idea"]
+QUESTION_STARTS = [
+    "How do I roll out {thing} to a percentage of users?",
+    "Why does {thing} not show up in production?",
+    "Is there a way to export {thing}?",
+    "Best practice for {thing} in a monorepo?",
+    "Can I use {thing} with Next.js server components?",
+    "{thing} stopped working after upgrading",
+]
+QUESTION_THINGS = [
+    "feature flags", "session recordings", "experiment results", "survey responses", "the Python SDK",
+    "the Helm chart", "the API", "cohorts", "webhooks", "the toolbar",
+]  # fmt: skip

@@ -19,6 +19,7 @@ from plugins.accounts.roles import EDITORS
 from plugins.achievements.models import Achievement, AchievementAward, AchievementGroup
 from plugins.demo import catalog
 from plugins.demo.images import demo_image, existing_demo_images
+from plugins.forum.models import DocsTopicMapping, InternalTag, Question, Reply, Topic, TopicGroup
 from plugins.jobs.models import JobListing
 from plugins.points.models import EntryKind
 from plugins.points.services import Posting, post_many
@@ -35,6 +36,7 @@ BASE_COUNTS = {
     "achievements": 20,
     "reward_products": 7,
     "jobs": 10,
+    "questions": 60,
 }
 # Team members who have signed but not started yet: the team page must leave them out.
 FUTURE_STARTERS_PER_40 = 3
@@ -93,6 +95,7 @@ class DemoSeeder:
         self.seed_jobs(teams)
         team_profiles = self.seed_team_members(teams)
         self.seed_members()
+        self.seed_forum()
         if self.awards_per_member:
             self.seed_awards(team_profiles)
         self.seed_logins(team_profiles)
@@ -320,6 +323,54 @@ class DemoSeeder:
             )
             people.append(person)
         self._create_people("members", people)
+
+    def seed_forum(self) -> None:
+        """Topics in groups, the docs mapping, internal tags, and questions with replies and some solutions."""
+        topics = []
+        for order, (group_label, entries) in enumerate(catalog.FORUM_TOPICS):
+            group, _ = TopicGroup.objects.get_or_create(slug=slugify(group_label), defaults={"label": group_label})
+            TopicGroup.objects.filter(pk=group.pk).update(sort_order=order)
+            for label, prefix in entries:
+                topic, _ = Topic.objects.get_or_create(slug=slugify(label), defaults={"label": label, "group": group})
+                if prefix:
+                    DocsTopicMapping.objects.get_or_create(path_prefix=prefix, defaults={"topic": topic})
+                topics.append((topic, prefix))
+        for name in catalog.INTERNAL_TAGS:
+            InternalTag.objects.get_or_create(name=name)
+        wanted = self.counts["questions"]
+        existing = Question.objects.filter(slug__startswith="demo-").count()
+        members = list(Profile.objects.filter(user__isnull=False).order_by("pk")[:200])
+        created = 0
+        for i in range(existing, wanted):
+            topic, prefix = topics[i % len(topics)]
+            thing = self.rng.choice(catalog.QUESTION_THINGS)
+            subject = self.rng.choice(catalog.QUESTION_STARTS).format(thing=thing)
+            subject = subject[0].upper() + subject[1:]
+            author = self.rng.choice(members)
+            body = (
+                f"I'm using **{thing}** and {self.prose.sentence().lower()}\n\n"
+                f"```\n{self.rng.choice(['npm i posthog-js', 'pip install posthog', 'helm upgrade'])}\n```"
+            )
+            with transaction.atomic():
+                question = Question(author=author, subject=subject, body=body, slug=f"demo-{i + 1}")
+                question.page = f"{prefix}/overview" if prefix and i % 3 == 0 else ""
+                question.save()
+                question.topics.add(topic)
+                replies = [
+                    Reply.objects.create(
+                        question=question, author=self.rng.choice(members), body=self.prose.paragraph()
+                    )
+                    for _ in range(self.rng.randint(0, 4))
+                ]
+                if replies:
+                    question.num_replies = len(replies)
+                    question.last_activity_at = replies[-1].created_at
+                    question.solution = replies[0] if self.rng.random() < 0.4 else None
+                    question.save(update_fields=["num_replies", "last_activity_at", "solution"])
+            created += 1
+            self.progress("questions", 1)
+        self.progress("questions", existing if existing < wanted else wanted)
+        self.report.count("questions", created, min(existing, wanted))
 
     def _biography(self, first_name: str) -> str:
         topic = self.rng.choice(["data pipelines", "feature flags", "TypeScript", "Rust", "Postgres", "analytics"])

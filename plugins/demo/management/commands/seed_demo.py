@@ -13,14 +13,14 @@ from plugins.demo.seeding import DemoSeeder
 class Command(BaseCommand):
     help = (
         "Create a demo community: ~8 small teams, 40 team members, 300 members, 20 achievements, "
-        "7 reward products and 10 job listings, with generated avatars. Idempotent; --scale multiplies "
+        "7 reward products, 10 job listings and 60 forum questions, with generated avatars. Idempotent; --scale multiplies "
         "every count. Prints local logins (new passwords on every run)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="Multiply every count (e.g. 30 for benchmarks).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed; the same seed gives the same data.")
-        for kind in ("teams", "team-members", "members", "achievements", "reward-products", "jobs"):
+        for kind in ("teams", "team-members", "members", "achievements", "reward-products", "jobs", "questions"):
             parser.add_argument(f"--{kind}", type=int, default=None, help=f"Exact number of {kind.replace('-', ' ')}.")
         parser.add_argument(
             "--awards", type=int, default=0, help="Achievements to give each team member, with their points."
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError("--scale must be greater than 0.")
         counts = {
             kind.replace("-", "_"): options[kind.replace("-", "_")]
-            for kind in ("teams", "team-members", "members", "achievements", "reward-products", "jobs")
+            for kind in ("teams", "team-members", "members", "achievements", "reward-products", "jobs", "questions")
             if options[kind.replace("-", "_")] is not None
         }
         if any(n < 1 for n in counts.values()):
