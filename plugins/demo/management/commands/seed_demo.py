@@ -13,8 +13,8 @@ from plugins.demo.seeding import DemoSeeder
 class Command(BaseCommand):
     help = (
         "Create a demo community: ~8 small teams, 40 team members, 300 members, 20 achievements, "
-        "7 reward products, 10 job listings and 60 forum questions, with generated avatars. Idempotent; --scale multiplies "
-        "every count. Prints local logins (new passwords on every run)."
+        "7 reward products, 10 job listings and 60 forum questions, with generated avatars. "
+        "Idempotent; --scale multiplies every count. Prints local logins (new passwords on every run)."
     )
 
     def add_arguments(self, parser):
