@@ -29,8 +29,11 @@ migrate: setup
 seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
+# The CMS and its task worker (e-mails, webhooks, search indexing, digests); e-mails land as files in mail/.
 run: seed
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=1 EMAIL_FILE_PATH=$(CURDIR)/mail $(BIN)/python manage.py db_worker & \
+	DEBUG=1 EMAIL_FILE_PATH=$(CURDIR)/mail $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests need Debian's chromium; install it when it is missing (root on CI and dev machines).
 browser:
