@@ -70,8 +70,8 @@ registry.register(
                 through_filter=(("revoked_at__isnull", True),),
             ),
             # The discussions they took part in (archived questions and hidden replies stay out for the public).
-            Relation("questions", "questions", "questions", writable=False),
-            Relation("replies", "replies", "replies", writable=False),
+            Relation("questions", "questions", "questions", writable=False, default_ordering=("-created_at",)),
+            Relation("replies", "replies", "replies", writable=False, default_ordering=("-created_at",)),
         ),
         media=(Media("avatar", "avatar"),),
         owner_field="user_id",

@@ -58,6 +58,8 @@ class Relation:
     writable: bool = True
     through: str | None = None
     through_filter: tuple[tuple[str, Any], ...] = ()
+    # Model order_by terms for populated rows when the request gives no sort (e.g. newest first).
+    default_ordering: tuple[str, ...] = ()
 
     def link_conditions(self, prefix: str) -> dict:
         """The ``through_filter`` as lookups from the owning model, with ``prefix`` before them."""

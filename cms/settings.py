@@ -308,3 +308,5 @@ elif _cache_url.startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Images in forum posts may come from MEDIA_URL and from these URL prefixes (comma-separated); others are dropped.
+FORUM_IMAGE_SOURCES = tuple(env_list("FORUM_IMAGE_SOURCES", []))

@@ -88,7 +88,8 @@ def _relation_prefetch(item: PopulateItem, access: Access, single: bool = False)
     relation = item.spec
     if relation.through:
         return _through_prefetch(relation, queryset, item, access, join=single and not item.selection.populate)
-    queryset = queryset.order_by(*item.ordering, "pk") if item.ordering else queryset.order_by("pk")
+    ordering = item.ordering or relation.default_ordering
+    queryset = queryset.order_by(*ordering, "pk")
     queryset = queryset.only(*columns(item.selection, access))
     return Prefetch(
         relation.attr,

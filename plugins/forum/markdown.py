@@ -8,6 +8,7 @@ schemes, and the sanitiser removes anything outside the allow-list whatever the 
 from __future__ import annotations
 
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
 
 TAGS = {
@@ -32,8 +33,21 @@ _parser = (
 )
 
 
+def image_sources() -> tuple[str, ...]:
+    """Where images in posts may come from: our media (local or its storage's URL) and configured hosts."""
+    return (settings.MEDIA_URL, *settings.FORUM_IMAGE_SOURCES)
+
+
+def _safe_image(tag: str, attribute: str, value: str) -> str | None:
+    # An image from anywhere else would let a post track its readers (or hotlink); it is dropped.
+    if tag == "img" and attribute == "src" and not value.startswith(image_sources()):
+        return None
+    return value
+
+
 def sanitise_html(html: str) -> str:
-    """Keep only allow-listed tags, attributes and URL schemes; links get rel="nofollow ugc noopener"."""
+    """Keep only allow-listed tags, attributes and URL schemes; links get rel="nofollow ugc noopener";
+    images only from ``image_sources()``."""
     return nh3.clean(
         html,
         tags=TAGS,
@@ -41,6 +55,7 @@ def sanitise_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow ugc noopener",
         strip_comments=True,
+        attribute_filter=_safe_image,
     )
 
 

@@ -130,3 +130,28 @@ def test_permalink_slugs_are_unique_and_stable():
     first.save()
     first.refresh_from_db()
     assert first.slug == "help"
+
+
+def test_a_profile_aggregates_its_discussions_newest_first(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from plugins.forum import moderation
+    from plugins.forum.models import Question, Reply
+    from plugins.forum.services import ask, reply
+
+    author = factories.ProfileFactory()
+    older = ask(author, subject="Older", body="1")
+    newer = ask(author, subject="Newer", body="2")
+    archived = ask(author, subject="Archived one", body="3")
+    Question.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=2))
+    moderation.archive(archived, by=None)
+    first = reply(author, older, body="First reply")
+    reply(author, newer, body="Second reply")
+    Reply.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=1))
+    data = client.get(f"/api/profiles/{author.document_id}?populate[questions]=*&populate[replies]=*").json()["data"]
+    assert [q["subject"] for q in data["questions"]] == ["Newer", "Older"]
+    assert [r["body"] for r in data["replies"]] == ["Second reply", "First reply"]
+    found = client.get(f"/api/questions?filters[author][documentId][$eq]={author.document_id}").json()["data"]
+    assert {q["subject"] for q in found} == {"Newer", "Older"}

@@ -120,3 +120,13 @@ def test_the_oracle_catches_what_it_should():
         "attribute onclick on <a>",
         "element <script>",
     ]
+
+
+def test_images_only_from_our_media_or_configured_sources(settings):
+    settings.FORUM_IMAGE_SOURCES = ("https://cdn.example.com/",)
+    html = render_markdown(
+        "![a](/media/images/a.png) ![b](https://tracker.example/p.gif) ![c](https://cdn.example.com/c.png)"
+    )
+    assert '<img src="/media/images/a.png" alt="a">' in html
+    assert '<img src="https://cdn.example.com/c.png" alt="c">' in html
+    assert "tracker.example" not in html
