@@ -19,7 +19,6 @@ import argparse
 import json
 import shutil
 import sys
-import time
 import urllib.request
 
 from common import ROOT, ensure_database, environment, gunicorn, manage, wrk
@@ -102,30 +101,29 @@ def generate_forum() -> None:
 
 
 def index_forum() -> None:
-    """Put every question and reply in the PostgreSQL full-text index, in batches."""
+    """Put every question and reply in the PostgreSQL full-text index, in batches, with a progress bar."""
+    from rich.progress import Progress
     from wagtail.search.backends import get_search_backend
 
     from plugins.forum.models import Question, Reply
 
     backend = get_search_backend()
-    for model, fields in (
-        (Question, ("pk", "subject", "body", "archived_at", "held", "last_activity_at")),
-        (Reply, None),
-    ):
-        queryset = model.get_indexed_objects().order_by("pk")
-        queryset = queryset.only(*fields) if fields else queryset.select_related("question")
-        total, done, started = queryset.count(), 0, time.monotonic()
-        batch = []
-        for obj in queryset.iterator(chunk_size=2000):
-            batch.append(obj)
-            if len(batch) == 2000:
+    question_fields = ("pk", "subject", "body", "archived_at", "held", "last_activity_at")
+    with Progress() as progress:
+        for model, fields in ((Question, question_fields), (Reply, None)):
+            queryset = model.get_indexed_objects().order_by("pk")
+            queryset = queryset.only(*fields) if fields else queryset.select_related("question")
+            task = progress.add_task(f"Indexing {model._meta.verbose_name_plural}", total=queryset.count())
+            batch = []
+            for obj in queryset.iterator(chunk_size=2000):
+                batch.append(obj)
+                if len(batch) == 2000:
+                    backend.add_bulk(model, batch)
+                    progress.advance(task, len(batch))
+                    batch = []
+            if batch:
                 backend.add_bulk(model, batch)
-                done += len(batch)
-                batch = []
-                print(f"\r  {model.__name__}: {done:,}/{total:,} indexed ({time.monotonic() - started:.0f} s)", end="")
-        if batch:
-            backend.add_bulk(model, batch)
-        print(f"\r  {model.__name__}: {total:,}/{total:,} indexed ({time.monotonic() - started:.0f} s)")
+                progress.advance(task, len(batch))
 
 
 def indexed_count() -> int:
@@ -187,6 +185,11 @@ def main() -> int:
     if indexed_count() < questions + replies:
         print("Indexing for search (once)…", flush=True)
         index_forum()
+        # Fresh statistics, as autovacuum gives a database that has been running a while.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     tokens = [token for _, token in members_with_tokens(50)]
     print(
         f"Data: {questions:,} questions, {replies:,} replies in {TOPICS} topics, {indexed_count():,} index entries; "
