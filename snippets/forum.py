@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
@@ -10,6 +14,8 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
+from plugins.accounts.roles import forum_rights
+from plugins.forum import moderation
 from plugins.forum.models import DocsTopicMapping, InternalTag, Question, Reply, Topic, TopicGroup
 
 
@@ -64,14 +70,48 @@ class InternalTagViewSet(SnippetViewSet):
 class QuestionEditView(EditView):
     @cached_property
     def header_more_buttons(self):
+        rights = forum_rights(self.request.user)
+        actions = []
+        question = self.object
+        for action, label, shown in (
+            ("archive", "Archive", not question.archived),
+            ("unarchive", "Unarchive", question.archived),
+            ("approve", "Approve", question.held),
+        ):
+            if shown and action in rights:
+                url = reverse("community_question_moderation", args=[question.pk, action])
+                actions.append(Button(label, url=url, icon_name="cog", priority=5))
         return [
+            *actions,
             Button(
                 "View replies",
-                url=reverse("wagtailsnippets_forum_reply:list") + f"?question={self.object.pk}",
+                url=reverse("wagtailsnippets_forum_reply:list") + f"?question={question.pk}",
                 icon_name="list-ul",
             ),
             *super().header_more_buttons,
         ]
+
+
+ADMIN_ACTIONS = {"archive": moderation.archive, "unarchive": moderation.unarchive, "approve": moderation.approve}
+
+
+def question_moderation(request, pk, action):
+    """Archive, unarchive or approve a question from its admin page (GET asks to confirm, POST does it)."""
+    question = get_object_or_404(Question, pk=pk)
+    if action not in ADMIN_ACTIONS or action not in forum_rights(request.user):
+        raise PermissionDenied
+    edit_url = reverse("wagtailsnippets_forum_question:edit", args=[pk])
+    if request.method == "POST":
+        ADMIN_ACTIONS[action](question, by=request.user)
+        messages.success(request, f"“{question}”: {action}d.")
+        return redirect(edit_url)
+    context = {
+        "question": question,
+        "action": action,
+        "edit_url": edit_url,
+        "page_title": f"{action.title()}: {question}",
+    }
+    return TemplateResponse(request, "community_admin/question_moderation.html", context)
 
 
 class QuestionViewSet(SnippetViewSet):

@@ -10,7 +10,7 @@ from plugins.accounts.roles import can_moderate
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
-from snippets.forum import ForumGroup
+from snippets.forum import ForumGroup, question_moderation
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
 from snippets.profiles import ProfileViewSet
@@ -51,6 +51,7 @@ def register_community_urls():
         path("api-permissions/", role_permissions, name="community_api_permissions"),
         path("community/profiles/<int:pk>/moderation/", profile_moderation, name="community_profile_moderation"),
         path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
+        path("community/questions/<int:pk>/<str:action>/", question_moderation, name="community_question_moderation"),
         path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
     ]
 
