@@ -19,6 +19,7 @@ from api.authentication import BearerAuthentication
 from api.errors import ForbiddenError, UnauthorizedError, exception_handler
 from api.renderers import JSONRenderer
 from api.throttling import throttles_for
+from plugins.profiles.services import claim_or_create_profile
 
 
 class JsonObjectSchema(AutoSchema):
@@ -66,6 +67,16 @@ class ApiView(APIView):
     def deny(self):
         """The error for a caller who may not do this: 401 without credentials, 403 with them."""
         return UnauthorizedError() if self.request.anonymous else ForbiddenError()
+
+
+class MemberView(ApiView):
+    """For signed-in members only: ``self.profile`` is theirs (made on first use)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.member is None:
+            raise self.deny()
+        self.profile = claim_or_create_profile(request.member)
 
 
 class BearerScheme(OpenApiAuthenticationExtension):

@@ -1,5 +1,5 @@
-"""Members' actions beyond the generated endpoints: forum subscriptions, one-click unsubscribe, solutions, votes,
-moderation, search, the dashboard, and roadmap votes and follows."""
+"""The forum beyond the generated endpoints: subscriptions, one-click unsubscribe, solutions, votes, moderation,
+search and the member's dashboard."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from api.base import ApiView, json_response
+from api.base import ApiView, MemberView, json_response
 from api.errors import ConflictError, NotFoundError, ValidationError, from_django_validation
 from api.models import TokenKind
 from api.moderation_views import only_keys, request_data
@@ -19,19 +19,6 @@ from plugins.forum import moderation, search
 from plugins.forum import services as forum
 from plugins.forum.links import read_unsubscribe_token
 from plugins.forum.models import Question, Reply, Subscription, Topic
-from plugins.profiles.services import claim_or_create_profile
-from plugins.roadmap import services as roadmap
-from plugins.roadmap.models import RoadmapItem, RoadmapSubscription, RoadmapVote
-
-
-class MemberActionView(ApiView):
-    """For signed-in members: ``self.profile`` is theirs."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.member is None:
-            raise self.deny()
-        self.profile = claim_or_create_profile(request.member)
 
 
 def _visible_question(document_id: str, request) -> Question:
@@ -46,7 +33,7 @@ def _visible_question(document_id: str, request) -> Question:
     return question
 
 
-class SubscriptionView(MemberActionView):
+class SubscriptionView(MemberView):
     """``PUT`` follows (replies by e-mail for a question, the daily digest for a topic); ``DELETE`` stops."""
 
     model: type
@@ -100,7 +87,7 @@ class UnsubscribeView(ApiView):
         return self.handle(request)
 
 
-class SolutionView(MemberActionView):
+class SolutionView(MemberView):
     """``POST {data: {reply}}``: the asker marks the solution (a moderator when the asker's account is gone);
     ``DELETE`` unmarks it."""
 
@@ -133,7 +120,7 @@ class SolutionView(MemberActionView):
         return asker_gone and "solution" in forum_rights_of(self.request)
 
 
-class VoteView(MemberActionView):
+class VoteView(MemberView):
     """``POST {data: {value}}`` on a reply: 1 up, -1 down, 0 takes the vote back. One vote per member."""
 
     def rate_limit_scope(self):
@@ -289,7 +276,7 @@ def _question_summary(question: Question) -> dict:
     }
 
 
-class DashboardView(MemberActionView):
+class DashboardView(MemberView):
     """The member's dashboard: open threads in followed topics, their questions, what they follow, unread replies."""
 
     LIMIT = 10
@@ -343,50 +330,10 @@ class DashboardView(MemberActionView):
         return {row["question_id"]: row["n"] for row in rows}
 
 
-class ReadView(MemberActionView):
+class ReadView(MemberView):
     """``POST``: the member has read the question; its replies so far are no longer unread."""
 
     def post(self, request, document_id):
         question = _visible_question(document_id, request)
         Subscription.objects.filter(profile=self.profile, question=question).update(last_read_at=timezone.now())
         return json_response({"data": {"question": question.document_id, "read": True}, "meta": {}})
-
-
-class RoadmapActionView(MemberActionView):
-    """``PUT`` votes for (or follows) a roadmap item, ``DELETE`` takes it back; one vote per member."""
-
-    follow = False
-
-    def rate_limit_scope(self):
-        return "vote" if self.request.method == "PUT" and not self.follow else None
-
-    def item(self, document_id) -> RoadmapItem:
-        item = RoadmapItem.objects.filter(document_id=document_id, live=True).first()
-        if item is None:
-            raise NotFoundError()
-        return item
-
-    def state(self, item: RoadmapItem) -> dict:
-        return {
-            "roadmap": item.document_id,
-            "votes": RoadmapVote.objects.filter(item=item).count(),
-            "voted": RoadmapVote.objects.filter(item=item, profile=self.profile).exists(),
-            "following": RoadmapSubscription.objects.filter(item=item, profile=self.profile).exists(),
-        }
-
-    def put(self, request, document_id):
-        item = self.item(document_id)
-        (roadmap.follow if self.follow else roadmap.vote)(self.profile, item)
-        return json_response({"data": self.state(item), "meta": {}})
-
-    def delete(self, request, document_id):
-        item = self.item(document_id)
-        (roadmap.unfollow if self.follow else roadmap.unvote)(self.profile, item)
-        return json_response({"data": self.state(item), "meta": {}})
-
-    def get(self, request, document_id):
-        return json_response({"data": self.state(self.item(document_id)), "meta": {}}, request=request)
-
-
-class RoadmapFollowView(RoadmapActionView):
-    follow = True

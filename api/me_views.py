@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.base import ApiView, json_response
+from api.base import MemberView, json_response
 from api.media import file_object, image_queryset
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
@@ -10,17 +10,8 @@ from plugins.achievements.models import Achievement, AchievementAward, ActivityC
 from plugins.achievements.triggers import Trigger
 from plugins.core.ttl_cache import TtlCache
 from plugins.points.services import statement
-from plugins.profiles.services import claim_or_create_profile
 from plugins.rewards.models import Redemption, RedemptionStatus, RewardKind
 from plugins.rewards.services import store_catalogue, unredeemed_credits
-
-
-class MemberView(ApiView):
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.member is None:
-            raise self.deny()
-        self.profile = claim_or_create_profile(request.member)
 
 
 def _related_ids(entries, label: str) -> dict[int, int]:

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from api import auth_views, forum_views, me_views, moderation_views, store_views, upload_views
+from api import auth_views, forum_views, me_views, moderation_views, roadmap_views, store_views, upload_views
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
@@ -43,8 +43,8 @@ urlpatterns = [
     path("redemptions/<str:document_id>/cancel", store_views.RedemptionCancelView.as_view(), name="redemption-cancel"),
     path("redemptions/<str:document_id>/fulfil", store_views.RedemptionFulfilView.as_view(), name="redemption-fulfil"),
     path("search", forum_views.SearchView.as_view(), name="search"),
-    path("roadmaps/<str:document_id>/vote", forum_views.RoadmapActionView.as_view(), name="roadmap-vote"),
-    path("roadmaps/<str:document_id>/subscription", forum_views.RoadmapFollowView.as_view(), name="roadmap-follow"),
+    path("roadmaps/<str:document_id>/vote", roadmap_views.RoadmapActionView.as_view(), name="roadmap-vote"),
+    path("roadmaps/<str:document_id>/subscription", roadmap_views.RoadmapFollowView.as_view(), name="roadmap-follow"),
     path("subscriptions/unsubscribe", forum_views.UnsubscribeView.as_view(), name="unsubscribe"),
     path(
         "questions/<str:document_id>/subscription",
