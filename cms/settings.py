@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "plugins.points",
     "plugins.notifications",
     "plugins.forum",
+    "plugins.sitebuild",
     "plugins.demo",
     # The editors' admin.
     "snippets",
@@ -310,3 +311,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Images in forum posts may come from MEDIA_URL and from these URL prefixes (comma-separated); others are dropped.
 FORUM_IMAGE_SOURCES = tuple(env_list("FORUM_IMAGE_SOURCES", []))
+
+# The static site build (`python manage.py build_site`): the site's public address (sitemap, canonical
+# links) and its name in page titles.
+SITE_BASE_URL = env_str("SITE_BASE_URL", "http://localhost:8080")
+SITE_NAME = env_str("SITE_NAME", "Community")

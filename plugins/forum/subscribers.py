@@ -11,6 +11,7 @@ from plugins.forum.links import question_url, unsubscribe_token, unsubscribe_url
 from plugins.forum.models import Question, Reply, Subscription, SupportTicket
 from plugins.notifications.email import send_email
 from plugins.notifications.webhooks import deliver_webhook, slack_message
+from plugins.profiles.services import touch_profiles
 
 
 @subscribe("reply_posted")
@@ -99,6 +100,7 @@ def question_hidden(*, question_id, **payload):
         index.remove_object(question)
         for hidden_reply in question.replies.all():
             index.remove_object(hidden_reply)
+        touch_profiles(_participants(question))
 
 
 @subscribe("question_shown")
@@ -108,6 +110,12 @@ def question_shown(*, question_id, **payload):
         index.insert_or_update_object(question)
         for shown_reply in question.replies.filter(hidden=False):
             index.insert_or_update_object(shown_reply)
+        touch_profiles(_participants(question))
+
+
+def _participants(question) -> set[int]:
+    """The asker and everyone who replied: their profiles list the discussion."""
+    return {question.author_id, *question.replies.values_list("author_id", flat=True)}
 
 
 @subscribe("reply_hidden")
@@ -115,3 +123,9 @@ def reply_hidden(*, reply_id, **payload):
     found = Reply.objects.filter(pk=reply_id).first()
     if found is not None:
         index.remove_object(found)
+        touch_profiles([found.author_id])
+
+
+@subscribe("reply_shown")
+def reply_shown(*, reply_id, **payload):
+    touch_profiles(Reply.objects.filter(pk=reply_id).values_list("author_id", flat=True))

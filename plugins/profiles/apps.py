@@ -7,4 +7,4 @@ class ProfilesConfig(AppConfig):
     verbose_name = "Community profiles"
 
     def ready(self):
-        from plugins.profiles import signals  # noqa: F401  (connects the team-role receivers)
+        from plugins.profiles import signals, subscribers  # noqa: F401  (team-role receivers, event subscribers)

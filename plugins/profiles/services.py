@@ -1,5 +1,7 @@
 """Profile rules that other parts of the system call."""
 
+from django.utils import timezone
+
 from plugins.accounts.services import set_team_moderator
 from plugins.profiles.models import Profile
 
@@ -37,3 +39,15 @@ def claim_or_create_profile(user) -> Profile:
         sync_team_role(unclaimed)
         return unclaimed
     return Profile.objects.create(user=user, email=user.email, first_name=user.first_name, last_name=user.last_name)
+
+
+def touch_profiles(profile_ids) -> None:
+    """Move the profiles' ``updated_at`` to now: their public page changed without an edit of the row.
+
+    Points, achievements, discussions and team memberships live in other tables, but they are part
+    of the public profile; the static site build (``--changed-since``) and API caches find changed
+    profiles by ``updatedAt``, as they would in Strapi where those are fields of the profile.
+    """
+    ids = [pk for pk in set(profile_ids) if pk]
+    if ids:
+        Profile.objects.filter(pk__in=ids).update(updated_at=timezone.now())

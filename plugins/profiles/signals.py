@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from plugins.accounts.services import set_team_moderator
 from plugins.profiles.models import Profile
-from plugins.profiles.services import sync_team_role, sync_team_roles
+from plugins.profiles.services import sync_team_role, sync_team_roles, touch_profiles
 from plugins.teams.models import Team, forget_pineapple_counts
 
 
@@ -22,6 +22,7 @@ def team_membership_changed(sender, instance, action, reverse, pk_set, **kwargs)
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
             sync_team_role(instance)
+            touch_profiles([instance.pk])
         return
     # Changed from the team's side: ``instance`` is a team and ``pk_set`` holds profile ids.
     if action == "pre_clear":
@@ -29,8 +30,10 @@ def team_membership_changed(sender, instance, action, reverse, pk_set, **kwargs)
         instance._profiles_being_cleared = list(related.values_list("pk", flat=True))
     elif action in ("post_add", "post_remove"):
         sync_team_roles(pk_set)
+        touch_profiles(pk_set)
     elif action == "post_clear":
         sync_team_roles(getattr(instance, "_profiles_being_cleared", []))
+        touch_profiles(getattr(instance, "_profiles_being_cleared", []))
 
 
 @receiver(post_save, sender=Profile)

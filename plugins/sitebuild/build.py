@@ -1,0 +1,292 @@
+"""The static site build: pull the content from the REST API, render the pages, swap the site in.
+
+A full build renders every page. An incremental build (``changed_since``) starts from the previous
+site, always re-renders the team, team and careers pages (a few hundred, from two small queries)
+and re-renders only the profiles that changed: edited since the time, or holding an achievement,
+on a team, or in a discussion that was edited since. Profiles that no longer exist lose their
+pages. Both give the same bytes for the same content.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from plugins.sitebuild import content, queries
+from plugins.sitebuild.media import MediaCollector
+from plugins.sitebuild.output import StagedSite
+from plugins.sitebuild.render import render, stable_json, stylesheet
+
+MANIFEST = "/.sitebuild/manifest.json"
+MANIFEST_VERSION = 1
+# An incremental build from the previous build's watermark looks this far back again, so that a
+# change committed while the previous build was reading is not missed.
+WATERMARK_OVERLAP = timedelta(minutes=5)
+
+
+class BuildError(Exception):
+    """The build cannot go on; the previous site is left as it was."""
+
+
+class NullProgress:
+    """Progress reports go nowhere (tests, library use)."""
+
+    def start(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, name: str, amount: int = 1) -> None:
+        pass
+
+    def total(self, name: str, total: int) -> None:
+        pass
+
+
+@dataclass
+class BuildReport:
+    pages_written: int = 0
+    pages_removed: int = 0
+    profiles_rendered: int = 0
+    media_downloaded: int = 0
+    incremental: bool = False
+    since: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteBuilder:
+    """Builds the site at ``out`` from ``source`` (an HttpSource or InProcessSource)."""
+
+    source: object
+    out: Path
+    cache_dir: Path | None = None
+    base_url: str = ""
+    today: date | None = None
+    workers: int = 3
+    progress: object = field(default_factory=NullProgress)
+
+    def __post_init__(self):
+        self.out = Path(self.out)
+        self.cache_dir = Path(self.cache_dir or self.out.parent / f".{self.out.name}-cache")
+        self.base_url = (self.base_url or settings.SITE_BASE_URL).rstrip("/")
+        self.today = self.today or timezone.localdate()
+        self.media = MediaCollector(self.source, self.cache_dir / "media", workers=max(self.workers * 2, 4))
+        self.report = BuildReport()
+
+    # The two entry points ---------------------------------------------------------------------
+
+    def build(self) -> BuildReport:
+        """Render the whole site and swap it in."""
+        with StagedSite(self.out) as site:
+            manifest = self._fresh_manifest()
+            self._build_shared(site, manifest)
+            self.progress.start("profiles")
+            profiles = queries.fetch_all(
+                self.source, "/profiles", queries.profiles(), self.workers, on_total=self._profiles_total
+            )
+            for batch in profiles:
+                self._render_profiles(site, manifest, batch)
+            self._finish(site, manifest)
+        return self.report
+
+    def build_changed(self, since: str | None) -> BuildReport:
+        """Re-render what changed since ``since`` (ISO time; None: since the previous build's content)."""
+        previous = self._previous_manifest()
+        if previous is None:
+            self.report.notes.append("No previous build to update: built the whole site.")
+            return self.build()
+        since = since or _before(previous["watermark"], WATERMARK_OVERLAP)
+        self.report.incremental, self.report.since = True, since
+        with StagedSite(self.out, start_from_previous=True) as site:
+            manifest = {**previous, "pages": dict(previous["pages"])}
+            teams = self._build_shared(site, manifest)
+            existing = self._existing_profile_ids()
+            for url in [u for u in manifest["pages"] if _is_profile_page(u)]:
+                if _profile_id(url) not in existing:
+                    del manifest["pages"][url]
+                    site.remove(url)
+                    self.report.pages_removed += 1
+            query = queries.profiles(since, also=self._dependencies_changed(since, teams))
+            self.progress.start("profiles")
+            for batch in queries.fetch_all(
+                self.source, "/profiles", query, self.workers, on_total=self._profiles_total
+            ):
+                self._render_profiles(site, manifest, batch)
+            self._finish(site, manifest)
+        return self.report
+
+    # Parts ------------------------------------------------------------------------------------
+
+    def _fresh_manifest(self) -> dict:
+        return {"version": MANIFEST_VERSION, "pages": {}, "watermark": ""}
+
+    def _previous_manifest(self) -> dict | None:
+        path = self.out / MANIFEST.lstrip("/")
+        if not path.is_file():
+            return None
+        try:
+            manifest = json.loads(path.read_text())
+        except ValueError:
+            return None
+        return manifest if manifest.get("version") == MANIFEST_VERSION else None
+
+    def _build_shared(self, site: StagedSite, manifest: dict) -> list[dict]:
+        """The team page, a page per team, the careers page and a page per job; their JSON; the CSS."""
+        self.progress.start("teams and jobs")
+        raw_teams = [t for batch in queries.fetch_all(self.source, "/teams", queries.teams(self.today)) for t in batch]
+        raw_jobs = [j for batch in queries.fetch_all(self.source, "/jobs", queries.jobs()) for j in batch]
+        teams, team_media = [], {}
+        for entry in raw_teams:
+            with self.media.recording() as used:
+                view = content.team(entry, self.media)
+            teams.append(view)
+            team_media[view["slug"]] = used
+        by_slug = {t["slug"]: t for t in teams}
+        jobs = [content.job(entry, by_slug) for entry in raw_jobs]
+
+        # Pages of teams and jobs that are gone are dropped; all current ones are written again.
+        for url in [u for u in manifest["pages"] if not _is_profile_page(u)]:
+            del manifest["pages"][url]
+
+        members = {m["id"] for t in teams for m in t["members"]}
+        self._page(
+            site,
+            manifest,
+            "/team/",
+            "team.html",
+            section="team",
+            teams=teams,
+            member_count=len(members),
+            media=set().union(*team_media.values()),
+        )
+        for team in teams:
+            self._page(
+                site,
+                manifest,
+                team["url"],
+                "team_detail.html",
+                section="team",
+                team=team,
+                media=team_media[team["slug"]],
+                lastmod=team["updated_at"],
+            )
+        self._page(site, manifest, "/careers/", "careers.html", section="careers", jobs=jobs, media=set())
+        for job in jobs:
+            used = set().union(*(team_media[t["slug"]] for t in job["teams"]))
+            self._page(
+                site,
+                manifest,
+                job["url"],
+                "job.html",
+                section="careers",
+                job=job,
+                media=used,
+                lastmod=job["updated_at"],
+            )
+        self._remove_stale(site, manifest, under=("/teams/", "/careers/"))
+
+        site.write("/data/team.json", stable_json({"data": raw_teams}))
+        site.write("/data/jobs.json", stable_json({"data": raw_jobs}))
+        site.write("/assets/site.css", stylesheet())
+        self._raise_watermark(manifest, [*raw_teams, *raw_jobs])
+        self.progress.total("teams and jobs", len(teams) + len(jobs))
+        self.progress.advance("teams and jobs", len(teams) + len(jobs))
+        return raw_teams  # fmt: skip
+
+    def _profiles_total(self, total: int) -> None:
+        self.progress.total("profiles", total)
+
+    def _render_profiles(self, site: StagedSite, manifest: dict, batch: list[dict]) -> None:
+        for entry in batch:
+            with self.media.recording() as used:
+                view = content.profile(entry, self.media)
+            self._page(site, manifest, view["url"], "profile.html", section="community", profile=view, media=used,
+                       lastmod=view["updated_at"])  # fmt: skip
+            self.report.profiles_rendered += 1
+        self._raise_watermark(manifest, batch)
+        self.progress.advance("profiles", len(batch))
+
+    def _page(self, site, manifest, url, template, *, media, lastmod=None, **context):
+        html = render(template, site_name=settings.SITE_NAME, base_url=self.base_url, page_url=url, **context)
+        site.write(url, html)
+        manifest["pages"][url] = {"lastmod": (lastmod or "")[:10], "media": sorted(media)}
+        self.report.pages_written += 1
+
+    def _remove_stale(self, site: StagedSite, manifest: dict, under: Iterable[str]) -> None:
+        """Pages left from the previous site under these folders that this build did not write."""
+        for folder in under:
+            for path in site.files(folder):
+                url = path.removesuffix("index.html")
+                if url not in manifest["pages"]:
+                    site.remove(path)
+                    self.report.pages_removed += 1
+
+    def _existing_profile_ids(self) -> set[int]:
+        self.progress.start("profile list")
+        ids = set()
+        for batch in queries.fetch_all(self.source, "/profiles", queries.profile_ids(), self.workers):
+            ids.update(entry["id"] for entry in batch)
+            self.progress.advance("profile list", len(batch))
+        return ids
+
+    def _dependencies_changed(self, since: str, raw_teams: list[dict]) -> dict:
+        """Conditions under which an unedited profile's page changed: what it shows from elsewhere was edited."""
+        also = {
+            "questions": {"questions": {"updatedAt": {"$gt": since}}},
+            "replies": {"replies": {"question": {"updatedAt": {"$gt": since}}}},
+        }
+        achievements = [
+            a["id"] for batch in queries.fetch_all(self.source, "/achievements", queries.changed(since)) for a in batch
+        ]
+        if achievements:
+            also["achievements"] = {"achievements": {"id": {"$in": achievements}}}
+        # Teams are read whole every time; their edits show on their members' pages (the team's name).
+        teams = [t["id"] for t in raw_teams if (t.get("updatedAt") or "") > since]
+        if teams:
+            also["teams"] = {"teams": {"id": {"$in": teams}}}
+        return also
+
+    def _raise_watermark(self, manifest: dict, entries: list[dict]) -> None:
+        newest = max((e.get("updatedAt") or "" for e in entries), default="")
+        manifest["watermark"] = max(manifest["watermark"], newest)
+
+    def _finish(self, site: StagedSite, manifest: dict) -> None:
+        """Media, the sitemap and the manifest; then the swap."""
+        needed = set().union(*(set(p["media"]) for p in manifest["pages"].values()))
+        self.progress.start("media", len(needed))
+        self.report.media_downloaded = self.media.copy_into(
+            site.root, needed, progress=lambda n: self.progress.advance("media", n)
+        )
+        for path in site.files("/media/"):
+            if path not in needed:
+                site.remove(path)
+        pages = [{"url": url, "lastmod": page["lastmod"]} for url, page in sorted(manifest["pages"].items(),
+                 key=lambda item: _sitemap_order(item[0]))]  # fmt: skip
+        site.write("/sitemap.xml", render("sitemap.xml", base_url=self.base_url, pages=pages))
+        site.write(MANIFEST, stable_json(manifest))
+        site.publish()
+
+
+def _is_profile_page(url: str) -> bool:
+    return url.startswith("/community/profiles/")
+
+
+def _profile_id(url: str) -> int:
+    return int(url.rstrip("/").rsplit("/", 1)[1])
+
+
+def _sitemap_order(url: str):
+    # Profiles in id order (10 before 100), everything else by URL.
+    return (1, _profile_id(url), "") if _is_profile_page(url) else (0, 0, url)
+
+
+def _before(iso: str, delta: timedelta) -> str:
+    if not iso:
+        return "1970-01-01T00:00:00.000Z"
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")) - delta
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -1,0 +1,37 @@
+"""Pages from templates (Jinja2: fast enough for 10,000 profile pages, autoescaped)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STYLESHEET = Path(__file__).resolve().parent / "static" / "site.css"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(f"site/{template}").render(**context)
+
+
+def stable_json(data) -> str:
+    """JSON with sorted keys and a final newline: the same data gives the same bytes."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def stylesheet() -> bytes:
+    return STYLESHEET.read_bytes()
