@@ -21,7 +21,7 @@ from django.utils import timezone
 from plugins.sitebuild import content, queries
 from plugins.sitebuild.media import MediaCollector
 from plugins.sitebuild.output import StagedSite
-from plugins.sitebuild.render import render, stable_json, stylesheet
+from plugins.sitebuild.render import assets, render, stable_json
 
 MANIFEST = "/.sitebuild/manifest.json"
 MANIFEST_VERSION = 1
@@ -192,7 +192,8 @@ class SiteBuilder:
 
         site.write("/data/team.json", stable_json({"data": raw_teams}))
         site.write("/data/jobs.json", stable_json({"data": raw_jobs}))
-        site.write("/assets/site.css", stylesheet())
+        for path, data in assets().items():
+            site.write(path, data)
         self._raise_watermark(manifest, [*raw_teams, *raw_jobs])
         self.progress.total("teams and jobs", len(teams) + len(jobs))
         self.progress.advance("teams and jobs", len(teams) + len(jobs))

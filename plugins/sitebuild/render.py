@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STYLESHEET = Path(__file__).resolve().parent / "static" / "site.css"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 @lru_cache(maxsize=1)
@@ -33,5 +33,6 @@ def stable_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-def stylesheet() -> bytes:
-    return STYLESHEET.read_bytes()
+def assets() -> dict[str, bytes]:
+    """The site's own files (stylesheet, icon), by their path in the site."""
+    return {f"/assets/{path.name}": path.read_bytes() for path in sorted(STATIC.iterdir()) if path.is_file()}
