@@ -20,6 +20,10 @@ class ApiConfig(AppConfig):
 
         post_save.connect(forget_achievement_summaries, sender=Achievement, dispatch_uid="api-achievement-summaries")
 
+        from api import webhook_events
+
+        webhook_events.connect()
+
 
 def _default_permissions(**kwargs):
     """Sane defaults for the role matrix after every migrate; rows already edited stay as they are."""

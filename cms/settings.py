@@ -316,3 +316,11 @@ FORUM_IMAGE_SOURCES = tuple(env_list("FORUM_IMAGE_SOURCES", []))
 # links) and its name in page titles.
 SITE_BASE_URL = env_str("SITE_BASE_URL", "http://localhost:8080")
 SITE_NAME = env_str("SITE_NAME", "Community")
+# The built-in webhook receiver (/hooks/site-build/) rebuilds the site into SITE_BUILD_OUT when a webhook
+# signed with SITE_BUILD_WEBHOOK_SECRET reports a public change; events within the debounce window share
+# one build. The build reads the API in-process unless SITE_BUILD_API_URL is set.
+SITE_BUILD_WEBHOOK_SECRET = env_str("SITE_BUILD_WEBHOOK_SECRET", "")
+SITE_BUILD_OUT = env_str("SITE_BUILD_OUT", str(BASE_DIR / "site"))
+SITE_BUILD_DEBOUNCE_SECONDS = env_int("SITE_BUILD_DEBOUNCE_SECONDS", 60)
+SITE_BUILD_API_URL = env_str("SITE_BUILD_API_URL", "")
+SITE_BUILD_API_TOKEN = env_str("SITE_BUILD_API_TOKEN", "")

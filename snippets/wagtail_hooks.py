@@ -18,6 +18,7 @@ from snippets.redemptions import RedemptionViewSet, redemption_page
 from snippets.rewards import RewardProductViewSet, restock_page
 from snippets.roadmap import RoadmapItemViewSet
 from snippets.teams import TeamViewSet
+from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet
 
 
 class CommunityGroup(SnippetViewSetGroup):
@@ -43,6 +44,11 @@ register_snippet(ForumGroup)
 @hooks.register("register_admin_viewset")
 def register_api_tokens():
     return ApiTokenViewSet("api_tokens")
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks():
+    return [WebhookViewSet("webhooks"), WebhookDeliveryViewSet("webhook_deliveries")]
 
 
 @hooks.register("register_admin_urls")

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from plugins.sitebuild import content, queries
 from plugins.sitebuild.media import MediaCollector
-from plugins.sitebuild.output import StagedSite
+from plugins.sitebuild.output import StagedChanges, StagedSite
 from plugins.sitebuild.render import assets, render, stable_json
 
 MANIFEST = "/.sitebuild/manifest.json"
@@ -102,16 +102,16 @@ class SiteBuilder:
             return self.build()
         since = since or _before(previous["watermark"], WATERMARK_OVERLAP)
         self.report.incremental, self.report.since = True, since
-        with StagedSite(self.out, start_from_previous=True) as site:
+        with StagedChanges(self.out) as site:
             manifest = {**previous, "pages": dict(previous["pages"])}
-            teams = self._build_shared(site, manifest)
+            self._build_shared(site, manifest)
             existing = self._existing_profile_ids()
             for url in [u for u in manifest["pages"] if _is_profile_page(u)]:
                 if _profile_id(url) not in existing:
                     del manifest["pages"][url]
                     site.remove(url)
                     self.report.pages_removed += 1
-            query = queries.profiles(since, also=self._dependencies_changed(since, teams))
+            query = queries.profiles(since, also=self._dependencies_changed(since))
             self.progress.start("profiles")
             for batch in queries.fetch_all(
                 self.source, "/profiles", query, self.workers, on_total=self._profiles_total
@@ -135,7 +135,7 @@ class SiteBuilder:
             return None
         return manifest if manifest.get("version") == MANIFEST_VERSION else None
 
-    def _build_shared(self, site: StagedSite, manifest: dict) -> list[dict]:
+    def _build_shared(self, site: StagedSite | StagedChanges, manifest: dict) -> None:
         """The team page, a page per team, the careers page and a page per job; their JSON; the CSS."""
         self.progress.start("teams and jobs")
         raw_teams = [t for batch in queries.fetch_all(self.source, "/teams", queries.teams(self.today)) for t in batch]
@@ -197,12 +197,11 @@ class SiteBuilder:
         self._raise_watermark(manifest, [*raw_teams, *raw_jobs])
         self.progress.total("teams and jobs", len(teams) + len(jobs))
         self.progress.advance("teams and jobs", len(teams) + len(jobs))
-        return raw_teams  # fmt: skip
 
     def _profiles_total(self, total: int) -> None:
         self.progress.total("profiles", total)
 
-    def _render_profiles(self, site: StagedSite, manifest: dict, batch: list[dict]) -> None:
+    def _render_profiles(self, site: StagedSite | StagedChanges, manifest: dict, batch: list[dict]) -> None:
         for entry in batch:
             with self.media.recording() as used:
                 view = content.profile(entry, self.media)
@@ -218,7 +217,7 @@ class SiteBuilder:
         manifest["pages"][url] = {"lastmod": (lastmod or "")[:10], "media": sorted(media)}
         self.report.pages_written += 1
 
-    def _remove_stale(self, site: StagedSite, manifest: dict, under: Iterable[str]) -> None:
+    def _remove_stale(self, site: StagedSite | StagedChanges, manifest: dict, under: Iterable[str]) -> None:
         """Pages left from the previous site under these folders that this build did not write."""
         for folder in under:
             for path in site.files(folder):
@@ -235,33 +234,30 @@ class SiteBuilder:
             self.progress.advance("profile list", len(batch))
         return ids
 
-    def _dependencies_changed(self, since: str, raw_teams: list[dict]) -> dict:
-        """Conditions under which an unedited profile's page changed: what it shows from elsewhere was edited."""
-        also = {
-            "questions": {"questions": {"updatedAt": {"$gt": since}}},
-            "replies": {"replies": {"question": {"updatedAt": {"$gt": since}}}},
+    def _dependencies_changed(self, since: str) -> dict:
+        """Conditions under which an unedited profile's page changed: what it shows from elsewhere was edited.
+
+        Filters on the related entries' ``updatedAt`` rather than lists of ids, so the query stays
+        short however much changed (a request line has a length limit).
+        """
+        later = {"updatedAt": {"$gt": since}}
+        return {
+            "achievements": {"achievements": later},
+            "teams": {"teams": later},
+            "questions": {"questions": later},
+            "replies": {"replies": {"question": later}},
         }
-        achievements = [
-            a["id"] for batch in queries.fetch_all(self.source, "/achievements", queries.changed(since)) for a in batch
-        ]
-        if achievements:
-            also["achievements"] = {"achievements": {"id": {"$in": achievements}}}
-        # Teams are read whole every time; their edits show on their members' pages (the team's name).
-        teams = [t["id"] for t in raw_teams if (t.get("updatedAt") or "") > since]
-        if teams:
-            also["teams"] = {"teams": {"id": {"$in": teams}}}
-        return also
 
     def _raise_watermark(self, manifest: dict, entries: list[dict]) -> None:
         newest = max((e.get("updatedAt") or "" for e in entries), default="")
         manifest["watermark"] = max(manifest["watermark"], newest)
 
-    def _finish(self, site: StagedSite, manifest: dict) -> None:
+    def _finish(self, site: StagedSite | StagedChanges, manifest: dict) -> None:
         """Media, the sitemap and the manifest; then the swap."""
         needed = set().union(*(set(p["media"]) for p in manifest["pages"].values()))
         self.progress.start("media", len(needed))
         self.report.media_downloaded = self.media.copy_into(
-            site.root, needed, progress=lambda n: self.progress.advance("media", n)
+            site, needed, progress=lambda n: self.progress.advance("media", n)
         )
         for path in site.files("/media/"):
             if path not in needed:

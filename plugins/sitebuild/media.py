@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -92,16 +91,14 @@ class MediaCollector:
             used.add(path)
         return path
 
-    def copy_into(self, site_dir: Path, paths, progress=None) -> int:
-        """Put the files at ``paths`` (site paths of wanted files) into ``site_dir``; return how many were fetched."""
-        chosen = [p for p in sorted(paths) if not (site_dir / p.lstrip("/")).exists()]
+    def copy_into(self, site, paths, progress=None) -> int:
+        """Put the files at ``paths`` (site paths of wanted files) into ``site``; return how many were downloaded."""
+        chosen = [p for p in sorted(paths) if not site.exists(p)]
         missing = [p for p in chosen if not self._cached(p).exists()]
         if missing:
             self._download(missing, progress)
         for path in chosen:
-            target = site_dir / path.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(self._cached(path), target)
+            site.add_file(path, self._cached(path))
         return len(missing)
 
     def _cached(self, path: str) -> Path:
@@ -126,10 +123,3 @@ class MediaCollector:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for _ in pool.map(fetch, paths):
                 pass
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -1,8 +1,10 @@
-"""The site is written to a folder beside its destination and swapped in whole when the build succeeds.
+"""Writing the site so that a failed build never leaves half a site.
 
-A failed build leaves the previous site untouched. An incremental build starts from a copy of the
-previous site made of hard links (cheap even for 10,000 pages); a file is unlinked before it is
-rewritten, so the live site never changes under a build.
+A whole build (``StagedSite``) writes a new folder beside the destination and swaps it in with two
+renames. An incremental build (``StagedChanges``) renders the few changed files into a small folder
+beside the site and, only once everything has succeeded, moves each into place (``os.replace``:
+each file is whole at every moment) and removes the pages that are gone. Copying a 10,000-page site
+for every small change would cost more than the change (creating 10,000 folders takes seconds).
 """
 
 from __future__ import annotations
@@ -14,63 +16,69 @@ import uuid
 from pathlib import Path
 
 
-class StagedSite:
-    """A site being built; ``publish`` swaps it in, leaving the context without it throws it away."""
+def _file_path(site_path: str) -> str:
+    """A site path's file: a page's URL ending in / is its index.html."""
+    relative = site_path.lstrip("/")
+    if relative.endswith("/") or not relative:
+        relative += "index.html"
+    return relative
 
-    def __init__(self, destination: Path, start_from_previous: bool = False):
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+class _Staging:
+    def __init__(self, destination: Path, prefix: str):
         self.destination = Path(destination).resolve()
         self.destination.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=f".{self.destination.name}.building-", dir=self.destination.parent))
+        self.root = Path(tempfile.mkdtemp(prefix=f".{self.destination.name}.{prefix}-", dir=self.destination.parent))
         self.root.chmod(0o755)
         self.published = False
-        if start_from_previous and self.destination.is_dir():
-            shutil.copytree(self.destination, self.root, copy_function=_link_or_copy, dirs_exist_ok=True)
 
-    def __enter__(self) -> StagedSite:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         if not self.published:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def path(self, site_path: str) -> Path:
-        relative = site_path.lstrip("/")
-        if relative.endswith("/") or not relative:
-            relative += "index.html"
-        return self.root / relative
+
+class StagedSite(_Staging):
+    """A whole new site; ``publish`` swaps it in for the previous one."""
+
+    def __init__(self, destination: Path):
+        super().__init__(destination, "building")
 
     def write(self, site_path: str, content: str | bytes) -> None:
-        """Write one file; a page's URL ending in / is written as its index.html."""
-        target = self.path(site_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()  # may be a hard link to the live site's file
-        data = content.encode() if isinstance(content, str) else content
-        target.write_bytes(data)
+        _write(self.root / _file_path(site_path), content.encode() if isinstance(content, str) else content)
 
-    def read(self, site_path: str) -> bytes | None:
-        target = self.path(site_path)
-        return target.read_bytes() if target.exists() else None
+    def exists(self, site_path: str) -> bool:
+        return (self.root / _file_path(site_path)).exists()
+
+    def add_file(self, site_path: str, source: Path) -> None:
+        """Put a file that exists elsewhere (the media cache) into the site, as a hard link when possible."""
+        target = self.root / _file_path(site_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(source, target)
 
     def remove(self, site_path: str) -> None:
-        target = self.path(site_path)
-        if target.exists():
-            target.unlink()
-        # Drop folders the removal left empty, up to the site's root.
-        folder = target.parent
-        while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
+        (self.root / _file_path(site_path)).unlink(missing_ok=True)
 
     def files(self, under: str) -> list[str]:
-        """Site paths of the files below a folder of the site."""
         base = self.root / under.strip("/")
-        if not base.is_dir():
-            return []
         return sorted("/" + str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file())
 
     def publish(self) -> None:
-        """Swap the built site in for the previous one: two renames, never a half-written folder."""
+        """Two renames: the old site out of the way, the new one in its place; then the old one goes."""
         old = None
         if self.destination.exists():
             old = self.destination.with_name(f".{self.destination.name}.old-{uuid.uuid4().hex[:8]}")
@@ -81,8 +89,67 @@ class StagedSite:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+class StagedChanges(_Staging):
+    """Changes to an existing site, applied by ``publish`` once the whole build has succeeded."""
+
+    def __init__(self, destination: Path):
+        super().__init__(destination, "changes")
+        self.written: set[str] = set()
+        self.removed: set[str] = set()
+
+    def write(self, site_path: str, content: str | bytes) -> None:
+        relative = _file_path(site_path)
+        data = content.encode() if isinstance(content, str) else content
+        live = self.destination / relative
+        self.removed.discard(relative)
+        if live.is_file() and live.stat().st_size == len(data) and live.read_bytes() == data:
+            self.written.discard(relative)
+            return  # unchanged: nothing to move
+        _write(self.root / relative, data)
+        self.written.add(relative)
+
+    def exists(self, site_path: str) -> bool:
+        relative = _file_path(site_path)
+        if relative in self.removed:
+            return False
+        return relative in self.written or (self.destination / relative).exists()
+
+    def add_file(self, site_path: str, source: Path) -> None:
+        relative = _file_path(site_path)
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(source, target)
+        self.removed.discard(relative)
+        self.written.add(relative)
+
+    def remove(self, site_path: str) -> None:
+        relative = _file_path(site_path)
+        self.written.discard(relative)
+        if (self.destination / relative).exists():
+            self.removed.add(relative)
+
+    def files(self, under: str) -> list[str]:
+        base = self.destination / under.strip("/")
+        live = (
+            {str(p.relative_to(self.destination)) for p in base.rglob("*") if p.is_file()} if base.is_dir() else set()
+        )
+        prefix = under.strip("/") + "/"
+        staged = {r for r in self.written if r.startswith(prefix)}
+        return sorted("/" + r for r in (live | staged) - self.removed)
+
+    def publish(self) -> None:
+        """Move every changed file into place (the build's manifest last), then remove what is gone."""
+        order = sorted(self.written, key=lambda r: (r.startswith(".sitebuild/"), r))
+        for relative in order:
+            target = self.destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / relative, target)
+        for relative in sorted(self.removed):
+            target = self.destination / relative
+            target.unlink(missing_ok=True)
+            folder = target.parent
+            while folder != self.destination and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        self.published = True
+        shutil.rmtree(self.root, ignore_errors=True)

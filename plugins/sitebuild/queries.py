@@ -107,11 +107,6 @@ def profiles(changed_since: str | None = None, also: dict | None = None) -> dict
     return query
 
 
-def changed(changed_since: str) -> dict:
-    """The ids of entries edited since a time."""
-    return {"fields": ["updatedAt"], "filters": {"updatedAt": {"$gt": changed_since}}}
-
-
 def profile_ids() -> dict:
     """Every profile's id and last change: what exists now (for pages to remove)."""
     return {"fields": ["updatedAt"], "sort": ["id:asc"]}

@@ -16,8 +16,9 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length)
                 receiver.received.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
+                    {"path": self.path, "headers": dict(self.headers), "body": json.loads(raw), "raw": raw}
                 )
                 self.send_response(receiver.status)
                 self.end_headers()
