@@ -47,15 +47,17 @@ def _envelope(event: str, content_type, entry: dict) -> dict:
 
 
 def _send_entry_event(event: str, content_type, obj, drafts: bool) -> None:
-    if not cms_webhooks.wants(event):
-        return
     if event == "entry.delete":
-        # The row is gone by the time the transaction commits: its JSON is made now.
-        payload = _envelope(event, content_type, entry_payload(content_type, obj, drafts))
-        transaction.on_commit(lambda: cms_webhooks.dispatch(event, payload))
+        if cms_webhooks.wants(event):
+            # The row is gone by the time the transaction commits: its JSON is made now.
+            payload = _envelope(event, content_type, entry_payload(content_type, obj, drafts))
+            transaction.on_commit(lambda: cms_webhooks.dispatch(event, payload))
         return
 
     def send():
+        # Asked after the commit, so that a request's own queries stay the same with or without webhooks.
+        if not cms_webhooks.wants(event):
+            return
         fresh = content_type.model.objects.filter(pk=obj.pk).first()
         if fresh is not None:
             cms_webhooks.dispatch(event, _envelope(event, content_type, entry_payload(content_type, fresh, drafts)))
@@ -94,10 +96,12 @@ def _media_payload(event: str, file: dict) -> dict:
 
 def media_saved(sender, instance, created, raw=False, **kwargs):
     event = "media.create" if created else "media.update"
-    if raw or not cms_webhooks.wants(event):
+    if raw:
         return
 
     def send():
+        if not cms_webhooks.wants(event):
+            return
         image = image_queryset().filter(pk=instance.pk).first()  # with the formats made at upload
         if image is not None:
             cms_webhooks.dispatch(event, _media_payload(event, file_object(image)))
