@@ -12,6 +12,7 @@ from plugins.notifications.models import EVENTS, Webhook, WebhookDelivery
 
 
 class WebhookForm(WagtailAdminModelForm):
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         choices=[(event, event) for event in EVENTS],
         widget=forms.CheckboxSelectMultiple,
