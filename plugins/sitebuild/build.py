@@ -285,5 +285,4 @@ def _sitemap_order(url: str):
 def _before(iso: str, delta: timedelta) -> str:
     if not iso:
         return "1970-01-01T00:00:00.000Z"
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")) - delta
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return queries.api_time(datetime.fromisoformat(iso.replace("Z", "+00:00")) - delta)

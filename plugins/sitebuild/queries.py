@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 
 PAGE_SIZE = 100
 
@@ -34,6 +34,14 @@ PROFILE_FIELDS = [
     "reputation",
     "updatedAt",
 ]
+
+
+def api_time(moment: datetime) -> str:
+    """A moment as the API writes times (UTC, milliseconds, Z), for comparing with ``updatedAt``."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
 MEDIA = {"fields": ["url", "width", "height", "alternativeText", "formats"]}
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from plugins.sitebuild.build import BuildError, SiteBuilder
+from plugins.sitebuild.queries import api_time
 from plugins.sitebuild.sources import HttpSource, InProcessSource, SourceError
 
 
@@ -45,8 +46,7 @@ def _changed_since(value: str | None) -> str | None:
         ) from error
     if moment.tzinfo is None:
         raise CommandError("--changed-since needs a time zone, e.g. 2026-11-24T09:00:00Z or +01:00.")
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return api_time(moment)
 
 
 class Command(BaseCommand):
