@@ -16,6 +16,7 @@ from plugins.accounts.roles import can_moderate
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
+from snippets.onboarding import add_team_member_button, set_password_email_button
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
 
@@ -42,6 +43,10 @@ def moderation_button(profile, user) -> list[Button]:
 
 
 class ProfileIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        return [*super().header_buttons, *add_team_member_button(self.request.user)]
+
     def get_list_more_buttons(self, instance):
         return [*moderation_button(instance, self.request.user), *super().get_list_more_buttons(instance)]
 
@@ -49,7 +54,12 @@ class ProfileIndexView(IndexView):
 class ProfileEditView(EditView):
     @cached_property
     def header_more_buttons(self):
-        return [*moderation_button(self.object, self.request.user), *super().header_more_buttons]
+        user = self.request.user
+        return [
+            *moderation_button(self.object, user),
+            *set_password_email_button(self.object, user),
+            *super().header_more_buttons,
+        ]
 
 
 class ProfileViewSet(SnippetViewSet):

@@ -13,6 +13,7 @@ from snippets.bulk_actions import AssignAchievementBulkAction
 from snippets.forum import ForumGroup, question_moderation
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
+from snippets.onboarding import add_team_member_page, resend_set_password_page
 from snippets.profiles import ProfileViewSet
 from snippets.redemptions import RedemptionViewSet, redemption_page
 from snippets.rewards import RewardProductViewSet, restock_page
@@ -56,6 +57,12 @@ def register_community_urls():
     return [
         path("api-permissions/", role_permissions, name="community_api_permissions"),
         path("community/profiles/<int:pk>/moderation/", profile_moderation, name="community_profile_moderation"),
+        path("community/team-members/add/", add_team_member_page, name="community_add_team_member"),
+        path(
+            "community/profiles/<int:pk>/set-password-email/",
+            resend_set_password_page,
+            name="community_resend_set_password",
+        ),
         path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
         path("community/questions/<int:pk>/<str:action>/", question_moderation, name="community_question_moderation"),
         path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
@@ -85,6 +92,7 @@ def register_api_permissions_menu_item():
 
 @hooks.register("register_log_actions")
 def register_community_log_actions(actions):
+    actions.register_action("community.team_member.add", "Add team member", "Team member added")
     actions.register_action("community.achievement.assign", "Assign achievement", "Achievement assigned")
     actions.register_action("community.achievement.revoke", "Revoke achievement", "Achievement revoked")
     actions.register_action("community.points.gift", "Gift points", "Points gifted")
