@@ -18,8 +18,9 @@ from snippets.profiles import ProfileViewSet
 from snippets.redemptions import RedemptionViewSet, redemption_page
 from snippets.rewards import RewardProductViewSet, restock_page
 from snippets.roadmap import RoadmapItemViewSet
+from snippets.site_builds import SiteBuildViewSet, build_site_page
 from snippets.teams import TeamViewSet
-from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet
+from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet, send_again_page
 
 
 class CommunityGroup(SnippetViewSetGroup):
@@ -49,7 +50,7 @@ def register_api_tokens():
 
 @hooks.register("register_admin_viewset")
 def register_webhooks():
-    return [WebhookViewSet("webhooks"), WebhookDeliveryViewSet("webhook_deliveries")]
+    return [WebhookViewSet("webhooks"), WebhookDeliveryViewSet("webhook_deliveries"), SiteBuildViewSet("site_builds")]
 
 
 @hooks.register("register_admin_urls")
@@ -66,6 +67,8 @@ def register_community_urls():
         path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
         path("community/questions/<int:pk>/<str:action>/", question_moderation, name="community_question_moderation"),
         path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
+        path("webhook-deliveries/<int:pk>/send-again/", send_again_page, name="community_webhook_send_again"),
+        path("site-builds/build/", build_site_page, name="community_build_site"),
     ]
 
 

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import register_permission_policy
 
-from plugins.notifications.models import EVENTS, Webhook, WebhookDelivery
+from plugins.core.errors import Refusal
+from plugins.notifications.cms_webhooks import send_again
+from plugins.notifications.models import EVENTS, DeliveryStatus, Webhook, WebhookDelivery
+from snippets.read_only import ReadOnlyPolicy
+
+SEND_AGAIN_PERMISSION = "notifications.change_webhook"
 
 
 class WebhookForm(WagtailAdminModelForm):
@@ -48,20 +60,34 @@ class WebhookViewSet(ModelViewSet):
         return WebhookForm
 
 
-class DeliveryLogPolicy(ModelPermissionPolicy):
-    """The log is written by the deliveries only: people may look (with the permission), never edit it."""
+def may_send_again(delivery, user) -> bool:
+    return delivery.status == DeliveryStatus.FAILED and user.has_perm(SEND_AGAIN_PERMISSION)
 
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+class DeliveryIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if may_send_again(instance, self.request.user):
+            url = reverse("community_webhook_send_again", args=[instance.pk])
+            buttons = [Button("Send again", url=url, icon_name="resubmit", priority=5), *buttons]
+        return buttons
+
+
+class DeliveryInspectView(InspectView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if may_send_again(self.object, self.request.user):
+            url = reverse("community_webhook_send_again", args=[self.object.pk])
+            buttons.append(HeaderButton("Send again", url=url, icon_name="resubmit"))
+        return buttons
 
 
 class WebhookDeliveryViewSet(ModelViewSet):
+    # The log is written by the deliveries only.
     model = WebhookDelivery
+    index_view_class = DeliveryIndexView
+    inspect_view_class = DeliveryInspectView
     icon = "history"
     menu_label = "Webhook deliveries"
     add_to_settings_menu = True
@@ -76,4 +102,22 @@ class WebhookDeliveryViewSet(ModelViewSet):
     exclude_form_fields = []  # never shown: the policy refuses add and edit
 
 
-register_permission_policy(WebhookDelivery, DeliveryLogPolicy(WebhookDelivery), exact_class=True)
+register_permission_policy(WebhookDelivery, ReadOnlyPolicy(WebhookDelivery), exact_class=True)
+
+
+def send_again_page(request, pk):
+    """Confirm, then send a failed delivery once more (for a receiver that was down and is back)."""
+    if not request.user.has_perm(SEND_AGAIN_PERMISSION):
+        raise PermissionDenied
+    delivery = get_object_or_404(WebhookDelivery.objects.select_related("webhook"), pk=pk)
+    inspect = reverse("webhook_deliveries:inspect", args=[delivery.pk])
+    if request.method != "POST":
+        context = {"delivery": delivery, "inspect_url": inspect, "page_title": f"Send again: {delivery}"}
+        return TemplateResponse(request, "community_admin/webhook_send_again.html", {**context, "header_icon": "link"})
+    try:
+        send_again(delivery)
+    except Refusal as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Sending {delivery.event} to {delivery.webhook} again.")
+    return redirect(inspect)

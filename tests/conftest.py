@@ -52,7 +52,13 @@ def migrated_data(transactional_db):
 
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
-    for module in ("0001_editors_and_moderators", "0002_roadmap_permissions", "0003_forum", "0004_webhooks"):
+    for module in (
+        "0001_editors_and_moderators",
+        "0002_roadmap_permissions",
+        "0003_forum",
+        "0004_webhooks",
+        "0005_build_site_now",
+    ):
         migration = importlib.import_module(f"plugins.accounts.migrations.{module}")
         (migration.create_groups if hasattr(migration, "create_groups") else migration.grant)(apps, None)
     ensure_default_permissions()

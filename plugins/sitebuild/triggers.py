@@ -23,6 +23,9 @@ from plugins.sitebuild.sources import HttpSource, InProcessSource
 
 logger = logging.getLogger(__name__)
 KEPT_EVENTS = 20
+BUSY_RETRY_SECONDS = 30
+# A build "running" this long was cut off (a worker killed mid-build); it must not block the next forever.
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 def calls_for_build(payload: dict) -> bool:
@@ -40,7 +43,15 @@ def calls_for_build(payload: dict) -> bool:
 
 def request_build(payload: dict) -> SiteBuild:
     """Schedule a build for this event, or join the one already waiting; returns it."""
-    note = {"event": payload.get("event"), "model": payload.get("model", "media")}
+    return _schedule({"event": payload.get("event"), "model": payload.get("model", "media")})
+
+
+def request_whole_build(user) -> SiteBuild:
+    """An editor's "Build the site now": a whole build that starts at once, or the waiting build made whole."""
+    return _schedule({"event": "manual", "model": "", "by": user.get_username()}, whole=True, user=user)
+
+
+def _schedule(note: dict, whole: bool = False, user=None) -> SiteBuild:
     for _ in range(3):  # two receivers racing to create the waiting build: the loser joins the winner's
         try:
             with transaction.atomic():
@@ -49,10 +60,14 @@ def request_build(payload: dict) -> SiteBuild:
                     waiting.requests += 1
                     if len(waiting.events) < KEPT_EVENTS:
                         waiting.events.append(note)
-                    waiting.save(update_fields=["requests", "events"])
+                    waiting.whole = waiting.whole or whole
+                    waiting.requested_by = waiting.requested_by or user
+                    waiting.save(update_fields=["requests", "events", "whole", "requested_by"])
                     return waiting
-                run_after = timezone.now() + timedelta(seconds=settings.SITE_BUILD_DEBOUNCE_SECONDS)
-                build = SiteBuild.objects.create(run_after=run_after, events=[note])
+                # Someone asking in person wants it now; webhooks wait for the burst to end.
+                delay = 0 if user is not None else settings.SITE_BUILD_DEBOUNCE_SECONDS
+                run_after = timezone.now() + timedelta(seconds=delay)
+                build = SiteBuild.objects.create(run_after=run_after, events=[note], whole=whole, requested_by=user)
                 transaction.on_commit(functools.partial(_enqueue, build))
                 return build
         except IntegrityError:
@@ -67,6 +82,12 @@ def _enqueue(build: SiteBuild) -> None:
     runner.enqueue(build.pk)
 
 
+def _give_up_on_abandoned_builds() -> None:
+    SiteBuild.objects.filter(status=BuildStatus.RUNNING, started_at__lt=timezone.now() - ABANDONED_AFTER).update(
+        status=BuildStatus.FAILED, finished_at=timezone.now(), summary="Abandoned: the worker stopped mid-build."
+    )
+
+
 def _builder() -> SiteBuilder:
     source = (
         HttpSource(settings.SITE_BUILD_API_URL, settings.SITE_BUILD_API_TOKEN or None)
@@ -79,13 +100,24 @@ def _builder() -> SiteBuilder:
 @task()
 def run_site_build(build_id: int) -> str:
     """Background task: run a scheduled build (events arriving from now on schedule the next one)."""
-    updated = SiteBuild.objects.filter(pk=build_id, status=BuildStatus.SCHEDULED).update(
-        status=BuildStatus.RUNNING, started_at=timezone.now()
-    )
+    _give_up_on_abandoned_builds()
+    try:
+        with transaction.atomic():
+            updated = SiteBuild.objects.filter(pk=build_id, status=BuildStatus.SCHEDULED).update(
+                status=BuildStatus.RUNNING, started_at=timezone.now()
+            )
+    except IntegrityError:
+        # Another build is running: this one waits (and keeps collecting events) until it has finished.
+        if run_site_build.get_backend().supports_defer:
+            later = timezone.now() + timedelta(seconds=BUSY_RETRY_SECONDS)
+            run_site_build.using(run_after=later).enqueue(build_id)
+        return "waiting for the running build"
     if not updated:
         return "not scheduled"
+    whole = SiteBuild.objects.values_list("whole", flat=True).get(pk=build_id)
     try:
-        report = _builder().build_changed(None)
+        builder = _builder()
+        report = builder.build() if whole else builder.build_changed(None)
     except Exception as error:  # the build's own errors and anything else: logged on the build, site unchanged
         logger.exception("Site build %s failed", build_id)
         SiteBuild.objects.filter(pk=build_id).update(
