@@ -62,7 +62,11 @@ def _schedule(note: dict, whole: bool = False, user=None) -> SiteBuild:
                         waiting.events.append(note)
                     waiting.whole = waiting.whole or whole
                     waiting.requested_by = waiting.requested_by or user
-                    waiting.save(update_fields=["requests", "events", "whole", "requested_by"])
+                    if user is not None and waiting.run_after > timezone.now():
+                        # Asked for in person: start now. The task queued for later finds it done.
+                        waiting.run_after = timezone.now()
+                        transaction.on_commit(functools.partial(_enqueue, waiting))
+                    waiting.save(update_fields=["requests", "events", "whole", "requested_by", "run_after"])
                     return waiting
                 # Someone asking in person wants it now; webhooks wait for the burst to end.
                 delay = 0 if user is not None else settings.SITE_BUILD_DEBOUNCE_SECONDS

@@ -64,6 +64,7 @@ def test_a_manual_request_makes_the_waiting_build_whole():
     assert not waiting.whole and waiting.run_after > timezone.now()
     joined = request_whole_build(editor())
     assert joined.pk == waiting.pk and joined.whole and joined.requests == 2
+    assert joined.run_after <= timezone.now()  # asked for in person: no debounce
     assert [e["event"] for e in joined.events] == ["entry.publish", "manual"]
 
 
