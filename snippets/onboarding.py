@@ -15,6 +15,7 @@ from plugins.assets.avatars import MIN_AVATAR_SIDE
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
+from snippets.confirmation import confirm_then
 
 ADD_PERMISSION = "profiles.add_profile"
 CHANGE_PERMISSION = "profiles.change_profile"
@@ -87,13 +88,16 @@ def resend_set_password_page(request, pk):
     if not request.user.has_perm(CHANGE_PERMISSION):
         raise PermissionDenied
     profile = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
-    if request.method != "POST":
-        context = {"profile": profile, "page_title": f"Send set-password e-mail: {profile}", "header_icon": "mail"}
-        return TemplateResponse(request, "community_admin/resend_set_password.html", context)
-    try:
+
+    def send():
         resend_set_password_email(profile)
-    except OnboardingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"A new set-password link was sent to {profile.user.email}.")
-    return redirect("wagtailsnippets_profiles_profile:edit", profile.pk)
+        return f"A new set-password link was sent to {profile.user.email}."
+
+    return confirm_then(
+        request,
+        template="community_admin/resend_set_password.html",
+        context={"profile": profile, "page_title": f"Send set-password e-mail: {profile}", "header_icon": "mail"},
+        action=send,
+        refusals=(OnboardingError,),
+        back_to=reverse("wagtailsnippets_profiles_profile:edit", args=[profile.pk]),
+    )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.views.generic import IndexView
@@ -15,6 +12,7 @@ from wagtail.permissions import register_permission_policy
 
 from plugins.sitebuild.models import BuildStatus, SiteBuild
 from plugins.sitebuild.triggers import request_whole_build
+from snippets.confirmation import confirm_then
 from snippets.read_only import ReadOnlyPolicy
 
 BUILD_PERMISSION = "sitebuild.add_sitebuild"
@@ -53,10 +51,17 @@ def build_site_page(request):
     """Confirm, then schedule a whole build that starts at once (or make the waiting one whole)."""
     if not request.user.has_perm(BUILD_PERMISSION):
         raise PermissionDenied
-    if request.method != "POST":
-        waiting = SiteBuild.objects.filter(status__in=[BuildStatus.SCHEDULED, BuildStatus.RUNNING]).first()
-        context = {"waiting": waiting, "page_title": "Build the site now", "header_icon": "upload"}
-        return TemplateResponse(request, "community_admin/build_site.html", context)
-    build = request_whole_build(request.user)
-    messages.success(request, f"{build} will render every page; this list shows when it has finished.")
-    return redirect("site_builds:index")
+    waiting = SiteBuild.objects.filter(status__in=[BuildStatus.SCHEDULED, BuildStatus.RUNNING]).first()
+
+    def build():
+        scheduled = request_whole_build(request.user)
+        return f"{scheduled} will render every page; this list shows when it has finished."
+
+    return confirm_then(
+        request,
+        template="community_admin/build_site.html",
+        context={"waiting": waiting, "page_title": "Build the site now", "header_icon": "upload"},
+        action=build,
+        refusals=(),
+        back_to=reverse("site_builds:index"),
+    )

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -18,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 from plugins.core.errors import Refusal
 from plugins.notifications.cms_webhooks import send_again
 from plugins.notifications.models import EVENTS, DeliveryStatus, Webhook, WebhookDelivery
+from snippets.confirmation import confirm_then
 from snippets.read_only import ReadOnlyPolicy
 
 SEND_AGAIN_PERMISSION = "notifications.change_webhook"
@@ -111,13 +110,16 @@ def send_again_page(request, pk):
         raise PermissionDenied
     delivery = get_object_or_404(WebhookDelivery.objects.select_related("webhook"), pk=pk)
     inspect = reverse("webhook_deliveries:inspect", args=[delivery.pk])
-    if request.method != "POST":
-        context = {"delivery": delivery, "inspect_url": inspect, "page_title": f"Send again: {delivery}"}
-        return TemplateResponse(request, "community_admin/webhook_send_again.html", {**context, "header_icon": "link"})
-    try:
+
+    def send():
         send_again(delivery)
-    except Refusal as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Sending {delivery.event} to {delivery.webhook} again.")
-    return redirect(inspect)
+        return f"Sending {delivery.event} to {delivery.webhook} again."
+
+    return confirm_then(
+        request,
+        template="community_admin/webhook_send_again.html",
+        context={"delivery": delivery, "inspect_url": inspect, "page_title": f"Send again: {delivery}"},
+        action=send,
+        refusals=(Refusal,),
+        back_to=inspect,
+    )

@@ -10,7 +10,8 @@ from wagtail.admin.models import EditingSession
 
 from plugins.accounts.roles import MODERATORS
 from plugins.profiles.models import Profile
-from tests.factories import PASSWORD, TeamFactory, editor
+from tests.browser.helpers import log_in
+from tests.factories import TeamFactory, editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,11 +29,7 @@ def test_editor_adds_a_team_member(live_server, migrated_data, page, tmp_path, s
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     TeamFactory(name="Website")
     user = editor(username="eddie")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    log_in(page, live_server, user)
 
     page.goto(f"{live_server.url}/admin/snippets/profiles/profile/")
     page.get_by_role("link", name="Add team member").click()

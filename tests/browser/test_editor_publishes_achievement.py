@@ -3,7 +3,8 @@
 import pytest
 
 from plugins.achievements.models import Achievement
-from tests.factories import PASSWORD, editor
+from tests.browser.helpers import log_in
+from tests.factories import editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,11 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_editor_creates_and_publishes_an_achievement(live_server, migrated_data, page, tmp_path):
     user = editor(username="eddie")
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    log_in(page, live_server, user)
     assert page.locator("text=Community").first.is_visible()
 
     page.goto(f"{live_server.url}/admin/snippets/achievements/achievement/add/")

@@ -6,7 +6,7 @@ from plugins.points.services import Posting, post
 from plugins.rewards.models import RedemptionStatus
 from plugins.rewards.services import place_order, redeem
 from tests import factories
-from tests.factories import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +19,7 @@ def test_moderator_fulfils_an_open_order(live_server, migrated_data, page, tmp_p
     redemption = redeem(member, stickers, idempotency_key="k").redemption
     place_order(redemption, {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "country": "GB"})
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", moderator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    log_in(page, live_server, moderator)
 
     page.locator("a", has_text="Open orders").first.click()
     row = page.locator("table.listing tbody tr", has_text="Hedgehog stickers")
