@@ -24,6 +24,17 @@ class SourceError(Exception):
     """The API or a media server refused a request; the message says which and why."""
 
 
+def _json_or_error(response, url: str) -> dict:
+    """The answer's JSON; for anything but a 200, a ``SourceError`` with the API's own message."""
+    if response.status_code == 200:
+        return response.json()
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    raise SourceError(_error_message(response.status_code, url, body))
+
+
 def _error_message(status: int, url: str, body) -> str:
     detail = ""
     if isinstance(body, dict):
@@ -58,13 +69,7 @@ class HttpSource:
             response = self.session.get(url, timeout=TIMEOUT_SECONDS)
         except requests.RequestException as error:
             raise SourceError(f"GET {url} failed: {error}") from error
-        if response.status_code != 200:
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
-            raise SourceError(_error_message(response.status_code, url, body))
-        return response.json()
+        return _json_or_error(response, url)
 
     def get_file(self, url: str) -> bytes:
         # Media URLs are relative to the CMS (local storage) or absolute (S3, a CDN).
@@ -103,13 +108,7 @@ class InProcessSource:
     def get(self, path: str, params: dict) -> dict:
         url = f"/api{path}?{encode(params)}"
         response = self.client.get(url)
-        if response.status_code != 200:
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
-            raise SourceError(_error_message(response.status_code, url, body))
-        return response.json()
+        return _json_or_error(response, url)
 
     def get_file(self, url: str) -> bytes:
         if url.startswith(settings.MEDIA_URL) and not url.startswith(("http://", "https://")):

@@ -4,9 +4,8 @@ import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from plugins.core.progress import progress_bars
 from plugins.demo.seeding import DemoSeeder
 
 
@@ -44,15 +43,7 @@ class Command(BaseCommand):
         if any(n < 1 for n in counts.values()):
             raise CommandError("Every count must be at least 1.")
 
-        console = Console(file=self.stdout, force_terminal=None)
-        with Progress(
-            TextColumn("{task.description:<16}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
+        with progress_bars(self.stdout) as progress:
             seeder = DemoSeeder(
                 scale=options["scale"], seed=options["seed"], counts=counts, awards_per_member=options["awards"]
             )

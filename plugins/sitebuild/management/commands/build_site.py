@@ -6,9 +6,9 @@ import time
 from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
+from plugins.core.progress import progress_bars
 from plugins.sitebuild.build import BuildError, SiteBuilder
 from plugins.sitebuild.queries import api_time
 from plugins.sitebuild.sources import HttpSource, InProcessSource, SourceError
@@ -91,14 +91,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
         started = time.monotonic()
-        console = Console(file=self.stderr, force_terminal=None)
-        with Progress(
-            TextColumn("{task.description:<16}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bars:
+        with progress_bars(self.stderr) as bars:
             builder = SiteBuilder(
                 source=source,
                 out=options["out"],
