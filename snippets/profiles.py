@@ -7,15 +7,18 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django_filters import BooleanFilter, ModelMultipleChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
-from plugins.accounts.roles import can_moderate
+from plugins.accounts.policy import Actor, membership_changes
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
+from plugins.teams.services import check_membership_change
+from snippets.errors import REFUSED, show_refusal
 from snippets.onboarding import add_team_member_button, set_password_email_button
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
@@ -36,10 +39,28 @@ class ProfileFilterSet(WagtailFilterSet):
 
 def moderation_button(profile, user) -> list[Button]:
     """'Achievements and points' for those who may assign and gift."""
-    if not can_moderate(user):
+    if not Actor.of(user).moderates:
         return []
     url = reverse("community_profile_moderation", args=[profile.pk])
     return [Button("Achievements and points", url=url, icon_name="pick", priority=5)]
+
+
+class ProfileForm(WagtailAdminModelForm):
+    """The profile form; who is on a small team is changed only by editors and that team's own leads."""
+
+    def clean(self):
+        cleaned = super().clean()
+        actor = Actor.of(self.for_user)
+        for field in ("teams", "lead_teams"):
+            if field not in cleaned or field in self.errors:
+                continue
+            current = getattr(self.instance, field).values_list("pk", flat=True) if self.instance.pk else []
+            changed = membership_changes(current, "set", [team.pk for team in cleaned[field]])
+            try:
+                check_membership_change(actor, changed)
+            except REFUSED as error:
+                show_refusal(error, form=self, field_names={None: field})
+        return cleaned
 
 
 class ProfileIndexView(IndexView):
@@ -99,38 +120,41 @@ class ProfileViewSet(SnippetViewSet):
         "lead_teams",
         "pineapple_on_pizza",
     ]
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("pronouns")]),
-                FieldPanel("avatar"),
-                FieldPanel("biography"),
-                FieldRowPanel([FieldPanel("company"), FieldPanel("company_role")]),
-                FieldPanel("color"),
-            ],
-            heading="Profile",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("website"),
-                FieldRowPanel([FieldPanel("github"), FieldPanel("twitter")]),
-                FieldPanel("linkedin"),
-            ],
-            heading="Links",
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel(
-                    [FieldPanel("start_date"), FieldPanel("location"), FieldPanel("country", widget=COUNTRY_SELECT)]
-                ),
-                FieldPanel("teams", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("lead_teams", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("pineapple_on_pizza", widget=forms.RadioSelect),
-            ],
-            heading="Team member",
-        ),
-        MultiFieldPanel([FieldPanel("email")], heading="Private"),
-    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("pronouns")]),
+                    FieldPanel("avatar"),
+                    FieldPanel("biography"),
+                    FieldRowPanel([FieldPanel("company"), FieldPanel("company_role")]),
+                    FieldPanel("color"),
+                ],
+                heading="Profile",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("website"),
+                    FieldRowPanel([FieldPanel("github"), FieldPanel("twitter")]),
+                    FieldPanel("linkedin"),
+                ],
+                heading="Links",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("start_date"), FieldPanel("location"), FieldPanel("country", widget=COUNTRY_SELECT)]
+                    ),
+                    FieldPanel("teams", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("lead_teams", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("pineapple_on_pizza", widget=forms.RadioSelect),
+                ],
+                heading="Team member",
+            ),
+            MultiFieldPanel([FieldPanel("email")], heading="Private"),
+        ],
+        base_form_class=ProfileForm,
+    )
 
     def get_queryset(self, request):
         return Profile.objects.annotate(
