@@ -7,15 +7,15 @@ from django.conf import settings
 from api.authentication import issue_jwt
 from api.base import ApiView, json_response
 from api.errors import UnauthorizedError, ValidationError
-from api.permissions import roles_of
 from api.query.values import format_datetime
 from plugins.accounts import members
+from plugins.accounts.policy import Actor
 
 
 def user_json(user) -> dict:
     """The member's own account, as /api/users/me and the auth endpoints return it."""
     profile = getattr(user, "profile", None)
-    roles = roles_of(user)
+    roles = Actor.of(user).roles
     return {
         "id": user.pk,
         "username": user.get_username(),
@@ -36,13 +36,6 @@ def body(request) -> dict:
     return request.data
 
 
-def fail(error: members.AccountError):
-    details = (
-        {"errors": [{"path": [error.field], "message": str(error), "name": "ValidationError"}]} if error.field else {}
-    )
-    raise ValidationError(str(error), details)
-
-
 def signed_in(user):
     return json_response({"jwt": issue_jwt(user), "user": user_json(user)})
 
@@ -55,10 +48,7 @@ class LocalLoginView(ApiView):
 
     def post(self, request):
         data = body(request)
-        try:
-            return signed_in(members.sign_in(data.get("identifier"), data.get("password")))
-        except members.AccountError as error:
-            fail(error)
+        return signed_in(members.sign_in(data.get("identifier"), data.get("password")))
 
 
 class RegisterView(ApiView):
@@ -72,10 +62,7 @@ class RegisterView(ApiView):
         unknown = set(data) - {"username", "email", "password"}
         if unknown:
             raise ValidationError(f"Invalid parameters: {', '.join(sorted(unknown))}")
-        try:
-            user = members.register_member(data.get("username"), data.get("email"), data.get("password"))
-        except members.AccountError as error:
-            fail(error)
+        user = members.register_member(data.get("username"), data.get("email"), data.get("password"))
         return signed_in(user)
 
 
@@ -99,10 +86,7 @@ class ResetPasswordView(ApiView):
 
     def post(self, request):
         data = body(request)
-        try:
-            user = members.reset_password(data.get("code"), data.get("password"), data.get("passwordConfirmation"))
-        except members.AccountError as error:
-            fail(error)
+        user = members.reset_password(data.get("code"), data.get("password"), data.get("passwordConfirmation"))
         return signed_in(user)
 
 
@@ -111,10 +95,7 @@ class ChangePasswordView(ApiView):
         if request.member is None:
             raise UnauthorizedError()
         data = body(request)
-        try:
-            user = members.change_password(
-                request.member, data.get("currentPassword"), data.get("password"), data.get("passwordConfirmation")
-            )
-        except members.AccountError as error:
-            fail(error)
+        user = members.change_password(
+            request.member, data.get("currentPassword"), data.get("password"), data.get("passwordConfirmation")
+        )
         return signed_in(user)

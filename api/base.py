@@ -19,6 +19,7 @@ from api.authentication import BearerAuthentication
 from api.errors import ForbiddenError, UnauthorizedError, exception_handler
 from api.renderers import JSONRenderer
 from api.throttling import throttles_for
+from plugins.accounts.policy import Actor
 from plugins.profiles.services import claim_or_create_profile
 
 
@@ -51,6 +52,8 @@ class ApiView(APIView):
         user = request.user
         request.member = user if user is not None and user.is_authenticated else None
         request.anonymous = request.member is None and request.auth is None
+        # What the caller may do, beyond the role matrix: the one policy (plugins.accounts.policy).
+        request.actor = Actor(request.member, request.auth.kind if request.auth is not None else None)
 
     # The rate-limit scope of a request (see api.throttling), or None for no limit.
     def rate_limit_scope(self) -> str | None:

@@ -1,11 +1,15 @@
 """The registry entries: one per content type the API serves."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Q
 
 from api.registry import Attribute as A
 from api.registry import Component, ContentType, Media, Relation, registry
+from api.services import CoreService
+from plugins.accounts.policy import membership_changes
 from plugins.achievements.models import Achievement, AchievementGroup
+from plugins.achievements.services import delete_achievement
+from plugins.core.errors import Invalid, NotAllowed
 from plugins.forum import services as forum
 from plugins.forum.models import Question, Reply, Topic, TopicGroup
 from plugins.forum.panel import load_moderation_details
@@ -14,10 +18,60 @@ from plugins.points.reputation import load_reputation
 from plugins.profiles.models import Profile
 from plugins.profiles.services import claim_or_create_profile
 from plugins.rewards.models import RewardKind, RewardProduct
-from plugins.rewards.services import in_stock_q
+from plugins.rewards.services import delete_product, in_stock_q
 from plugins.roadmap.models import RoadmapItem
 from plugins.roadmap.services import load_vote_counts
 from plugins.teams.models import Team, load_pineapple_counts
+from plugins.teams.services import check_membership_change
+
+
+class MembershipGuard(CoreService):
+    """Writes that may change who is on a small team: only editors and the team's own leads may.
+
+    ``membership`` maps the relation attributes that hold a membership to how a write's targets
+    become team ids (``"targets"``: the targets are teams; ``"self"``: the row is the team).
+    """
+
+    membership: dict[str, str] = {}
+
+    def changed_teams(self, instance, plan) -> set:
+        changed = set()
+        for relation, op, targets in plan.many:
+            side = self.membership.get(relation.attr)
+            if side is None:
+                continue
+            current = getattr(instance, relation.attr).values_list("pk", flat=True) if instance.pk else []
+            moved = membership_changes(current, op, [target.pk for target in targets])
+            if moved:
+                changed |= moved if side == "targets" else {instance.pk}
+        return changed
+
+    def create(self, actor, plan, *, publish):
+        check_membership_change(actor, self.changed_teams(self.content_type.model(), plan))
+        return super().create(actor, plan, publish=publish)
+
+    def update(self, actor, instance, plan, *, publish):
+        check_membership_change(actor, self.changed_teams(instance, plan))
+        return super().update(actor, instance, plan, publish=publish)
+
+
+class ProfileService(MembershipGuard):
+    membership = {"teams": "targets", "lead_teams": "targets"}
+
+
+class TeamService(MembershipGuard):
+    membership = {"profiles": "self", "lead_profiles": "self"}
+
+
+class AchievementService(CoreService):
+    def delete(self, actor, instance):
+        delete_achievement(instance)
+
+
+class RewardProductService(CoreService):
+    def delete(self, actor, instance):
+        delete_product(instance)
+
 
 READ = ("find", "findOne")
 EVERYTHING = ("find", "findOne", "create", "update", "delete")
@@ -74,7 +128,8 @@ registry.register(
             Relation("replies", "replies", "replies", writable=False, default_ordering=("-created_at",)),
         ),
         media=(Media("avatar", "avatar"),),
-        owner_field="user_id",
+        owner="user_id",
+        service=ProfileService(),
         # Their own public profile fields; not their team, start date, role or e-mail.
         owner_writable=(
             "firstName",
@@ -172,6 +227,7 @@ registry.register(
             ),
         ),
         default_permissions=EDITORIAL_DEFAULTS,
+        service=TeamService(),
     )
 )
 
@@ -239,6 +295,7 @@ registry.register(
         relations=(Relation("group", "group", "achievement-groups", many=False),),
         media=(Media("icon", "icon"),),
         default_permissions=EDITORIAL_DEFAULTS,
+        service=AchievementService(),
     )
 )
 
@@ -266,6 +323,7 @@ registry.register(
         ),
         media=(Media("image", "image"),),
         default_permissions=EDITORIAL_DEFAULTS,
+        service=RewardProductService(),
     )
 )
 
@@ -310,21 +368,36 @@ FORUM_DEFAULTS = {
 TAXONOMY_DEFAULTS = {"public": READ, "authenticated": READ, "moderator": READ, "editor": EVERYTHING}
 
 
-def _ask(user, values: dict, relations: dict):
-    return forum.ask(
-        claim_or_create_profile(user),
-        subject=values.get("subject"),
-        body=values.get("body"),
-        topics=relations.get("topics", []),
-        page=values.get("page", ""),
-    )
+class ForumPostService(CoreService):
+    """Members post as themselves, through the forum's services (rules, subscriptions, events)."""
+
+    def author(self, actor):
+        if actor.user is None:
+            raise NotAllowed("Sign in as a member to do this")
+        return claim_or_create_profile(actor.user)
 
 
-def _reply(user, values: dict, relations: dict):
-    question = values.get("question")
-    if question is None:
-        raise DjangoValidationError({"question": "Name the question this replies to."})
-    return forum.reply(claim_or_create_profile(user), question, body=values.get("body"))
+class QuestionService(ForumPostService):
+    def create(self, actor, plan, *, publish):
+        topics = next((targets for relation, _op, targets in plan.many if relation.attr == "topics"), [])
+        values = plan.values
+        with transaction.atomic():
+            return forum.ask(
+                self.author(actor),
+                subject=values.get("subject"),
+                body=values.get("body"),
+                topics=topics,
+                page=values.get("page", ""),
+            )
+
+
+class ReplyService(ForumPostService):
+    def create(self, actor, plan, *, publish):
+        question = plan.values.get("question")
+        if question is None:
+            raise Invalid("Name the question this replies to.", field="question")
+        with transaction.atomic():
+            return forum.reply(self.author(actor), question, body=plan.values.get("body"))
 
 
 registry.register(
@@ -406,9 +479,10 @@ registry.register(
             Relation("solution", "solution", "replies", many=False, writable=False),
         ),
         published_filter=Q(archived_at__isnull=True, held=False),
-        owner_path="author__user_id",
-        create=_ask,
-        owner_field="author_user_id",
+        owner="author__user_id",
+        owner_sees_hidden=True,
+        service=QuestionService(),
+        create_rate_limit="ask",
         owner_writable=("subject", "body"),
         default_permissions=FORUM_DEFAULTS,
     )
@@ -432,8 +506,9 @@ registry.register(
             Relation("author", "author", "profiles", many=False, writable=False),
         ),
         published_filter=Q(hidden=False, question__archived_at__isnull=True, question__held=False),
-        create=_reply,
-        owner_field="author_user_id",
+        service=ReplyService(),
+        create_rate_limit="reply",
+        owner="author__user_id",
         owner_writable=("body",),
         default_permissions=FORUM_DEFAULTS,
     )

@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
+
+from plugins.core import errors as service
 
 logger = logging.getLogger(__name__)
 
@@ -118,14 +122,65 @@ def _from_drf(exc: drf.APIException) -> ApiError:
     return error
 
 
+# A service error's class → the API error it answers as (the first match along the class's MRO).
+SERVICE_ERRORS: dict[type, type[ApiError]] = {
+    service.TooLarge: PayloadTooLargeError,
+    service.Invalid: ValidationError,
+    service.NotAllowed: ForbiddenError,
+    service.NotFound: NotFoundError,
+    service.Conflict: ConflictError,
+    service.Unavailable: ServiceUnavailableError,
+}
+
+
+def from_service_error(exc: service.ServiceError, api_names: dict[str, str] | None = None) -> ApiError:
+    """A service's error as Strapi's: its status from the class, its fields under their API names."""
+    cls = next((SERVICE_ERRORS[c] for c in type(exc).__mro__ if c in SERVICE_ERRORS), ApiError)
+    api_names = api_names or {}
+    details = {}
+    if exc.fields:
+        details["errors"] = [
+            {"path": [api_names.get(name, name)], "message": message, "name": cls.name}
+            for name, message in exc.fields.items()
+        ]
+    return cls(str(exc), details)
+
+
+def from_protected(exc: ProtectedError | RestrictedError) -> ConflictError:
+    """Deleting a row that others still point at: nothing is deleted, and the message says what holds it."""
+    blocking = {}
+    for row in exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects:
+        label = row._meta.verbose_name_plural
+        blocking[label] = blocking.get(label, 0) + 1
+    held = ", ".join(f"{count} {label}" for label, count in sorted(blocking.items()))
+    return ConflictError(f"It cannot be deleted while {held} refer to it.", {"blockedBy": blocking})
+
+
+def _api_names(context) -> dict[str, str]:
+    view = (context or {}).get("view")
+    names = getattr(view, "api_names", None)
+    return names() if callable(names) else {}
+
+
 def exception_handler(exc, context) -> Response | None:
-    """DRF exception handler that answers every error in Strapi's envelope."""
+    """DRF exception handler that answers every error in Strapi's envelope.
+
+    The one place where errors become answers: services raise ``plugins.core.errors`` (or Django's
+    ``ValidationError``), deletes may meet a ``ProtectedError``, views raise ``ApiError``; the view's
+    ``api_names()`` (model field → API name) names the fields at fault.
+    """
     if isinstance(exc, Http404):
         error = NotFoundError()
     elif isinstance(exc, PermissionDenied):
         error = ForbiddenError()
     elif isinstance(exc, ApiError):
         error = exc
+    elif isinstance(exc, service.ServiceError):
+        error = from_service_error(exc, _api_names(context))
+    elif isinstance(exc, DjangoValidationError):
+        error = from_django_validation(exc, _api_names(context))
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        error = from_protected(exc)
     elif isinstance(exc, drf.APIException):
         error = _from_drf(exc)
     else:

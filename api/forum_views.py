@@ -3,18 +3,15 @@ search and the member's dashboard."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
 from api.base import ApiView, MemberView, json_response
-from api.errors import ConflictError, NotFoundError, ValidationError, from_django_validation
-from api.models import TokenKind
+from api.errors import NotFoundError, ValidationError
 from api.moderation_views import only_keys, request_data
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
-from plugins.accounts.roles import FORUM_ACTIONS, forum_rights
 from plugins.forum import moderation, search
 from plugins.forum import services as forum
 from plugins.forum.links import read_unsubscribe_token
@@ -28,7 +25,7 @@ def _visible_question(document_id: str, request) -> Question:
         raise NotFoundError()
     if not question.public:
         asker = request.member is not None and question.author.user_id == request.member.pk
-        if not (asker or forum_rights_of(request)):
+        if not (asker or request.actor.forum_actions):
             raise NotFoundError()
     return question
 
@@ -98,26 +95,20 @@ class SolutionView(MemberView):
         chosen = Reply.objects.filter(document_id=data.get("reply"), question=question).first()
         if chosen is None:
             raise ValidationError("There is no such reply to this question.")
-        try:
-            question = forum.mark_solution(
-                question, chosen, by_profile=self.profile, by_moderator=self.stands_in_for_asker(question)
-            )
-        except forum.ForumError as error:
-            raise ConflictError(str(error)) from None
+        question = forum.mark_solution(
+            question, chosen, by_profile=self.profile, by_moderator=self.stands_in_for_asker(question)
+        )
         return json_response({"data": {"question": question.document_id, "solution": chosen.document_id}})
 
     def delete(self, request, document_id):
         question = _visible_question(document_id, request)
-        try:
-            forum.unmark_solution(question, by_profile=self.profile, by_moderator=self.stands_in_for_asker(question))
-        except forum.ForumError as error:
-            raise ConflictError(str(error)) from None
+        forum.unmark_solution(question, by_profile=self.profile, by_moderator=self.stands_in_for_asker(question))
         return json_response({"data": {"question": question.document_id, "solution": None}})
 
     def stands_in_for_asker(self, question: Question) -> bool:
         asker = question.author.user
         asker_gone = asker is None or not asker.is_active
-        return asker_gone and "solution" in forum_rights_of(self.request)
+        return asker_gone and "solution" in self.request.actor.forum_actions
 
 
 class VoteView(MemberView):
@@ -135,21 +126,9 @@ class VoteView(MemberView):
         value = data.get("value")
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError("value is 1, -1 or 0")
-        try:
-            target = forum.vote(self.profile, target, value)
-        except DjangoValidationError as error:
-            raise from_django_validation(error) from None
-        except forum.ForumError as error:
-            raise ConflictError(str(error)) from None
+        target = forum.vote(self.profile, target, value)
         body = {"reply": target.document_id, "upvotes": target.upvotes, "downvotes": target.downvotes, "mine": value}
         return json_response({"data": body, "meta": {}})
-
-
-def forum_rights_of(request) -> frozenset[str]:
-    """The forum moderation actions the caller may take (a full-access token may take them all)."""
-    if request.auth is not None:
-        return FORUM_ACTIONS if request.auth.kind == TokenKind.FULL_ACCESS else frozenset()
-    return forum_rights(request.member)
 
 
 class QuestionModerationView(ApiView):
@@ -157,7 +136,7 @@ class QuestionModerationView(ApiView):
     move (``topics``: documentIds), escalate (``reason``). Moderators; community moderators archive and move."""
 
     def post(self, request, document_id):
-        rights = forum_rights_of(request)
+        rights = request.actor.forum_actions
         if not rights:
             raise self.deny()
         question = Question.objects.filter(document_id=document_id).first()
@@ -171,24 +150,19 @@ class QuestionModerationView(ApiView):
         if action not in rights:
             raise self.deny()
         user = request.member
-        try:
-            if action in ("tag", "untag"):
-                name = data.get("tag")
-                if not isinstance(name, str) or not name:
-                    raise ValidationError("Name the internal tag: data.tag")
-                (moderation.tag if action == "tag" else moderation.untag)(question, name, by=user)
-            elif action == "move":
-                moderation.move(question, self.topics(data.get("topics")), by=user)
-            elif action == "escalate":
-                moderation.escalate(question, by=user, reason=data.get("reason") or "")
-            elif action in ("pin", "unpin"):
-                moderation.set_pinned(question, action == "pin", by=user)
-            else:
-                getattr(moderation, action)(question, by=user)
-        except DjangoValidationError as error:
-            raise from_django_validation(error) from None
-        except forum.ForumError as error:
-            raise ConflictError(str(error)) from None
+        if action in ("tag", "untag"):
+            name = data.get("tag")
+            if not isinstance(name, str) or not name:
+                raise ValidationError("Name the internal tag: data.tag")
+            (moderation.tag if action == "tag" else moderation.untag)(question, name, by=user)
+        elif action == "move":
+            moderation.move(question, self.topics(data.get("topics")), by=user)
+        elif action == "escalate":
+            moderation.escalate(question, by=user, reason=data.get("reason") or "")
+        elif action in ("pin", "unpin"):
+            moderation.set_pinned(question, action == "pin", by=user)
+        else:
+            getattr(moderation, action)(question, by=user)
         question.refresh_from_db()
         body = {
             "documentId": question.document_id,
@@ -217,7 +191,7 @@ class ReplyModerationView(ApiView):
     """``POST {data: {action: "hide" | "unhide"}}`` on a reply: moderators and community moderators."""
 
     def post(self, request, document_id):
-        rights = forum_rights_of(request)
+        rights = request.actor.forum_actions
         if not rights:
             raise self.deny()
         target = Reply.objects.filter(document_id=document_id).select_related("question").first()

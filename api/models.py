@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from api.registry import ACTIONS, ROLES
+from plugins.accounts.policy import TokenKind
 
 ROLE_CHOICES = [(role, role.capitalize()) for role in ROLES]
 ACTION_CHOICES = [(action, action) for action in ACTIONS]
@@ -33,12 +34,6 @@ class RolePermission(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.content_type}.{self.action} = {'yes' if self.enabled else 'no'}"
-
-
-class TokenKind(models.TextChoices):
-    READ_ONLY = "read-only", "Read-only"
-    FULL_ACCESS = "full-access", "Full access"
-    CUSTOM = "custom", "Custom"
 
 
 def hash_token(key: str) -> str:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from api.base import ApiView, json_response
-from api.errors import ConflictError, NotFoundError, ValidationError
+from api.errors import NotFoundError, ValidationError
 from api.me_views import points_statement
-from api.models import TokenKind
-from api.permissions import roles_of
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.achievements.models import Achievement, AchievementAward
-from plugins.achievements.services import AwardError, award_achievement, revoke_award
-from plugins.points.services import PointsError, gift
+from plugins.achievements.services import award_achievement, revoke_award
+from plugins.points.services import gift
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
-from plugins.rewards.services import StoreError, enable_account_credit
+from plugins.rewards.services import enable_account_credit
 
 
 def award_json(award: AchievementAward) -> dict:
@@ -37,13 +35,6 @@ def award_json(award: AchievementAward) -> dict:
     }
 
 
-def moderates(request) -> bool:
-    """Whether the caller acts as a moderator: a moderator or editor member, or a full-access token."""
-    if request.auth is not None:
-        return request.auth.kind == TokenKind.FULL_ACCESS
-    return request.member is not None and bool({"moderator", "editor"} & set(roles_of(request.member)))
-
-
 def request_data(request) -> dict:
     """The ``data`` object of a Strapi-style body, or a 400 saying it is missing."""
     body = request.data
@@ -64,7 +55,7 @@ class ModeratorView(ApiView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if not moderates(request):
+        if not request.actor.moderates:
             raise self.deny()
         self.profile = Profile.objects.filter(document_id=kwargs["document_id"]).first()
         if self.profile is None:
@@ -86,10 +77,7 @@ class ProfileAchievementsView(ModeratorView):
         reason = data.get("reason") or ""
         if not isinstance(reason, str):
             raise ValidationError("reason must be a string")
-        try:
-            award = award_achievement(self.profile, achievement, awarded_by=request.member, reason=reason[:255])
-        except AwardError as error:
-            raise ConflictError(str(error)) from None
+        award = award_achievement(self.profile, achievement, awarded_by=request.member, reason=reason[:255])
         return json_response({"data": award_json(award), "meta": {}}, status=201)
 
 
@@ -107,10 +95,7 @@ class ProfileAchievementView(ModeratorView):
         )
         if award is None:
             raise NotFoundError(f"{self.profile} holds no such achievement")
-        try:
-            award = revoke_award(award, revoked_by=request.member, reason=str(reason)[:255])
-        except AwardError as error:
-            raise ValidationError(str(error)) from None
+        award = revoke_award(award, revoked_by=request.member, reason=str(reason)[:255])
         return json_response({"data": award_json(award), "meta": {}})
 
 
@@ -119,16 +104,13 @@ class ProfileGiftsView(ModeratorView):
         data = self.data()
         only_keys(data, {"points", "reason"})
         key = request.headers.get("Idempotency-Key")
-        try:
-            entry = gift(
-                self.profile,
-                data.get("points"),
-                data.get("reason") or "",
-                given_by=request.member,
-                idempotency_key=f"gift:{key}" if key else None,
-            )
-        except PointsError as error:
-            raise ValidationError(str(error)) from None
+        entry = gift(
+            self.profile,
+            data.get("points"),
+            data.get("reason") or "",
+            given_by=request.member,
+            idempotency_key=f"gift:{key}" if key else None,
+        )
         body = {
             "id": entry.pk,
             "points": entry.amount,
@@ -152,10 +134,7 @@ class ProfileAccountCreditsView(ModeratorView):
         note = data.get("note") or ""
         if not isinstance(note, str):
             raise ValidationError("note must be a string")
-        try:
-            grant = enable_account_credit(self.profile, product, enabled_by=request.member, note=note)
-        except StoreError as error:
-            raise ConflictError(str(error)) from None
+        grant = enable_account_credit(self.profile, product, enabled_by=request.member, note=note)
         body = {
             "id": grant.pk,
             "product": {"documentId": product.document_id, "title": product.title},

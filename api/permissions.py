@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from api.models import ApiToken, RolePermission, TokenKind
-from api.registry import registry
-from plugins.accounts.roles import EDITORS, MODERATORS
+from api.models import ApiToken, RolePermission
+from api.registry import ACTIONS, registry
+from plugins.accounts.policy import ROLES, Actor
 from plugins.core.ttl_cache import TtlCache
 
 # Changes made in this process clear the cache at once; other worker processes pick them up
@@ -44,9 +42,9 @@ def ensure_default_permissions() -> int:
     existing = set(RolePermission.objects.values_list("role", "content_type", "action"))
     missing = []
     for content_type in registry.all():
-        for role in ("public", "authenticated", "moderator", "editor"):
+        for role in ROLES:
             allowed = set(content_type.default_permissions.get(role, ()))
-            for action in ("find", "findOne", "create", "update", "delete"):
+            for action in ACTIONS:
                 if (role, content_type.plural, action) not in existing:
                     missing.append(
                         RolePermission(
@@ -58,21 +56,29 @@ def ensure_default_permissions() -> int:
     return len(missing)
 
 
-@dataclass
 class Caller:
-    """The identity behind a request: a user, an API token, or nobody."""
+    """The identity behind a request, as the API's role matrix and token scopes see it.
 
-    user: object | None = None
-    token: ApiToken | None = None
-    roles: tuple[str, ...] = ("public",)
-    extra: dict = field(default_factory=dict)
+    Everything that is not the matrix (who moderates, who edits, who may change a team) is the
+    policy's: ``caller.actor`` answers it.
+    """
+
+    def __init__(self, actor: Actor, token: ApiToken | None = None):
+        self.actor = actor
+        self.token = token
+
+    @property
+    def user(self):
+        return self.actor.user
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.actor.roles
 
     @property
     def is_trusted(self) -> bool:
         """May see private fields and drafts: editors, moderators, full-access tokens."""
-        if self.token is not None:
-            return self.token.kind == TokenKind.FULL_ACCESS
-        return "editor" in self.roles or "moderator" in self.roles
+        return self.actor.moderates
 
     def can(self, content_type: str, action: str) -> bool:
         if self.token is not None:
@@ -82,17 +88,3 @@ class Caller:
 
     def can_see_drafts(self, content_type: str) -> bool:
         return self.is_trusted and (self.token is not None or self.can(content_type, "update"))
-
-
-def roles_of(user) -> tuple[str, ...]:
-    if user is None or not user.is_authenticated:
-        return ("public",)
-    roles = ["authenticated"]
-    if user.is_superuser:
-        return ("authenticated", "moderator", "editor")
-    groups = {group.name for group in user.groups.all()}
-    if MODERATORS in groups:
-        roles.append("moderator")
-    if EDITORS in groups:
-        roles.append("editor")
-    return tuple(roles)

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from plugins.accounts.policy import ROLES
+
 ACTIONS = ("find", "findOne", "create", "update", "delete")
-ROLES = ("public", "authenticated", "moderator", "editor")
 
 # Attribute types, as Strapi names them; they decide how filter values are parsed.
 STRING_TYPES = {"string", "text", "richtext", "email", "uid", "enumeration"}
@@ -100,20 +101,21 @@ class ContentType:
     description: str = ""
     # Loads what computed attributes read for a whole batch of rows at once (one query, not one a row).
     prepare: Callable[[list], None] | None = None
-    # A member owns a row when this model field holds their user id; they may then update the
-    # names in ``owner_writable`` even without the role permission to update.
-    owner_field: str | None = None
+    # The ORM path from a row to its owner's user id (``author__user_id``): a member may update the
+    # names in ``owner_writable`` of their own rows even without the role permission to update.
+    owner: str | None = None
     owner_writable: tuple[str, ...] = ()
     # Published rows that are nonetheless not shown (e.g. reward products out of stock, archived
     # questions): a Q object every public read is filtered by; drafts and trusted callers see them all.
     published_filter: Any = None
-    # The ORM path from a row to its owner's user id: an owner still sees their own rows that
-    # ``published_filter`` hides (an asker's archived question keeps its permalink for them).
-    owner_path: str | None = None
-    # Creates a row from a checked write plan through the owning plugin's service (rules, events),
-    # instead of a plain save: ``create(user, values, relations)`` where relations maps an API relation
-    # name to its target rows. Raises Django's ValidationError for bad input.
-    create: Callable[..., Any] | None = None
+    # Whether an owner still sees their own rows that ``published_filter`` hides (an asker's archived
+    # question keeps its permalink for them).
+    owner_sees_hidden: bool = False
+    # The type's core service (``api.services.CoreService`` or a subclass overriding create, update or
+    # delete to go through the owning plugin's rules); the default writes rows as they are.
+    service: Any = None
+    # The rate-limit scope (``api.throttling``) of creating one: what a spammer does.
+    create_rate_limit: str | None = None
 
     def __post_init__(self):
         names = [a.name for a in self.attributes] + [r.name for r in self.relations]
@@ -128,6 +130,22 @@ class ContentType:
         self.relation_map = {r.name: r for r in self.relations}
         self.media_map = {m.name: m for m in self.media}
         self.component_map = {c.name: c for c in self.components}
+        if self.service is None:
+            from api.services import CoreService  # not at the top: the service module imports the registry
+
+            self.service = CoreService()
+        self.service.bind(self)
+
+    def owner_id(self, instance):
+        """The user id of ``instance``'s owner (None when the type has no owners or the row none)."""
+        if self.owner is None:
+            return None
+        *path, last = self.owner.split("__")
+        for step in path:
+            instance = getattr(instance, step, None)
+            if instance is None:
+                return None
+        return getattr(instance, last)
 
     @property
     def uid(self) -> str:

@@ -6,24 +6,16 @@ read them; anyone else gets a 404, as if it did not exist.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api.base import ApiView, json_response
-from api.errors import (
-    ConflictError,
-    NotFoundError,
-    ServiceUnavailableError,
-    ValidationError,
-    from_django_validation,
-)
-from api.moderation_views import moderates, only_keys, request_data
+from api.errors import NotFoundError, ValidationError
+from api.moderation_views import only_keys, request_data
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.profiles.services import claim_or_create_profile
-from plugins.rewards.codes import CodeProviderError
 from plugins.rewards.models import Redemption, RedemptionStatus, RewardProduct
-from plugins.rewards.services import StoreError, cancel_redemption, fulfil, place_order, redeem
+from plugins.rewards.services import cancel_redemption, fulfil, place_order, redeem
 
 # API names of the shipping order's fields (camelCase, as the rest of the API).
 ORDER_API_NAMES = {
@@ -72,13 +64,6 @@ def _redemptions():
     return Redemption.objects.select_related("product", "order")
 
 
-def _store_error(error: StoreError | CodeProviderError):
-    if isinstance(error, CodeProviderError):
-        # The shop's code service failed: nothing was written, the member may simply try again.
-        return ServiceUnavailableError(str(error))
-    return ConflictError(str(error))
-
-
 class RedeemView(ApiView):
     """Redeem a reward product for points. Send an ``Idempotency-Key`` header: a retry returns the same redemption.
 
@@ -102,10 +87,7 @@ class RedeemView(ApiView):
         if product is None:
             raise NotFoundError()
         profile = claim_or_create_profile(request.member)
-        try:
-            result = redeem(profile, product, idempotency_key=key)
-        except (StoreError, CodeProviderError) as error:
-            raise _store_error(error) from None
+        result = redeem(profile, product, idempotency_key=key)
         redemption = _redemptions().get(pk=result.redemption.pk)
         return json_response({"data": redemption_json(redemption), "meta": {}}, status=201 if result.created else 200)
 
@@ -120,7 +102,7 @@ class RedemptionAccess(ApiView):
         if redemption is None:
             raise NotFoundError()
         mine = self.request.member is not None and redemption.profile.user_id == self.request.member.pk
-        if not (mine or moderates(self.request)):
+        if not (mine or self.request.actor.moderates):
             raise NotFoundError()
         return redemption
 
@@ -132,7 +114,7 @@ class RedemptionListView(ApiView):
         if request.anonymous:
             raise self.deny()
         queryset = _redemptions().order_by("-created_at", "-pk")
-        if not moderates(request):
+        if not request.actor.moderates:
             if request.member is None:
                 raise self.deny()
             queryset = queryset.filter(profile=claim_or_create_profile(request.member))
@@ -160,6 +142,9 @@ class RedemptionView(RedemptionAccess):
 class RedemptionOrderView(RedemptionAccess):
     """The member orders a redeemed product: ``{data: {name, line1, line2, city, postalCode, region, country}}``."""
 
+    def api_names(self) -> dict[str, str]:
+        return {attr: api for api, attr in ORDER_API_NAMES.items()}
+
     def post(self, request, document_id):
         redemption = self.redemption(document_id)
         if request.member is None or redemption.profile.user_id != request.member.pk:
@@ -167,13 +152,7 @@ class RedemptionOrderView(RedemptionAccess):
         data = request_data(request)
         only_keys(data, set(ORDER_API_NAMES))
         details = {ORDER_API_NAMES[name]: value for name, value in data.items()}
-        try:
-            place_order(redemption, details)
-        except DjangoValidationError as error:
-            api_names = {attr: api for api, attr in ORDER_API_NAMES.items()}
-            raise from_django_validation(error, api_names) from None
-        except StoreError as error:
-            raise _store_error(error) from None
+        place_order(redemption, details)
         return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}}, status=201)
 
 
@@ -181,7 +160,7 @@ class RedemptionCancelView(RedemptionAccess):
     """A moderator cancels a redemption, ``{data: {reason}}``: the points are refunded and the stock restored."""
 
     def post(self, request, document_id):
-        if not moderates(request):
+        if not request.actor.moderates:
             raise self.deny()
         redemption = self.redemption(document_id)
         data = request_data(request)
@@ -189,10 +168,7 @@ class RedemptionCancelView(RedemptionAccess):
         reason = data.get("reason")
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError("Say why the redemption is cancelled: data.reason")
-        try:
-            cancel_redemption(redemption, cancelled_by=request.member, reason=reason)
-        except (StoreError, CodeProviderError) as error:
-            raise _store_error(error) from None
+        cancel_redemption(redemption, cancelled_by=request.member, reason=reason)
         return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}})
 
 
@@ -200,11 +176,8 @@ class RedemptionFulfilView(RedemptionAccess):
     """A moderator marks an ordered product as sent."""
 
     def post(self, request, document_id):
-        if not moderates(request):
+        if not request.actor.moderates:
             raise self.deny()
         redemption = self.redemption(document_id)
-        try:
-            fulfil(redemption, fulfilled_by=request.member)
-        except StoreError as error:
-            raise _store_error(error) from None
+        fulfil(redemption, fulfilled_by=request.member)
         return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}})

@@ -8,9 +8,10 @@ from django.db import transaction
 
 from api.models import ApiToken, TokenKind
 from api.registry import ACTIONS, registry
+from plugins.core.errors import Invalid
 
 
-class TokenError(ValueError):
+class TokenError(Invalid):
     """A token request that cannot be granted; the message says why."""
 
 
@@ -19,7 +20,10 @@ def validate_permissions(permissions: list[str]) -> list[str]:
     valid = {f"{ct.plural}.{action}" for ct in registry.all() for action in ACTIONS}
     unknown = sorted(set(permissions) - valid)
     if unknown:
-        raise TokenError(f"Unknown permissions: {', '.join(unknown)}. Use <content type>.<action>, e.g. profiles.find")
+        raise TokenError(
+            f"Unknown permissions: {', '.join(unknown)}. Use <content type>.<action>, e.g. profiles.find",
+            field="permissions",
+        )
     return sorted(set(permissions))
 
 
@@ -29,9 +33,9 @@ def check_kind_and_permissions(kind: str, permissions: list[str]) -> list[str]:
         raise TokenError(f"Unknown kind {kind!r}: use one of {', '.join(TokenKind.values)}")
     permissions = validate_permissions(permissions)
     if kind == TokenKind.CUSTOM and not permissions:
-        raise TokenError("A custom token needs at least one permission")
+        raise TokenError("A custom token needs at least one permission", field="permissions")
     if kind != TokenKind.CUSTOM and permissions:
-        raise TokenError("Only custom tokens take a list of permissions")
+        raise TokenError("Only custom tokens take a list of permissions", field="permissions")
     return permissions
 
 

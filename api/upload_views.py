@@ -5,30 +5,16 @@ from __future__ import annotations
 import json
 
 from api.base import ApiView, json_response
-from api.errors import NotFoundError, PayloadTooLargeError, ValidationError
+from api.errors import NotFoundError, ValidationError
 from api.media import file_object, image_queryset
-from api.models import TokenKind
-from api.permissions import roles_of
 from api.query import qs
 from api.query.filters import FilterBuilder
 from api.query.selection import Access, parse_sort
 from api.registry import Attribute, ContentType, registry
 from plugins.assets.models import CommunityImage
-from plugins.assets.services import ImageRejected, store_image
+from plugins.assets.services import delete_image, store_images, update_file_info
 
 MAX_FILES = 20
-
-
-def _may_upload(request) -> bool:
-    if request.auth is not None:
-        return request.auth.kind == TokenKind.FULL_ACCESS
-    return request.member is not None
-
-
-def _may_delete(request) -> bool:
-    if request.auth is not None:
-        return request.auth.kind == TokenKind.FULL_ACCESS
-    return request.member is not None and "editor" in roles_of(request.member)
 
 
 def _file_info(request, count: int) -> list[dict]:
@@ -45,10 +31,6 @@ def _file_info(request, count: int) -> list[dict]:
     return info + [{}] * (count - len(info))
 
 
-def _may_edit(request, image) -> bool:
-    return _may_delete(request) or (request.member is not None and image.uploaded_by_user_id == request.member.pk)
-
-
 class UploadView(ApiView):
     """Upload images (multipart ``files`` and optional ``fileInfo``), or with ``?id=`` update a file's info."""
 
@@ -58,47 +40,38 @@ class UploadView(ApiView):
     def post(self, request):
         if request.query_params.get("id"):
             return self.update_info(request, request.query_params["id"])
-        if not _may_upload(request):
+        if not request.actor.may_upload:
             raise self.deny()
         files = request.FILES.getlist("files")
         if not files:
             raise ValidationError("Files are empty: send them as multipart form data in the field files")
         if len(files) > MAX_FILES:
             raise ValidationError(f"At most {MAX_FILES} files at once")
-        stored = []
-        for upload, info in zip(files, _file_info(request, len(files)), strict=False):
-            try:
-                image = store_image(
-                    upload,
-                    title=str(info.get("name") or ""),
-                    alt_text=str(info.get("alternativeText") or ""),
-                    caption=str(info.get("caption") or ""),
-                    user=request.member,
-                )
-            except ImageRejected as error:
-                for done in stored:
-                    done.delete()  # all or nothing: no half-finished upload
-                cls = PayloadTooLargeError if error.too_large else ValidationError
-                raise cls(f"{upload.name}: {error}") from None
-            stored.append(image)
+        uploads = [
+            (
+                upload,
+                {
+                    "title": str(info.get("name") or ""),
+                    "alt_text": str(info.get("alternativeText") or ""),
+                    "caption": str(info.get("caption") or ""),
+                },
+            )
+            for upload, info in zip(files, _file_info(request, len(files)), strict=False)
+        ]
+        stored = store_images(uploads, user=request.member)
         images = image_queryset().filter(pk__in=[image.pk for image in stored]).order_by("pk")
         return json_response([file_object(image) for image in images], status=201)
 
     def update_info(self, request, pk: str):
         image = _lookup(pk)
-        if not _may_edit(request, image):
+        if not request.actor.may_edit_file(image):
             raise self.deny()
         info = _file_info(request, 1)[0]
         unknown = set(info) - {"name", "alternativeText", "caption", "folder"}
         if unknown:
             raise ValidationError(f"Invalid key {sorted(unknown)[0]} in fileInfo")
-        if "name" in info:
-            image.title = str(info["name"] or image.title)[:255]
-        if "alternativeText" in info:
-            image.description = str(info["alternativeText"] or "")[:255]
-        if "caption" in info:
-            image.caption = str(info["caption"] or "")[:255]
-        image.save(update_fields=["title", "description", "caption"])
+        given = {"title": "name", "alt_text": "alternativeText", "caption": "caption"}
+        update_file_info(image, **{arg: str(info[key] or "") for arg, key in given.items() if key in info})
         return json_response(file_object(_lookup(pk)))
 
 
@@ -140,11 +113,11 @@ class FileView(ApiView):
         return json_response(file_object(image), request=request, cacheable=request.anonymous)
 
     def delete(self, request, pk: str):
-        if not _may_delete(request):
+        if not request.actor.is_editor:
             raise self.deny()
         image = _lookup(pk)
         data = file_object(image)
-        image.delete()
+        delete_image(image)
         return json_response(data)
 
 

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date
 from modelcluster.fields import ParentalManyToManyField
 
-from api.errors import ValidationError, from_django_validation, invalid_key
+from api.errors import ValidationError, invalid_key
 from api.query.filters import SYSTEM_ATTRIBUTES
 from api.registry import Attribute, ContentType, Relation, registry
 from plugins.assets.models import CommunityImage
@@ -208,19 +207,6 @@ def apply_many(instance, plan: WritePlan) -> None:
             manager.remove(*targets)
 
 
-def validate(instance, exclude: list[str] | None = None) -> None:
-    """Model validation as the admin does it, turned into Strapi's validation error."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except DjangoValidationError as exc:
-        raise from_django_validation(exc, _api_names(instance)) from None
-
-
-def _api_names(instance) -> dict[str, str]:
-    content_type = registry.for_model(type(instance))
-    return api_names(content_type) if content_type is not None else {}
-
-
 def api_names(content_type: ContentType) -> dict[str, str]:
     """Model attribute → API name, for naming fields in validation errors."""
     names = {a.attr: a.name for a in content_type.attributes}
@@ -250,7 +236,8 @@ def save(content_type: ContentType, instance, plan: WritePlan, *, publish: bool,
     parental = [op for op in plan.many if _is_parental(instance, op[0].attr)]
     others = [op for op in plan.many if op not in parental]
     apply_many(instance, WritePlan(many=parental))  # in memory until the row or a revision is saved
-    validate(instance, exclude=[relation.attr for relation, _, _ in plan.many])
+    # Model validation as the admin does it; its ValidationError names the fields (the API maps it).
+    instance.full_clean(exclude=[relation.attr for relation, _, _ in plan.many])
     if not content_type.draft_and_publish:
         instance.save()
         apply_many(instance, WritePlan(many=others))

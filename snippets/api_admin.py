@@ -14,7 +14,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from api.models import ApiToken, RolePermission
 from api.registry import ACTIONS, ROLES, registry
-from api.tokens import TokenError, check_kind_and_permissions
+from api.tokens import check_kind_and_permissions
+from snippets.errors import REFUSED, show_refusal
 
 
 def permission_choices() -> list[tuple[str, str]]:
@@ -37,8 +38,8 @@ class ApiTokenForm(WagtailAdminModelForm):
         cleaned = super().clean()
         try:
             cleaned["permissions"] = check_kind_and_permissions(cleaned.get("kind", ""), cleaned.get("permissions", []))
-        except TokenError as error:
-            self.add_error("permissions", str(error))
+        except REFUSED as error:
+            show_refusal(error, form=self)
         return cleaned
 
 

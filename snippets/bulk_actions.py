@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from plugins.accounts.roles import can_moderate
+from plugins.accounts.policy import Actor
 from plugins.achievements.models import Achievement
 from plugins.achievements.services import AwardError, award_achievement
 from plugins.profiles.models import Profile
@@ -26,7 +26,7 @@ class AssignAchievementBulkAction(SnippetBulkAction):
     models = [Profile]
 
     def check_perm(self, profile):
-        return can_moderate(self.request.user)
+        return Actor.of(self.request.user).moderates
 
     def get_execution_context(self):
         return {

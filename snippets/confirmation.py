@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from snippets.errors import REFUSED, show_refusal
+
 
 def confirm_then(
     request,
@@ -15,19 +17,18 @@ def confirm_then(
     template: str,
     context: dict,
     action: Callable[[], str],
-    refusals: tuple[type[Exception], ...],
     back_to: str,
 ):
     """Show ``template`` on GET; on POST run ``action`` (which returns the success message) and redirect.
 
-    A refusal (one of ``refusals``) is shown as an error message; nothing else is caught.
+    A service's refusal is shown as an error message; nothing else is caught.
     """
     if request.method != "POST":
         return TemplateResponse(request, template, context)
     try:
         done = action()
-    except refusals as refusal:
-        messages.error(request, str(refusal))
+    except REFUSED as refusal:
+        show_refusal(refusal, request=request)
     else:
         messages.success(request, done)
     return redirect(back_to)

@@ -14,7 +14,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from plugins.accounts.roles import forum_rights
+from plugins.accounts.policy import Actor
 from plugins.forum import moderation
 from plugins.forum.models import DocsTopicMapping, InternalTag, Question, Reply, Topic, TopicGroup
 
@@ -70,7 +70,7 @@ class InternalTagViewSet(SnippetViewSet):
 class QuestionEditView(EditView):
     @cached_property
     def header_more_buttons(self):
-        rights = forum_rights(self.request.user)
+        rights = Actor.of(self.request.user).forum_actions
         actions = []
         question = self.object
         for action, label, shown in (
@@ -98,7 +98,7 @@ ADMIN_ACTIONS = {"archive": moderation.archive, "unarchive": moderation.unarchiv
 def question_moderation(request, pk, action):
     """Archive, unarchive or approve a question from its admin page (GET asks to confirm, POST does it)."""
     question = get_object_or_404(Question, pk=pk)
-    if action not in ADMIN_ACTIONS or action not in forum_rights(request.user):
+    if action not in ADMIN_ACTIONS or action not in Actor.of(request.user).forum_actions:
         raise PermissionDenied
     edit_url = reverse("wagtailsnippets_forum_question:edit", args=[pk])
     if request.method == "POST":

@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
-from plugins.accounts.roles import can_moderate
+from plugins.accounts.policy import Actor
 from plugins.achievements.models import Achievement, AchievementAward
-from plugins.achievements.services import AwardError, award_achievement, revoke_award
-from plugins.points.services import PointsError, balance_of, gift, history
+from plugins.achievements.services import award_achievement, revoke_award
+from plugins.points.services import balance_of, gift, history
 from plugins.profiles.models import Profile
 from plugins.rewards.models import CreditGrant, Redemption, RewardKind, RewardProduct
-from plugins.rewards.services import StoreError, enable_account_credit
+from plugins.rewards.services import enable_account_credit
+from snippets.errors import REFUSED, show_refusal
 
 
 class AssignForm(forms.Form):
@@ -42,7 +43,7 @@ class CreditForm(forms.Form):
 
 def profile_moderation(request, pk):
     """GET shows the page; POST with ``action`` = assign, revoke or gift performs it."""
-    if not can_moderate(request.user):
+    if not Actor.of(request.user).moderates:
         raise PermissionDenied
     profile = get_object_or_404(Profile, pk=pk)
     forms_by_action = {"assign": AssignForm, "revoke": RevokeForm, "gift": GiftForm, "credit": CreditForm}
@@ -56,8 +57,8 @@ def profile_moderation(request, pk):
         if form.is_valid():
             try:
                 message = _perform(action, form.cleaned_data, profile, request.user)
-            except (AwardError, PointsError, StoreError) as error:
-                form.add_error(None, str(error))
+            except REFUSED as error:
+                show_refusal(error, form=form)
             else:
                 messages.success(request, message)
                 return redirect("community_profile_moderation", pk=pk)

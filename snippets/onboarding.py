@@ -10,12 +10,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.admin.widgets.button import Button, HeaderButton
 
-from plugins.accounts.onboarding import NewTeamMember, OnboardingError, add_team_member, resend_set_password_email
+from plugins.accounts.onboarding import NewTeamMember, add_team_member, resend_set_password_email
 from plugins.assets.avatars import MIN_AVATAR_SIDE
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
 from snippets.confirmation import confirm_then
+from snippets.errors import REFUSED, show_refusal
 
 ADD_PERMISSION = "profiles.add_profile"
 CHANGE_PERMISSION = "profiles.change_profile"
@@ -70,8 +71,8 @@ def add_team_member_page(request):
     if request.method == "POST" and form.is_valid():
         try:
             profile = add_team_member(form.new_team_member(), avatar=form.cleaned_data["avatar"], added_by=request.user)
-        except OnboardingError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except REFUSED as error:
+            show_refusal(error, form=form)
         else:
             messages.success(
                 request,
@@ -98,6 +99,5 @@ def resend_set_password_page(request, pk):
         template="community_admin/resend_set_password.html",
         context={"profile": profile, "page_title": f"Send set-password e-mail: {profile}", "header_icon": "mail"},
         action=send,
-        refusals=(OnboardingError,),
         back_to=reverse("wagtailsnippets_profiles_profile:edit", args=[profile.pk]),
     )

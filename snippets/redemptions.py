@@ -18,9 +18,10 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from plugins.accounts.roles import can_moderate
+from plugins.accounts.policy import Actor
 from plugins.rewards.models import Redemption, RedemptionStatus
-from plugins.rewards.services import StoreError, cancel_redemption, fulfil
+from plugins.rewards.services import cancel_redemption, fulfil
+from snippets.errors import REFUSED, show_refusal
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -31,7 +32,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action in self.WRITE_ACTIONS:
             return False
-        return can_moderate(user) if action == "view" else super().user_has_permission(user, action)
+        return Actor.of(user).moderates if action == "view" else super().user_has_permission(user, action)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -76,7 +77,7 @@ class CancelForm(forms.Form):
 
 def redemption_page(request, pk):
     """A redemption with its shipping order; POST ``action`` = fulfil or cancel."""
-    if not can_moderate(request.user):
+    if not Actor.of(request.user).moderates:
         raise PermissionDenied
     redemption = get_object_or_404(Redemption.objects.select_related("profile", "product"), pk=pk)
     cancel_form = CancelForm(prefix="cancel")
@@ -95,8 +96,8 @@ def redemption_page(request, pk):
                     return redirect("community_redemption", pk=pk)
             else:
                 messages.error(request, "Unknown action.")
-        except StoreError as error:
-            messages.error(request, str(error))
+        except REFUSED as error:
+            show_refusal(error, request=request)
     context = {
         "redemption": redemption,
         "order": getattr(redemption, "order", None),

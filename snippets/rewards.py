@@ -16,7 +16,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from plugins.rewards.models import RewardProduct
-from plugins.rewards.services import StoreError, restock
+from plugins.rewards.services import restock
+from snippets.errors import REFUSED, show_refusal
 
 
 class RewardProductForm(WagtailAdminModelForm):
@@ -93,8 +94,8 @@ def restock_page(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             restock(product, stock=form.cleaned_data["stock"], changed_by=request.user)
-        except StoreError as error:
-            form.add_error("stock", str(error))
+        except REFUSED as error:
+            show_refusal(error, form=form)
         else:
             shown = "unlimited" if product.stock is None else product.stock
             messages.success(request, f"Stock of “{product}” is now {shown}.")

@@ -62,6 +62,5 @@ def build_site_page(request):
         template="community_admin/build_site.html",
         context={"waiting": waiting, "page_title": "Build the site now", "header_icon": "upload"},
         action=build,
-        refusals=(),
         back_to=reverse("site_builds:index"),
     )

@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from plugins.accounts.roles import can_moderate
+from plugins.accounts.policy import Actor
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
@@ -74,7 +74,7 @@ def register_community_urls():
 
 class ModeratorMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_moderate(request.user)
+        return Actor.of(request.user).moderates
 
 
 @hooks.register("register_admin_menu_item")

@@ -13,7 +13,6 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import register_permission_policy
 
-from plugins.core.errors import Refusal
 from plugins.notifications.cms_webhooks import send_again
 from plugins.notifications.models import EVENTS, DeliveryStatus, Webhook, WebhookDelivery
 from snippets.confirmation import confirm_then
@@ -120,6 +119,5 @@ def send_again_page(request, pk):
         template="community_admin/webhook_send_again.html",
         context={"delivery": delivery, "inspect_url": inspect, "page_title": f"Send again: {delivery}"},
         action=send,
-        refusals=(Refusal,),
         back_to=inspect,
     )

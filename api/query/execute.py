@@ -16,8 +16,8 @@ def visible(content_type: ContentType, access: Access):
         queryset = queryset.select_related("latest_revision") if access.drafts else queryset.filter(live=True)
     if content_type.published_filter is not None and not (access.drafts or access.include_private):
         shown = content_type.published_filter
-        if content_type.owner_path and access.member_id is not None:
-            shown = shown | Q(**{content_type.owner_path: access.member_id})
+        if content_type.owner_sees_hidden and access.member_id is not None:
+            shown = shown | Q(**{content_type.owner: access.member_id})
         queryset = queryset.filter(shown)
     return queryset
 

@@ -13,17 +13,17 @@ from django.db.models import Q
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from plugins.core.errors import Invalid
 from plugins.profiles.services import claim_or_create_profile
 
 User = get_user_model()
 
 
-class AccountError(Exception):
+class AccountError(Invalid):
     """A request about an account that cannot be done; the message says why, safely."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 @dataclass

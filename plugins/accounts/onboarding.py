@@ -24,6 +24,7 @@ from wagtail.log_actions import log
 from plugins.assets.avatars import check_team_avatar
 from plugins.assets.models import CommunityImage
 from plugins.assets.services import ImageRejected, store_image
+from plugins.core.errors import Invalid
 from plugins.notifications.email import send_email
 from plugins.profiles.models import Profile
 from plugins.profiles.services import claim_or_create_profile
@@ -34,12 +35,11 @@ User = get_user_model()
 USERNAME_UNSAFE = re.compile(r"[^\w.+-]")
 
 
-class OnboardingError(Exception):
+class OnboardingError(Invalid):
     """The team member cannot be added as asked; ``field`` names the form field at fault, if one is."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

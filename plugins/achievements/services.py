@@ -8,13 +8,18 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from plugins.achievements.models import Achievement, AchievementAward
+from plugins.core.errors import Conflict, Invalid
 from plugins.core.events import emit
 from plugins.points.models import EntryKind
 from plugins.points.services import Posting, balance_of, post
 
 
-class AwardError(Exception):
-    """An award or revocation that cannot be made; the message says why."""
+class AwardError(Conflict):
+    """An award or revocation that the rules refuse now; the message says why."""
+
+
+class ReasonRequired(Invalid, AwardError):
+    """A revocation names no reason (bad input, not a conflict)."""
 
 
 @transaction.atomic
@@ -72,7 +77,7 @@ def revoke_award(award: AchievementAward, *, revoked_by, reason: str) -> Achieve
     spent (the balance never goes below zero), and the entry says so.
     """
     if not reason.strip():
-        raise AwardError("Say why the achievement is revoked")
+        raise ReasonRequired("Say why the achievement is revoked", field="reason")
     award = AchievementAward.objects.select_for_update().select_related("achievement", "profile").get(pk=award.pk)
     if award.revoked_at is not None:
         raise AwardError("This award was revoked already")
@@ -103,3 +108,20 @@ def revoke_award(award: AchievementAward, *, revoked_by, reason: str) -> Achieve
     )
     emit("achievement_revoked", award_id=award.pk, profile_id=award.profile_id)
     return award
+
+
+@transaction.atomic
+def delete_achievement(achievement: Achievement) -> None:
+    """Delete an achievement nobody was ever awarded.
+
+    Raises ``Conflict`` when it was awarded (held now or revoked since): the awards are the members'
+    history and the ledger's reasons, so it is unpublished instead, which stops new awards.
+    """
+    awarded = AchievementAward.objects.filter(achievement=achievement)
+    held = awarded.filter(revoked_at__isnull=True).count()
+    if held or awarded.exists():
+        who = f"{held} member{'s' * (held != 1)} hold it" if held else "its revoked awards stay in members' history"
+        raise Conflict(
+            f"“{achievement}” cannot be deleted: {who}. Unpublish it instead, so that nobody earns it from now on."
+        )
+    achievement.delete()

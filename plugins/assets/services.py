@@ -13,17 +13,18 @@ from wagtail.images.fields import WagtailImageField
 
 from plugins.assets.formats import ensure_formats
 from plugins.assets.models import CommunityImage
+from plugins.core.errors import Invalid, TooLarge
 
 # Formats re-encoded to drop EXIF (GPS position, camera serials); animated GIFs are kept as they are.
 REENCODED = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 
 
-class ImageRejected(Exception):
+class ImageRejected(Invalid):
     """The upload is not an acceptable image; the message says why."""
 
-    def __init__(self, message: str, too_large: bool = False):
-        super().__init__(message)
-        self.too_large = too_large
+
+class ImageTooLarge(ImageRejected, TooLarge):
+    """The upload is larger than the file size or pixel limits."""
 
 
 def check_image(upload):
@@ -32,7 +33,7 @@ def check_image(upload):
         return WagtailImageField().clean(upload)
     except ValidationError as exc:
         too_large = exc.code in ("file_too_large", "file_too_many_pixels")
-        raise ImageRejected(" ".join(exc.messages), too_large=too_large) from None
+        raise (ImageTooLarge if too_large else ImageRejected)(" ".join(exc.messages)) from None
 
 
 def strip_metadata(name: str, data: bytes) -> bytes:
@@ -68,3 +69,44 @@ def store_image(upload, *, title: str = "", alt_text: str = "", caption: str = "
     image.save()
     ensure_formats(image)  # now, so that the answer to the upload already lists them
     return image
+
+
+def store_images(uploads: list[tuple[object, dict]], *, user=None) -> list[CommunityImage]:
+    """Store several uploads, each with its ``{title, alt_text, caption}``: all of them, or none.
+
+    Every file is checked before any is stored, so a bad one (``ImageRejected``, ``ImageTooLarge``)
+    leaves nothing behind; should storing fail half-way, the files already written are removed.
+    """
+    for upload, _info in uploads:
+        try:
+            check_image(upload)
+        except ImageRejected as error:
+            raise type(error)(f"{posixpath.basename(upload.name)}: {error}") from None
+        upload.seek(0)
+    stored: list[CommunityImage] = []
+    try:
+        with transaction.atomic():
+            for upload, info in uploads:
+                stored.append(store_image(upload, user=user, **info))
+    except BaseException:
+        for image in stored:
+            image.file.delete(save=False)
+        raise
+    return stored
+
+
+def update_file_info(image: CommunityImage, *, title=None, alt_text=None, caption=None) -> CommunityImage:
+    """Change a file's name, alternative text or caption (each left as it is when None)."""
+    if title is not None:
+        image.title = (title or image.title)[:255]
+    if alt_text is not None:
+        image.description = alt_text[:255]
+    if caption is not None:
+        image.caption = caption[:255]
+    image.save(update_fields=["title", "description", "caption"])
+    return image
+
+
+def delete_image(image: CommunityImage) -> None:
+    """Delete an uploaded file and its renditions; where it was used, the field is left empty."""
+    image.delete()

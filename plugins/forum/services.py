@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from plugins.core.errors import Refusal
+from plugins.core.errors import Conflict
 from plugins.core.events import emit
 from plugins.forum.markdown import MAX_MARKDOWN_LENGTH
 from plugins.forum.models import DocsTopicMapping, Question, Reply, ReplyVote, Subscription, Topic
@@ -16,7 +16,7 @@ from plugins.forum.models import DocsTopicMapping, Question, Reply, ReplyVote, S
 MAX_TOPICS = 5
 
 
-class ForumError(Refusal):
+class ForumError(Conflict):
     """An action the rules do not allow (marking someone else's solution, …); the message says why."""
 
 

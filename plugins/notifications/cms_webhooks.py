@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from plugins.core.errors import Refusal
+from plugins.core.errors import Conflict
 from plugins.core.ttl_cache import TtlCache
 from plugins.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from plugins.notifications.retry import MAX_ATTEMPTS, retry_later
@@ -88,17 +88,19 @@ def dispatch(event: str, payload: dict) -> list[int]:
 def send_again(delivery: WebhookDelivery) -> None:
     """Send a failed delivery once more, as a new series of attempts with retries; the same payload, signed anew.
 
-    Refuses (``Refusal``) a delivery that has not failed, or whose webhook is now disabled.
+    Refuses (``Conflict``) a delivery that has not failed, or whose webhook is now disabled.
     """
     if delivery.status != DeliveryStatus.FAILED:
-        raise Refusal(f"Only a failed delivery can be sent again; this one is {delivery.get_status_display().lower()}.")
+        raise Conflict(
+            f"Only a failed delivery can be sent again; this one is {delivery.get_status_display().lower()}."
+        )
     if not delivery.webhook.enabled:
-        raise Refusal(f"The webhook “{delivery.webhook}” is disabled; enable it first.")
+        raise Conflict(f"The webhook “{delivery.webhook}” is disabled; enable it first.")
     updated = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
         status=DeliveryStatus.PENDING, error=""
     )
     if not updated:  # someone else sent it again a moment ago
-        raise Refusal("This delivery is already being sent again.")
+        raise Conflict("This delivery is already being sent again.")
     delivery.status, delivery.error = DeliveryStatus.PENDING, ""
     transaction.on_commit(lambda: deliver_cms_webhook.enqueue(delivery.pk))
 

@@ -10,19 +10,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum, Window
 from wagtail.log_actions import log
 
+from plugins.core.errors import Conflict, Invalid
 from plugins.core.events import emit
 from plugins.points.models import EntryKind, LedgerEntry, PointsAccount
 
 
-class PointsError(Exception):
-    """A posting that cannot be made; the message says why."""
+class PointsError(Invalid):
+    """A posting that cannot be made as asked; the message says why."""
 
 
-class InsufficientPoints(PointsError):
-    pass
+class InsufficientPoints(Conflict, PointsError):
+    """The balance does not cover the debit."""
 
 
-class IdempotencyConflict(PointsError):
+class IdempotencyConflict(Conflict, PointsError):
     """The key was used before for a different posting."""
 
 
@@ -165,11 +166,11 @@ def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | 
     """A moderator's gift of points, with a reason, up to the per-gift maximum setting."""
     maximum = settings.POINTS_GIFT_MAX
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise PointsError("A gift is a whole number of points, at least 1")
+        raise PointsError("A gift is a whole number of points, at least 1", field="points")
     if points > maximum:
-        raise PointsError(f"A gift is at most {maximum} points")
+        raise PointsError(f"A gift is at most {maximum} points", field="points")
     if not (reason or "").strip():
-        raise PointsError("Say why the points are given")
+        raise PointsError("Say why the points are given", field="reason")
     key = idempotency_key or f"gift:{secrets.token_hex(16)}"
     with transaction.atomic():
         entry = post(profile, Posting(points, EntryKind.GIFT, f"Gift: {reason.strip()}", key, actor=given_by))

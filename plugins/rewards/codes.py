@@ -26,13 +26,15 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from plugins.core.errors import Unavailable
+
 # No 0/O, 1/I/L, or U (which reads as V): a code read aloud or copied by hand comes out right.
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 GROUPS, GROUP_LENGTH = 3, 4
 ISSUE_ATTEMPTS = 5
 
 
-class CodeProviderError(Exception):
+class CodeProviderError(Unavailable):
     """The provider could not issue or void a code; the message is shown to the caller."""
 
 

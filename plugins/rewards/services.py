@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from plugins.core.errors import Refusal
+from plugins.core.errors import Conflict
 from plugins.core.events import emit
 from plugins.core.ttl_cache import TtlCache
 from plugins.points.models import EntryKind
@@ -31,7 +31,7 @@ from plugins.rewards.models import (
 )
 
 
-class StoreError(Refusal):
+class StoreError(Conflict):
     """A store action that cannot be done now (no stock, not enough points, …); the message says why."""
 
 
@@ -308,3 +308,20 @@ def _log_data(redemption: Redemption, reason: str = "") -> dict:
     if reason:
         data["reason"] = reason
     return data
+
+
+@transaction.atomic
+def delete_product(product: RewardProduct) -> None:
+    """Delete a product nobody redeemed.
+
+    Raises ``StoreError`` (a conflict) once it was redeemed: the redemptions are members' orders and
+    the ledger's reasons. Unpublishing takes it out of the store instead.
+    """
+    redeemed = Redemption.objects.filter(product=product).count()
+    if redeemed:
+        times = "once" if redeemed == 1 else f"{redeemed} times"
+        raise StoreError(
+            f"“{product}” cannot be deleted: it was redeemed {times}, and those orders keep their history. "
+            "Unpublish it instead, so that it leaves the store."
+        )
+    product.delete()

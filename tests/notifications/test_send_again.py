@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from plugins.core.errors import Refusal
+from plugins.core.errors import Conflict
 from plugins.notifications.cms_webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, send_again, verify
 from plugins.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from plugins.notifications.retry import MAX_ATTEMPTS
@@ -47,7 +47,7 @@ def test_only_failed_deliveries_of_enabled_webhooks_are_sent_again(failed, djang
     webhook.enabled = False
     webhook.save()
     delivery.refresh_from_db()
-    with pytest.raises(Refusal, match="disabled; enable it first"):
+    with pytest.raises(Conflict, match="disabled; enable it first"):
         send_again(delivery)
     webhook.enabled = True
     webhook.save()
@@ -55,7 +55,7 @@ def test_only_failed_deliveries_of_enabled_webhooks_are_sent_again(failed, djang
     with django_capture_on_commit_callbacks(execute=True):
         send_again(delivery)
     delivery.refresh_from_db()
-    with pytest.raises(Refusal, match="this one is delivered"):
+    with pytest.raises(Conflict, match="this one is delivered"):
         send_again(delivery)
     assert len(receiver.received) == 1
 
