@@ -150,7 +150,7 @@ def from_protected(exc: ProtectedError | RestrictedError) -> ConflictError:
     """Deleting a row that others still point at: nothing is deleted, and the message says what holds it."""
     blocking = {}
     for row in exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects:
-        label = row._meta.verbose_name_plural
+        label = str(row._meta.verbose_name_plural)
         blocking[label] = blocking.get(label, 0) + 1
     held = ", ".join(f"{count} {label}" for label, count in sorted(blocking.items()))
     return ConflictError(f"It cannot be deleted while {held} refer to it.", {"blockedBy": blocking})

@@ -120,7 +120,8 @@ def delete_achievement(achievement: Achievement) -> None:
     awarded = AchievementAward.objects.filter(achievement=achievement)
     held = awarded.filter(revoked_at__isnull=True).count()
     if held or awarded.exists():
-        who = f"{held} member{'s' * (held != 1)} hold it" if held else "its revoked awards stay in members' history"
+        holders = "1 member holds it" if held == 1 else f"{held} members hold it"
+        who = holders if held else "its revoked awards stay in members' history"
         raise Conflict(
             f"“{achievement}” cannot be deleted: {who}. Unpublish it instead, so that nobody earns it from now on."
         )

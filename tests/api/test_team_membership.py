@@ -63,7 +63,9 @@ def test_from_the_team_side_too(client, community, newcomer):
     RolePermission.objects.filter(role="moderator", content_type="teams", action="update").update(enabled=True)
     forget_matrix()
     growth = community["growth"]
-    response = put(client, f"teams/{growth.document_id}", {"profiles": {"connect": [newcomer.document_id]}}, factories.moderator())
+    response = put(
+        client, f"teams/{growth.document_id}", {"profiles": {"connect": [newcomer.document_id]}}, factories.moderator()
+    )
     assert response.status_code == 403
     assert not growth.profiles.filter(pk=newcomer.pk).exists() and not is_moderator(newcomer)
     # Changing the team's other fields is still allowed.
