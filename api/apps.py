@@ -9,7 +9,7 @@ class ApiConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from api import content_types  # noqa: F401  (registers every content type)
+        from api import checks, content_types  # noqa: F401  (registers every content type, and their check)
 
         post_migrate.connect(_default_permissions, sender=self)
 

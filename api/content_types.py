@@ -1,119 +1,78 @@
-"""The registry entries: one per content type the API serves."""
+"""The registry entries: one per content type the API serves.
 
-from django.db import transaction
+Each entry names the model fields it exposes; what they are called, their types, enums, media and
+relations come from the model (``ContentType.from_model``). What is written here is what the model
+cannot say: computed attributes, components, through-relations, renames, read-only fields, who may
+do what, and the core service of a type whose writes go through its plugin's rules.
+"""
+
 from django.db.models import Q
 
-from api.registry import Attribute as A
-from api.registry import Component, ContentType, Media, Relation, registry
-from api.services import CoreService
-from plugins.accounts.policy import membership_changes
+from api import services
+from api.registry import Component, ContentType, Relation, computed, registry
 from plugins.achievements.models import Achievement, AchievementGroup
-from plugins.achievements.services import delete_achievement
-from plugins.core.errors import Invalid, NotAllowed
-from plugins.forum import services as forum
 from plugins.forum.models import Question, Reply, Topic, TopicGroup
 from plugins.forum.panel import load_moderation_details
 from plugins.jobs.models import JobListing
 from plugins.points.reputation import load_reputation
 from plugins.profiles.models import Profile
-from plugins.profiles.services import claim_or_create_profile
-from plugins.rewards.models import RewardKind, RewardProduct
-from plugins.rewards.services import delete_product, in_stock_q
+from plugins.rewards.models import RewardProduct
+from plugins.rewards.services import in_stock_q
 from plugins.roadmap.models import RoadmapItem
 from plugins.roadmap.services import load_vote_counts
 from plugins.teams.models import Team, load_pineapple_counts
-from plugins.teams.services import check_membership_change
-
-
-class MembershipGuard(CoreService):
-    """Writes that may change who is on a small team: only editors and the team's own leads may.
-
-    ``membership`` maps the relation attributes that hold a membership to how a write's targets
-    become team ids (``"targets"``: the targets are teams; ``"self"``: the row is the team).
-    """
-
-    membership: dict[str, str] = {}
-
-    def changed_teams(self, instance, plan) -> set:
-        changed = set()
-        for relation, op, targets in plan.many:
-            side = self.membership.get(relation.attr)
-            if side is None:
-                continue
-            current = getattr(instance, relation.attr).values_list("pk", flat=True) if instance.pk else []
-            moved = membership_changes(current, op, [target.pk for target in targets])
-            if moved:
-                changed |= moved if side == "targets" else {instance.pk}
-        return changed
-
-    def create(self, actor, plan, *, publish):
-        check_membership_change(actor, self.changed_teams(self.content_type.model(), plan))
-        return super().create(actor, plan, publish=publish)
-
-    def update(self, actor, instance, plan, *, publish):
-        check_membership_change(actor, self.changed_teams(instance, plan))
-        return super().update(actor, instance, plan, publish=publish)
-
-
-class ProfileService(MembershipGuard):
-    membership = {"teams": "targets", "lead_teams": "targets"}
-
-
-class TeamService(MembershipGuard):
-    membership = {"profiles": "self", "lead_profiles": "self"}
-
-
-class AchievementService(CoreService):
-    def delete(self, actor, instance):
-        delete_achievement(instance)
-
-
-class RewardProductService(CoreService):
-    def delete(self, actor, instance):
-        delete_product(instance)
-
+from plugins.teams.pineapple import VERDICT_LABELS
 
 READ = ("find", "findOne")
 EVERYTHING = ("find", "findOne", "create", "update", "delete")
 EDITORIAL_DEFAULTS = {"public": READ, "authenticated": READ, "moderator": READ, "editor": EVERYTHING}
+# Members create questions and replies (through the forum's services) and update their own.
+FORUM_DEFAULTS = {
+    "public": READ,
+    "authenticated": (*READ, "create"),
+    "moderator": (*READ, "create"),
+    "editor": EVERYTHING,
+}
+# Newest first: a profile's discussions, as its page lists them.
+NEWEST_FIRST = ("-created_at",)
 
 
 registry.register(
-    ContentType(
-        plural="profiles",
-        singular="profile",
-        model=Profile,
+    ContentType.from_model(
+        Profile,
+        "profiles",
         description="Community profiles: one per member; team members carry more.",
-        attributes=(
-            A("firstName", "first_name"),
-            A("lastName", "last_name"),
-            A("pronouns", "pronouns"),
-            A("biography", "biography", "richtext"),
-            A("website", "website"),
-            A("github", "github"),
-            A("linkedin", "linkedin"),
-            A("twitter", "twitter"),
-            A("company", "company"),
-            A("companyRole", "company_role"),
-            A("color", "color"),
-            A("startDate", "start_date", "date"),
-            A("location", "location"),
-            A("country", "country"),
-            A("pineappleOnPizza", "pineapple_on_pizza", "boolean"),
-            A("points", "points_balance", "integer", writable=False, compute=lambda p: p.points_balance),
-            A(
-                "reputation",
-                "reputation",
-                "json",
-                writable=False,
-                compute=lambda p: {"tier": p.reputation.level, "name": p.reputation.name},
-            ),
-            A("email", "email", "email", private=True),
+        fields=(
+            "first_name",
+            "last_name",
+            "pronouns",
+            "biography",
+            "website",
+            "github",
+            "linkedin",
+            "twitter",
+            "company",
+            "company_role",
+            "color",
+            "start_date",
+            "location",
+            "country",
+            "pineapple_on_pizza",
+            "avatar",
+            "teams",
+            "lead_teams",
+            # The discussions they took part in (archived questions and hidden replies stay out for the public).
+            "questions",
+            "replies",
+        ),
+        private=("email",),
+        ordering={"questions": NEWEST_FIRST, "replies": NEWEST_FIRST},
+        computed=(
+            computed("points", "integer", lambda p: p.points_balance),
+            computed("reputation", "json", lambda p: {"tier": p.reputation.level, "name": p.reputation.name}),
         ),
         prepare=load_reputation,
         relations=(
-            Relation("teams", "teams", "teams"),
-            Relation("leadTeams", "lead_teams", "teams"),
             # Achievements held now: through awards that have not been revoked.
             Relation(
                 "achievements",
@@ -123,13 +82,8 @@ registry.register(
                 through="achievement",
                 through_filter=(("revoked_at__isnull", True),),
             ),
-            # The discussions they took part in (archived questions and hidden replies stay out for the public).
-            Relation("questions", "questions", "questions", writable=False, default_ordering=("-created_at",)),
-            Relation("replies", "replies", "replies", writable=False, default_ordering=("-created_at",)),
         ),
-        media=(Media("avatar", "avatar"),),
         owner="user_id",
-        service=ProfileService(),
         # Their own public profile fields; not their team, start date, role or e-mail.
         owner_writable=(
             "firstName",
@@ -147,6 +101,7 @@ registry.register(
             "pineappleOnPizza",
             "avatar",
         ),
+        service=services.ProfileService(),
         default_permissions={
             "public": READ,
             "authenticated": READ,
@@ -175,343 +130,226 @@ def _crest_option(key):
     return lambda team: (team.crest_options or {}).get(key)
 
 
-def _pineapple_verdict(team):
-    return team.pineapple().verdict
-
-
-def _pineapple_share(team):
-    return team.pineapple().share_in_favour
-
-
 registry.register(
-    ContentType(
-        plural="teams",
-        singular="team",
-        model=Team,
+    ContentType.from_model(
+        Team,
+        "teams",
         description="Small teams: the team page and the job listings are generated from them.",
         draft_and_publish=True,
-        prepare=load_pineapple_counts,
-        attributes=(
-            A("name", "name", required=True),
-            A("slug", "slug", "uid"),
-            A("tagline", "tagline"),
-            A("description", "description", "richtext"),
-            A("emojis", "emojis"),
-            A("displayOrder", "display_order", "integer"),
-            A(
-                "pineappleVerdict",
-                "pineapple_verdict",
-                "enumeration",
-                writable=False,
-                compute=_pineapple_verdict,
-                enum=("in_favour", "against", "split", "undecided"),
+        fields=(
+            "name",
+            "slug",
+            "tagline",
+            "description",
+            "emojis",
+            "display_order",
+            "crest",
+            "mini_crest",
+            "profiles",
+            "lead_profiles",
+            "jobs",
+            "roadmap_items",
+        ),
+        renames={"roadmap_items": "roadmaps"},
+        computed=(
+            computed(
+                "pineappleVerdict", "enumeration", lambda team: team.pineapple().verdict, enum=tuple(VERDICT_LABELS)
             ),
-            A("pineappleShareInFavour", "pineapple_share", "float", writable=False, compute=_pineapple_share),
+            computed("pineappleShareInFavour", "float", lambda team: team.pineapple().share_in_favour),
         ),
-        relations=(
-            Relation("profiles", "profiles", "profiles"),
-            Relation("leadProfiles", "lead_profiles", "profiles"),
-            Relation("jobs", "jobs", "jobs"),
-            Relation("roadmaps", "roadmap_items", "roadmaps"),
-        ),
-        media=(Media("crest", "crest"), Media("miniCrest", "mini_crest")),
+        prepare=load_pineapple_counts,
         components=(
             Component(
                 "crestOptions",
-                attributes=tuple(A(key, "crest_options", "json", compute=_crest_option(key)) for key in CREST_OPTIONS),
+                attributes=tuple(
+                    computed(key, "json", _crest_option(key), reads="crest_options") for key in CREST_OPTIONS
+                ),
             ),
-            Component(
-                "teamImage",
-                attributes=(A("caption", "team_image_caption"),),
-                media=(Media("image", "team_image"),),
-            ),
+            Component("teamImage", fields={"caption": "team_image_caption", "image": "team_image"}),
         ),
+        service=services.TeamService(),
         default_permissions=EDITORIAL_DEFAULTS,
-        service=TeamService(),
     )
 )
 
 registry.register(
-    ContentType(
-        plural="jobs",
-        singular="job",
-        model=JobListing,
+    ContentType.from_model(
+        JobListing,
+        "jobs",
         description="Job listings, each tied to small teams.",
         draft_and_publish=True,
-        attributes=(
-            A("title", "title", required=True),
-            A("slug", "slug", "uid"),
-            A("department", "department"),
-            A("location", "location"),
-            A("remote", "remote", "boolean"),
-            A(
-                "employmentType",
-                "employment_type",
-                "enumeration",
-                enum=("full_time", "part_time", "contract", "internship"),
-            ),
-            A("description", "description", "richtext", required=True),
-            A("applyUrl", "apply_url", required=True),
+        fields=(
+            "title",
+            "slug",
+            "department",
+            "location",
+            "remote",
+            "employment_type",
+            "description",
+            "apply_url",
+            "teams",
         ),
-        relations=(Relation("teams", "teams", "teams"),),
         default_permissions=EDITORIAL_DEFAULTS,
     )
 )
 
 registry.register(
-    ContentType(
-        plural="achievement-groups",
-        singular="achievement-group",
-        model=AchievementGroup,
+    ContentType.from_model(
+        AchievementGroup,
+        "achievement-groups",
         description="Groups of achievements, optionally tiered bronze / silver / gold.",
-        attributes=(
-            A("name", "name", required=True),
-            A("slug", "slug", "uid"),
-            A("description", "description", "text"),
-            A("tiered", "tiered", "boolean"),
-        ),
-        relations=(Relation("achievements", "achievements", "achievements"),),
+        fields=("name", "slug", "description", "tiered", "achievements"),
         default_permissions=EDITORIAL_DEFAULTS,
     )
 )
 
 registry.register(
-    ContentType(
-        plural="achievements",
-        singular="achievement",
-        model=Achievement,
+    ContentType.from_model(
+        Achievement,
+        "achievements",
         description="Achievements, each worth points.",
         draft_and_publish=True,
-        attributes=(
-            A("title", "title", required=True),
-            A("slug", "slug", "uid"),
-            A("description", "description", "text"),
-            A("points", "points", "integer", required=True),
-            A("tier", "tier", "enumeration", enum=("", "bronze", "silver", "gold")),
-            A("trigger", "trigger", "enumeration"),
-            A("threshold", "threshold", "integer"),
-            A("repeatable", "repeatable", "boolean"),
+        fields=(
+            "title",
+            "slug",
+            "description",
+            "points",
+            "tier",
+            "trigger",
+            "threshold",
+            "repeatable",
+            "group",
+            "icon",
         ),
-        relations=(Relation("group", "group", "achievement-groups", many=False),),
-        media=(Media("icon", "icon"),),
+        service=services.AchievementService(),
         default_permissions=EDITORIAL_DEFAULTS,
-        service=AchievementService(),
     )
 )
 
 registry.register(
-    ContentType(
-        plural="reward-products",
-        singular="reward-product",
-        model=RewardProduct,
+    ContentType.from_model(
+        RewardProduct,
+        "reward-products",
         description="Products in the rewards store: published and in stock (status=draft shows them all).",
         draft_and_publish=True,
         published_filter=in_stock_q(),
-        attributes=(
-            A("title", "title", required=True),
-            A("handle", "handle", "uid"),
-            A("kind", "kind", "enumeration", enum=tuple(RewardKind.values)),
-            A("price", "price", "integer", required=True),
-            A("discountAmount", "discount_amount", "decimal"),
-            A("description", "description", "text"),
-            A(
-                "stock",
-                "stock",
-                "integer",
-                create_only="Sales move the stock: set it when creating a product, change it with Restock in the admin",
-            ),
-        ),
-        media=(Media("image", "image"),),
+        fields=("title", "handle", "kind", "price", "discount_amount", "description", "stock", "image"),
+        create_only={
+            "stock": "Sales move the stock: set it when creating a product, change it with Restock in the admin"
+        },
+        service=services.RewardProductService(),
         default_permissions=EDITORIAL_DEFAULTS,
-        service=RewardProductService(),
     )
 )
 
 registry.register(
-    ContentType(
-        plural="roadmaps",
-        singular="roadmap",
-        model=RoadmapItem,
+    ContentType.from_model(
+        RoadmapItem,
+        "roadmaps",
         description="The public roadmap.",
         draft_and_publish=True,
-        attributes=(
-            A("title", "title", required=True),
-            A("votes", "vote_count", "integer", writable=False, compute=lambda item: item.vote_count),
-            A("slug", "slug", "uid"),
-            A("tagline", "tagline"),
-            A("description", "description", "richtext"),
-            A("category", "category"),
-            A("milestone", "milestone", "boolean"),
-            A("complete", "complete", "boolean"),
-            A("betaAvailable", "beta_available", "boolean"),
-            A("dateCompleted", "date_completed", "date"),
-            A("projectedCompletion", "projected_completion", "date"),
-            A("githubUrls", "github_urls", "json"),
+        fields=(
+            "title",
+            "slug",
+            "tagline",
+            "description",
+            "category",
+            "milestone",
+            "complete",
+            "beta_available",
+            "date_completed",
+            "projected_completion",
+            "github_urls",
+            "teams",
+            "image",
         ),
-        relations=(Relation("teams", "teams", "teams"),),
-        media=(Media("image", "image"),),
-        components=(Component("cta", attributes=(A("label", "cta_label"), A("url", "cta_url"))),),
+        computed=(computed("votes", "integer", lambda item: item.vote_count),),
+        components=(Component("cta", fields={"label": "cta_label", "url": "cta_url"}),),
         prepare=load_vote_counts,
         default_permissions=EDITORIAL_DEFAULTS,
     )
 )
 
 
-# The forum. Members create questions and replies through the forum's services (which file a docs
-# question under its topic, subscribe the asker and emit the events), and update their own.
-FORUM_DEFAULTS = {
-    "public": READ,
-    "authenticated": (*READ, "create"),
-    "moderator": (*READ, "create"),
-    "editor": EVERYTHING,
-}
-TAXONOMY_DEFAULTS = {"public": READ, "authenticated": READ, "moderator": READ, "editor": EVERYTHING}
-
-
-class ForumPostService(CoreService):
-    """Members post as themselves, through the forum's services (rules, subscriptions, events)."""
-
-    def author(self, actor):
-        if actor.user is None:
-            raise NotAllowed("Sign in as a member to do this")
-        return claim_or_create_profile(actor.user)
-
-
-class QuestionService(ForumPostService):
-    def create(self, actor, plan, *, publish):
-        topics = next((targets for relation, _op, targets in plan.many if relation.attr == "topics"), [])
-        values = plan.values
-        with transaction.atomic():
-            return forum.ask(
-                self.author(actor),
-                subject=values.get("subject"),
-                body=values.get("body"),
-                topics=topics,
-                page=values.get("page", ""),
-            )
-
-
-class ReplyService(ForumPostService):
-    def create(self, actor, plan, *, publish):
-        question = plan.values.get("question")
-        if question is None:
-            raise Invalid("Name the question this replies to.", field="question")
-        with transaction.atomic():
-            return forum.reply(self.author(actor), question, body=plan.values.get("body"))
-
+# The forum's taxonomy, kept by editors.
 
 registry.register(
-    ContentType(
-        plural="topic-groups",
-        singular="topic-group",
-        model=TopicGroup,
+    ContentType.from_model(
+        TopicGroup,
+        "topic-groups",
         description="Groups of forum topics.",
-        attributes=(
-            A("label", "label", required=True),
-            A("slug", "slug", "uid"),
-            A("sortOrder", "sort_order", "integer"),
-        ),
-        relations=(Relation("topics", "topics", "topics", writable=False),),
-        default_permissions=TAXONOMY_DEFAULTS,
+        fields=("label", "slug", "sort_order", "topics"),
+        read_only=("topics",),
+        default_permissions=EDITORIAL_DEFAULTS,
     )
 )
 
 registry.register(
-    ContentType(
-        plural="topics",
-        singular="topic",
-        model=Topic,
+    ContentType.from_model(
+        Topic,
+        "topics",
         description="Forum topics.",
-        attributes=(
-            A("label", "label", required=True),
-            A("slug", "slug", "uid"),
-            A("description", "description", "text"),
-            A("channelWebhookUrl", "channel_webhook_url", private=True),
-        ),
-        relations=(
-            Relation("group", "group", "topic-groups", many=False),
-            Relation("questions", "questions", "questions", writable=False),
-        ),
-        default_permissions=TAXONOMY_DEFAULTS,
+        fields=("label", "slug", "description", "group", "questions"),
+        private=("channel_webhook_url",),
+        read_only=("questions",),
+        default_permissions=EDITORIAL_DEFAULTS,
     )
 )
 
 registry.register(
-    ContentType(
-        plural="questions",
-        singular="question",
-        model=Question,
+    ContentType.from_model(
+        Question,
+        "questions",
         description="Forum questions, asked in the forum or at the end of a docs page (page holds its path).",
-        attributes=(
-            A("subject", "subject", required=True),
-            A("slug", "slug", "uid", writable=False),
-            A("body", "body", "text", required=True),
-            A("bodyHtml", "body_html", "richtext", writable=False),
-            A("page", "page"),
-            A("numReplies", "num_replies", "integer", writable=False),
-            A("lastActivityAt", "last_activity_at", "datetime", writable=False),
-            A("pinned", "pinned", "boolean", writable=False),
-            A("archivedAt", "archived_at", "datetime", private=True, writable=False),
-            A("held", "held", "boolean", private=True, writable=False),
-            # For moderators only (private): the asker's details and the internal tags.
-            A(
-                "internalTags",
-                "internal_tag_names",
-                "json",
-                private=True,
-                writable=False,
-                compute=lambda q: q.internal_tag_names,
-            ),
-            A(
-                "moderatorPanel",
-                "moderator_panel",
-                "json",
-                private=True,
-                writable=False,
-                compute=lambda q: q.moderator_panel,
-            ),
+        fields=(
+            "subject",
+            "slug",
+            "body",
+            "body_html",
+            "page",
+            "num_replies",
+            "last_activity_at",
+            "pinned",
+            "author",
+            "topics",
+            "replies",
+            "solution",
+        ),
+        private=("archived_at", "held"),
+        # Moderators change these through their actions (archive, approve, pin); counts follow the replies.
+        read_only=("num_replies", "last_activity_at", "pinned", "archived_at", "held", "author", "solution"),
+        computed=(
+            # For moderators only: the asker's details and the internal tags.
+            computed("internalTags", "json", lambda q: q.internal_tag_names, private=True),
+            computed("moderatorPanel", "json", lambda q: q.moderator_panel, private=True),
         ),
         prepare=load_moderation_details,
-        relations=(
-            Relation("author", "author", "profiles", many=False, writable=False),
-            Relation("topics", "topics", "topics"),
-            Relation("replies", "replies", "replies", writable=False),
-            Relation("solution", "solution", "replies", many=False, writable=False),
-        ),
         published_filter=Q(archived_at__isnull=True, held=False),
         owner="author__user_id",
         owner_sees_hidden=True,
-        service=QuestionService(),
-        create_rate_limit="ask",
         owner_writable=("subject", "body"),
+        service=services.QuestionService(),
+        create_rate_limit="ask",
         default_permissions=FORUM_DEFAULTS,
     )
 )
 
 registry.register(
-    ContentType(
-        plural="replies",
+    ContentType.from_model(
+        Reply,
+        "replies",
         singular="reply",
-        model=Reply,
         description="Replies to forum questions.",
-        attributes=(
-            A("body", "body", "text", required=True),
-            A("bodyHtml", "body_html", "richtext", writable=False),
-            A("upvotes", "upvotes", "integer", writable=False),
-            A("downvotes", "downvotes", "integer", writable=False),
-            A("hidden", "hidden", "boolean", private=True, writable=False),
-        ),
-        relations=(
-            Relation("question", "question", "questions", many=False),
-            Relation("author", "author", "profiles", many=False, writable=False),
-        ),
+        fields=("body", "body_html", "upvotes", "downvotes", "question", "author"),
+        private=("hidden",),
+        read_only=("upvotes", "downvotes", "hidden", "author"),
         published_filter=Q(hidden=False, question__archived_at__isnull=True, question__held=False),
-        service=ReplyService(),
-        create_rate_limit="reply",
         owner="author__user_id",
         owner_writable=("body",),
+        service=services.ReplyService(),
+        create_rate_limit="reply",
         default_permissions=FORUM_DEFAULTS,
     )
 )
 
-registry.validate()
+registry.resolve()

@@ -1,16 +1,25 @@
 """The content-type registry: what each content type exposes through the API, and to whom.
 
-An entry names the model, its plural and singular API names, its attributes (public or private),
-relations, media fields and grouped (component) fields, whether it has draft / publish, and the
-default permission matrix. The endpoints, the query language and the OpenAPI schema are all
-generated from these entries; adding a content type to the API is one ``register`` call.
+An entry is made from its model (``ContentType.from_model``): it names the model fields it exposes
+(default-deny; private ones apart), and the API's names, types, required and writable flags, enums,
+media (foreign keys to the image model) and relations are read from the model's fields. Only what
+the model cannot say is written in the entry: computed attributes, components, through-relations,
+renames, read-only fields, permissions. The endpoints, the query language and the OpenAPI schema
+are all generated from these entries; adding a content type to the API is one ``register`` call,
+and ``api.checks`` validates every entry against its model when Django starts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from wagtail.fields import RichTextField
+from wagtail.images import get_image_model
 
 from plugins.accounts.policy import ROLES
 
@@ -42,6 +51,15 @@ class Attribute:
             raise ValueError(f"{self.name}: unknown attribute type {self.type!r}")
 
 
+def computed(name: str, type_: str, compute: Callable[[Any], Any], *, reads: str | None = None, **options) -> Attribute:
+    """A read-only attribute the model has no field for: ``compute(row)`` gives its value.
+
+    ``reads`` names the model field it is computed from, so that it is loaded with the row; a type's
+    ``prepare`` loads what the others need for a whole batch at once.
+    """
+    return Attribute(name, reads or name, type_, writable=False, compute=compute, **options)
+
+
 @dataclass(frozen=True)
 class Relation:
     """A relation to another registered content type (by its plural name).
@@ -53,6 +71,8 @@ class Relation:
 
     name: str
     attr: str
+    # The target's plural name; a relation made by ``from_model`` names its model (``target_model``)
+    # and the registry fills this in once every type is registered.
     target: str
     many: bool = True
     private: bool = False
@@ -61,6 +81,7 @@ class Relation:
     through_filter: tuple[tuple[str, Any], ...] = ()
     # Model order_by terms for populated rows when the request gives no sort (e.g. newest first).
     default_ordering: tuple[str, ...] = ()
+    target_model: type | None = field(default=None, compare=False, repr=False)
 
     def link_conditions(self, prefix: str) -> dict:
         """The ``through_filter`` as lookups from the owning model, with ``prefix`` before them."""
@@ -84,6 +105,46 @@ class Component:
     name: str
     attributes: tuple[Attribute, ...] = ()
     media: tuple[Media, ...] = ()
+    # For ``from_model``: API name → model field, read into ``attributes`` and ``media``.
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def camel_case(name: str) -> str:
+    """``pineapple_on_pizza`` → ``pineappleOnPizza``: the API's name for a model field."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+# Model field classes → Strapi's attribute types; the first match wins (subclasses before their bases).
+FIELD_TYPES: tuple[tuple[type, str], ...] = (
+    (RichTextField, "richtext"),
+    (models.SlugField, "uid"),
+    (models.EmailField, "email"),
+    (models.CharField, "string"),
+    (models.TextField, "text"),
+    (models.BooleanField, "boolean"),
+    (models.BigIntegerField, "biginteger"),
+    (models.IntegerField, "integer"),
+    (models.DecimalField, "decimal"),
+    (models.FloatField, "float"),
+    (models.DateTimeField, "datetime"),
+    (models.DateField, "date"),
+    (models.JSONField, "json"),
+)
+
+
+def field_type(model_field) -> str | None:
+    """Strapi's type for a model field; a text field with choices is an enumeration."""
+    for cls, type_ in FIELD_TYPES:
+        if isinstance(model_field, cls):
+            return "enumeration" if type_ == "string" and model_field.choices else type_
+    return None
+
+
+def field_enum(model_field) -> tuple[str, ...]:
+    """The values a choice field takes (with "" when it may be left empty)."""
+    values = tuple(str(value) for value, _label in model_field.flatchoices)
+    return (("",) if model_field.blank and "" not in values else ()) + values
 
 
 @dataclass
@@ -116,6 +177,58 @@ class ContentType:
     service: Any = None
     # The rate-limit scope (``api.throttling``) of creating one: what a spammer does.
     create_rate_limit: str | None = None
+    # What ``from_model`` could not derive (a missing field, say): reported by the start-up check.
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_model(
+        cls,
+        model: type,
+        plural: str,
+        *,
+        singular: str | None = None,
+        fields: tuple[str, ...] = (),
+        private: tuple[str, ...] = (),
+        read_only: tuple[str, ...] = (),
+        renames: dict[str, str] | None = None,
+        create_only: dict[str, str] | None = None,
+        ordering: dict[str, tuple[str, ...]] | None = None,
+        computed: tuple[Attribute, ...] = (),
+        relations: tuple[Relation, ...] = (),
+        components: tuple[Component, ...] = (),
+        **options,
+    ) -> ContentType:
+        """An entry whose names, types, flags, enums, media and relations come from ``model``'s fields.
+
+        ``fields`` are the model fields everyone may read, ``private`` those only moderators, editors
+        and full-access tokens may; nothing else is exposed. A field is an attribute, a medium (a
+        foreign key to the image model) or a relation (to another registered type), as the model says.
+        It is named in camelCase unless ``renames`` says otherwise, required when the model needs a
+        value, and writable unless the model says it is not editable or ``read_only`` names it (or it
+        is a reverse foreign key the other side must keep). ``create_only`` maps a field to the message
+        refusing an update of it; ``ordering`` a relation to the order its rows populate in.
+        ``computed`` attributes, through-``relations`` and ``components`` are added as written, the
+        components' ``fields`` read from the model like the rest.
+        """
+        renames, create_only, ordering = renames or {}, create_only or {}, ordering or {}
+        problems: list[str] = []
+        derived = _Derivation(model, renames, set(read_only), create_only, ordering, problems)
+        for name in (*fields, *private):
+            derived.add(name, private=name in private)
+        resolved_components = tuple(derived.component(component) for component in components)
+        for name in {*read_only, *create_only, *ordering, *renames} - {*fields, *private}:
+            problems.append(f"{name!r} is configured but not exposed in fields or private")
+        return cls(
+            plural=plural,
+            singular=singular or plural.removesuffix("s"),
+            model=model,
+            attributes=(*derived.attributes, *computed),
+            relations=(*derived.relations, *relations),
+            media=tuple(derived.media),
+            components=resolved_components,
+            problems=problems,
+            **options,
+        )
 
     def __post_init__(self):
         names = [a.name for a in self.attributes] + [r.name for r in self.relations]
@@ -185,12 +298,104 @@ class Registry:
     def all(self) -> list[ContentType]:
         return list(self._by_plural.values())
 
-    def validate(self) -> None:
-        """Every relation must point at a registered content type."""
+    def resolve(self) -> None:
+        """Name the target type of every relation made from a model, now that all types are registered.
+
+        A target that is not registered is left empty; the start-up check (``api.checks``) reports it.
+        """
         for content_type in self.all():
+            relations = []
             for relation in content_type.relations:
-                if relation.target not in self._by_plural:
-                    raise ValueError(f"{content_type.plural}.{relation.name}: unknown target {relation.target}")
+                if not relation.target and relation.target_model is not None:
+                    target = self.for_model(relation.target_model)
+                    relation = dataclasses.replace(relation, target=target.plural if target else "")
+                relations.append(relation)
+            content_type.relations = tuple(relations)
+            content_type.relation_map = {r.name: r for r in content_type.relations}
+
+
+class _Derivation:
+    """Reads model fields into attributes, media and relations for ``ContentType.from_model``."""
+
+    def __init__(self, model, renames, read_only, create_only, ordering, problems):
+        self.model, self.renames, self.read_only = model, renames, read_only
+        self.create_only, self.ordering, self.problems = create_only, ordering, problems
+        self.attributes: list[Attribute] = []
+        self.relations: list[Relation] = []
+        self.media: list[Media] = []
+
+    def model_field(self, name: str):
+        try:
+            return self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            self.problems.append(f"{self.model.__name__} has no field {name!r}")
+            return None
+
+    def add(self, name: str, private: bool) -> None:
+        model_field = self.model_field(name)
+        if model_field is None:
+            return
+        api_name = self.renames.get(name, camel_case(name))
+        # A reverse relation (``auto_created``) is as writable as the forward one; a field as the model says.
+        editable = model_field.auto_created or model_field.editable
+        writable = editable and name not in self.read_only
+        if model_field.is_relation and model_field.related_model is get_image_model():
+            self.media.append(Media(api_name, name, private=private, writable=writable))
+        elif model_field.is_relation:
+            self.relations.append(self.relation(model_field, api_name, private, writable))
+        else:
+            self.attributes.append(self.attribute(model_field, api_name, private, writable))
+
+    def attribute(self, model_field, api_name: str, private: bool, writable: bool) -> Attribute:
+        type_ = field_type(model_field)
+        if type_ is None:
+            self.problems.append(f"{model_field.name}: no API type for {type(model_field).__name__}")
+            type_ = "json"
+        needs_value = not (model_field.blank or model_field.null or model_field.has_default())
+        return Attribute(
+            api_name,
+            model_field.name,
+            type_,
+            private=private,
+            writable=writable,
+            required=needs_value and writable,
+            enum=field_enum(model_field) if type_ == "enumeration" else (),
+            create_only=self.create_only.get(model_field.name, ""),
+        )
+
+    def relation(self, model_field, api_name: str, private: bool, writable: bool) -> Relation:
+        many = model_field.many_to_many or model_field.one_to_many
+        if model_field.auto_created and model_field.get_accessor_name() != model_field.name:
+            self.problems.append(
+                f"{model_field.name}: give the relation a related_name, so that it reads as it filters"
+            )
+        if model_field.one_to_many and not model_field.remote_field.null:
+            # Rows of the other side belong to this one (a question's replies): they move only with it.
+            writable = False
+        return Relation(
+            api_name,
+            model_field.name,
+            "",
+            many=many,
+            private=private,
+            writable=writable,
+            default_ordering=tuple(self.ordering.get(model_field.name, ())),
+            target_model=model_field.related_model,
+        )
+
+    def component(self, component: Component) -> Component:
+        if not component.fields:
+            return component
+        attributes, media = list(component.attributes), list(component.media)
+        for api_name, name in component.fields.items():
+            model_field = self.model_field(name)
+            if model_field is None:
+                continue
+            if model_field.is_relation and model_field.related_model is get_image_model():
+                media.append(Media(api_name, name))
+            else:
+                attributes.append(self.attribute(model_field, api_name, private=False, writable=True))
+        return dataclasses.replace(component, attributes=tuple(attributes), media=tuple(media))
 
 
 registry = Registry()

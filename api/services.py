@@ -12,7 +12,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from api.writes import WritePlan, editable_version, save
-from plugins.accounts.policy import Actor
+from plugins.accounts.policy import Actor, membership_changes
+from plugins.achievements.services import delete_achievement
+from plugins.core.errors import Invalid, NotAllowed
+from plugins.forum import services as forum
+from plugins.profiles.services import claim_or_create_profile
+from plugins.rewards.services import delete_product
+from plugins.teams.services import check_membership_change
 
 
 class CoreService:
@@ -38,3 +44,86 @@ class CoreService:
         """Delete ``instance``; rows that others protect answer a conflict (``ProtectedError``)."""
         with transaction.atomic():
             instance.delete()
+
+
+# The overrides, as Strapi's createCoreService(uid, {...}) would give them.
+
+
+class MembershipGuard(CoreService):
+    """Writes that may change who is on a small team: only editors and the team's own leads may.
+
+    ``membership`` maps the relation attributes that hold a membership to how a write's targets
+    become team ids (``"targets"``: the targets are teams; ``"self"``: the row is the team).
+    """
+
+    membership: dict[str, str] = {}
+
+    def changed_teams(self, instance, plan) -> set:
+        changed = set()
+        for relation, op, targets in plan.many:
+            side = self.membership.get(relation.attr)
+            if side is None:
+                continue
+            current = getattr(instance, relation.attr).values_list("pk", flat=True) if instance.pk else []
+            moved = membership_changes(current, op, [target.pk for target in targets])
+            if moved:
+                changed |= moved if side == "targets" else {instance.pk}
+        return changed
+
+    def create(self, actor, plan, *, publish):
+        check_membership_change(actor, self.changed_teams(self.content_type.model(), plan))
+        return super().create(actor, plan, publish=publish)
+
+    def update(self, actor, instance, plan, *, publish):
+        check_membership_change(actor, self.changed_teams(instance, plan))
+        return super().update(actor, instance, plan, publish=publish)
+
+
+class ProfileService(MembershipGuard):
+    membership = {"teams": "targets", "lead_teams": "targets"}
+
+
+class TeamService(MembershipGuard):
+    membership = {"profiles": "self", "lead_profiles": "self"}
+
+
+class AchievementService(CoreService):
+    def delete(self, actor, instance):
+        delete_achievement(instance)
+
+
+class RewardProductService(CoreService):
+    def delete(self, actor, instance):
+        delete_product(instance)
+
+
+class ForumPostService(CoreService):
+    """Members post as themselves, through the forum's services (rules, subscriptions, events)."""
+
+    def author(self, actor):
+        if actor.user is None:
+            raise NotAllowed("Sign in as a member to do this")
+        return claim_or_create_profile(actor.user)
+
+
+class QuestionService(ForumPostService):
+    def create(self, actor, plan, *, publish):
+        topics = next((targets for relation, _op, targets in plan.many if relation.attr == "topics"), [])
+        values = plan.values
+        with transaction.atomic():
+            return forum.ask(
+                self.author(actor),
+                subject=values.get("subject"),
+                body=values.get("body"),
+                topics=topics,
+                page=values.get("page", ""),
+            )
+
+
+class ReplyService(ForumPostService):
+    def create(self, actor, plan, *, publish):
+        question = plan.values.get("question")
+        if question is None:
+            raise Invalid("Name the question this replies to.", field="question")
+        with transaction.atomic():
+            return forum.reply(self.author(actor), question, body=plan.values.get("body"))
