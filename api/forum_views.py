@@ -3,9 +3,10 @@ search and the member's dashboard."""
 
 from __future__ import annotations
 
+import html
+
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.utils import timezone
 
 from api.base import ApiView, MemberView, json_response
 from api.errors import NotFoundError, ValidationError
@@ -66,22 +67,32 @@ class TopicSubscriptionView(SubscriptionView):
 
 
 class UnsubscribeView(ApiView):
-    """One-click unsubscribe from an e-mail's signed link (``GET`` from the link, ``POST`` per RFC 8058)."""
+    """Unsubscribe from an e-mail's signed link: ``GET`` (the link, opened in a browser) asks to confirm,
+    ``POST`` (that page's button, or a mail client's one-click per RFC 8058) stops the e-mails."""
 
-    def handle(self, request):
+    def token_data(self, request) -> dict:
         data = read_unsubscribe_token(request.query_params.get("token", ""))
         if data is None:
             raise ValidationError("This unsubscribe link is not valid.")
-        Subscription.objects.filter(profile_id=data["p"], question_id=data["q"], topic_id=data["t"]).delete()
+        return data
+
+    def get(self, request):
+        # A read never writes: link checkers and previews open links; only the button stops the e-mails.
+        self.token_data(request)
+        action = html.escape(request.get_full_path(), quote=True)
+        page = (
+            '<!doctype html><html lang="en"><meta charset="utf-8"><title>Unsubscribe</title>'
+            "<p>Stop getting these e-mails?</p>"
+            f'<form method="post" action="{action}"><button type="submit">Unsubscribe</button></form></html>'
+        )
+        return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+    def post(self, request):
+        data = self.token_data(request)
+        forum.stop_following(data["p"], question_id=data["q"], topic_id=data["t"])
         return HttpResponse(
             "You will get no more of these e-mails.", content_type="text/plain; charset=utf-8", status=200
         )
-
-    def get(self, request):
-        return self.handle(request)
-
-    def post(self, request):
-        return self.handle(request)
 
 
 class SolutionView(MemberView):
@@ -309,5 +320,5 @@ class ReadView(MemberView):
 
     def post(self, request, document_id):
         question = _visible_question(document_id, request)
-        Subscription.objects.filter(profile=self.profile, question=question).update(last_read_at=timezone.now())
+        forum.mark_read(self.profile, question)
         return json_response({"data": {"question": question.document_id, "read": True}, "meta": {}})

@@ -10,7 +10,7 @@ from plugins.achievements.models import Achievement, AchievementAward, ActivityC
 from plugins.achievements.triggers import Trigger
 from plugins.core.ttl_cache import TtlCache
 from plugins.points.services import statement
-from plugins.rewards.models import Redemption, RedemptionStatus, RewardKind
+from plugins.rewards.models import Redemption, RewardKind
 from plugins.rewards.services import store_catalogue, unredeemed_credits
 
 
@@ -24,15 +24,13 @@ REDEMPTION_SUMMARY_FIELDS = ("document_id", "title", "kind", "status", "code", "
 
 
 def _redemption_json(redemption: Redemption) -> dict:
-    void = redemption.status == RedemptionStatus.CANCELLED
     return {
         "documentId": redemption.document_id,
         "title": redemption.title,
         "kind": redemption.kind,
         "status": redemption.status,
-        # A cancelled redemption's code was voided: it is not shown as if it still worked.
-        "code": None if void else redemption.code,
-        "storeUrl": None if void else (redemption.store_url or None),
+        "code": redemption.usable_code,
+        "storeUrl": redemption.usable_store_url,
     }
 
 
@@ -113,7 +111,7 @@ class MyPointsView(MemberView):
 def next_reward(balance: int) -> dict | None:
     """The cheapest listed product (not an account credit: those are per member) the balance does not reach yet."""
     product = next(
-        (p for p in store_catalogue() if p["price"] > balance and p["kind"] != RewardKind.ACCOUNT_CREDIT), None
+        (p for p in store_catalogue() if p["price"] > balance and not RewardKind(p["kind"]).per_member), None
     )
     if product is None:
         return None

@@ -39,7 +39,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 def redemption_json(redemption: Redemption) -> dict:
     """A redemption as its member and moderators see it, with the shipping order once placed."""
-    order = getattr(redemption, "order", None) if redemption.kind == "product" else None
+    order = getattr(redemption, "order", None) if redemption.rules.ships else None
     return {
         "id": redemption.pk,
         "documentId": redemption.document_id,
@@ -49,8 +49,8 @@ def redemption_json(redemption: Redemption) -> dict:
         "price": redemption.price,
         "discountAmount": str(redemption.discount_amount) if redemption.discount_amount is not None else None,
         "status": redemption.status,
-        "code": redemption.code,
-        "storeUrl": redemption.store_url or None,
+        "code": redemption.usable_code,
+        "storeUrl": redemption.usable_store_url,
         "order": {api: getattr(order, attr) for api, attr in ORDER_API_NAMES.items()} if order else None,
         "createdAt": format_datetime(redemption.created_at),
         "updatedAt": format_datetime(redemption.updated_at),

@@ -157,5 +157,17 @@ def subscribe(profile, *, question: Question | None = None, topic: Topic | None 
 
 def unsubscribe(profile, *, question: Question | None = None, topic: Topic | None = None) -> bool:
     """Stop following; True if there was something to stop."""
-    deleted, _ = Subscription.objects.filter(profile=profile, question=question, topic=topic).delete()
+    return stop_following(
+        profile.pk, question_id=question.pk if question else None, topic_id=topic.pk if topic else None
+    )
+
+
+def stop_following(profile_id: int, *, question_id: int | None = None, topic_id: int | None = None) -> bool:
+    """``unsubscribe`` by ids, as a signed unsubscribe link names them; True if there was something to stop."""
+    deleted, _ = Subscription.objects.filter(profile_id=profile_id, question_id=question_id, topic_id=topic_id).delete()
     return bool(deleted)
+
+
+def mark_read(profile, question: Question) -> None:
+    """The member has read ``question``: its replies so far stop counting as unread for them."""
+    Subscription.objects.filter(profile=profile, question=question).update(last_read_at=timezone.now())

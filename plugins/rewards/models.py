@@ -13,13 +13,26 @@ from plugins.core.slugs import AutoSlugMixin
 
 
 class RewardKind(models.TextChoices):
+    """What a reward is, and all that follows from it: the one place the store asks."""
+
     PRODUCT = "product", "Product (ordered with a shipping address)"
     MERCH_CREDIT = "merch_credit", "Merch credit (yields a discount code)"
     ACCOUNT_CREDIT = "account_credit", "Account credit (enabled per member by a moderator, redeemable once)"
 
+    @property
+    def ships(self) -> bool:
+        """Redeemed, then ordered with a shipping address and fulfilled by a moderator."""
+        return self is RewardKind.PRODUCT
 
-# Kinds whose redemption yields a discount code from the code provider.
-CODE_KINDS = (RewardKind.MERCH_CREDIT, RewardKind.ACCOUNT_CREDIT)
+    @property
+    def yields_code(self) -> bool:
+        """Redeemed for a discount code (worth its ``discount_amount``) from the code provider."""
+        return self in (RewardKind.MERCH_CREDIT, RewardKind.ACCOUNT_CREDIT)
+
+    @property
+    def per_member(self) -> bool:
+        """Redeemable only by members a moderator enabled it for, once each; it may be free."""
+        return self is RewardKind.ACCOUNT_CREDIT
 
 
 class RewardProduct(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
@@ -83,13 +96,20 @@ class RewardProduct(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialM
     def in_stock(self) -> bool:
         return self.stock is None or self.stock > 0
 
+    @property
+    def rules(self) -> RewardKind:
+        """The product's kind, which says how it is redeemed (``RewardKind.ships`` …)."""
+        return RewardKind(self.kind)
+
     def clean(self):
         super().clean()
-        if self.kind in CODE_KINDS and not self.discount_amount:
+        if self.kind not in RewardKind.values:
+            return  # the field's own validation names it
+        if self.rules.yields_code and not self.discount_amount:
             raise ValidationError({"discount_amount": "A merch or account credit needs a discount amount."})
-        if self.kind == RewardKind.PRODUCT and self.discount_amount:
+        if not self.rules.yields_code and self.discount_amount:
             raise ValidationError({"discount_amount": "Only a merch or account credit has a discount amount."})
-        if self.price == 0 and self.kind != RewardKind.ACCOUNT_CREDIT:
+        if self.price == 0 and not self.rules.per_member:
             raise ValidationError({"price": "Only an account credit can be free; give a price in points."})
 
     def with_content_json(self, content):
@@ -149,8 +169,23 @@ class Redemption(DocumentIdMixin, TimestampedMixin, models.Model):
         return f"{self.title} for {self.profile}"
 
     @property
+    def rules(self) -> RewardKind:
+        """The redeemed product's kind (copied when it was redeemed)."""
+        return RewardKind(self.kind)
+
+    @property
     def is_open(self) -> bool:
         return self.status in (RedemptionStatus.AWAITING_ORDER, RedemptionStatus.ORDERED)
+
+    @property
+    def usable_code(self) -> str | None:
+        """The discount code while it works; a cancelled redemption's code was voided and is not shown."""
+        return None if self.status == RedemptionStatus.CANCELLED else self.code
+
+    @property
+    def usable_store_url(self) -> str | None:
+        """The "use in store" link of ``usable_code``."""
+        return (self.store_url or None) if self.usable_code else None
 
     @property
     def ledger_label(self) -> str:

@@ -21,7 +21,6 @@ from plugins.points.models import EntryKind
 from plugins.points.services import Posting, lock_account, post
 from plugins.rewards import codes
 from plugins.rewards.models import (
-    CODE_KINDS,
     CreditGrant,
     Redemption,
     RedemptionStatus,
@@ -120,7 +119,7 @@ def redeem(profile, product: RewardProduct, *, idempotency_key: str) -> RedeemRe
             kind=product.kind,
             price=product.price,
             discount_amount=product.discount_amount,
-            status=RedemptionStatus.AWAITING_ORDER if product.kind == RewardKind.PRODUCT else RedemptionStatus.ISSUED,
+            status=RedemptionStatus.AWAITING_ORDER if product.rules.ships else RedemptionStatus.ISSUED,
             idempotency_key=key,
             took_stock=took_stock,
         )
@@ -136,7 +135,7 @@ def redeem(profile, product: RewardProduct, *, idempotency_key: str) -> RedeemRe
                     related=redemption.ledger_label,
                 ),
             )
-        if product.kind in CODE_KINDS:
+        if product.rules.yields_code:
             _issue_code(redemption)
         log(profile, "community.reward.redeem", user=profile.user, data=_log_data(redemption))
         emit("reward_redeemed", redemption_id=redemption.pk)
@@ -153,7 +152,7 @@ def _replay(key: str, product: RewardProduct) -> Redemption | None:
 def _check_redeemable(profile, product: RewardProduct) -> None:
     if not product.live:
         raise StoreError(f"{product.title} is not available in the store right now.")
-    if product.kind == RewardKind.ACCOUNT_CREDIT:
+    if product.rules.per_member:
         if not CreditGrant.objects.filter(profile=profile, product=product).exists():
             raise StoreError(f"{product.title} has not been enabled for you; a moderator enables it per member.")
         taken = Redemption.objects.filter(profile=profile, product=product).exclude(status=RedemptionStatus.CANCELLED)
@@ -197,7 +196,7 @@ def place_order(redemption: Redemption, details: dict) -> ShippingOrder:
         raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
     with transaction.atomic():
         redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
-        if redemption.kind != RewardKind.PRODUCT:
+        if not redemption.rules.ships:
             raise StoreError(f"{redemption.title} is a credit: there is nothing to ship.")
         if redemption.status != RedemptionStatus.AWAITING_ORDER:
             raise StoreError(f"This redemption is {redemption.get_status_display().lower()}; it cannot be ordered.")
@@ -279,7 +278,7 @@ def fulfil(redemption: Redemption, *, fulfilled_by) -> Redemption:
 
 def enable_account_credit(profile, product: RewardProduct, *, enabled_by, note: str = "") -> CreditGrant:
     """A moderator lets one member redeem an account credit (once). Enabling it twice changes nothing."""
-    if product.kind != RewardKind.ACCOUNT_CREDIT:
+    if not product.rules.per_member:
         raise StoreError(f"{product.title} is not an account credit.")
     with transaction.atomic():
         grant, created = CreditGrant.objects.get_or_create(

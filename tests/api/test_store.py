@@ -262,3 +262,19 @@ def test_the_account_credit_of_another_member_stays_hidden(client, community, me
     )
     enable_account_credit(other_member.profile, credit, enabled_by=factories.moderator())
     assert client.get("/api/users/me/points", **bearer(member)).json()["data"]["accountCredits"] == []
+
+
+def test_a_cancelled_credits_code_is_shown_nowhere(client, community, member):
+    """The voided code is hidden alike in the redemption, the redemption list and the points history."""
+    moderator = factories.moderator()
+    body = redeem_api(client, member, community["credit"]).json()["data"]
+    assert body["code"]
+    path = f"/api/redemptions/{body['documentId']}"
+    assert post_json(client, f"{path}/cancel", {"data": {"reason": "Test order"}}, moderator).status_code == 200
+    for who in (member, moderator):
+        shown = client.get(path, **bearer(who)).json()["data"]
+        assert shown["status"] == "cancelled" and shown["code"] is None and shown["storeUrl"] is None
+        listed = client.get("/api/redemptions", **bearer(who)).json()["data"]
+        assert [r["code"] for r in listed if r["documentId"] == body["documentId"]] == [None]
+    history = client.get("/api/users/me/points", **bearer(member)).json()["data"]["transactions"]
+    assert {t["redemption"]["code"] for t in history if "redemption" in t} == {None}

@@ -73,3 +73,18 @@ def test_the_bell_for_questions_and_topics(client, thread):
 def test_a_forged_unsubscribe_link_is_refused(client, thread):
     assert client.get("/api/subscriptions/unsubscribe?token=forged").status_code == 400
     assert Subscription.objects.count() == 1  # the asker's own
+
+
+def test_opening_the_unsubscribe_link_asks_and_only_the_button_stops_the_emails(client, thread):
+    from plugins.forum.links import unsubscribe_token
+
+    question, _answer, asker, _helper = thread
+    profile = asker.profile
+    assert Subscription.objects.filter(profile=profile, question=question).exists()
+    path = f"/api/subscriptions/unsubscribe?token={unsubscribe_token(profile.pk, question_id=question.pk)}"
+    page = client.get(path)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert '<form method="post"' in page.content.decode() and "Unsubscribe" in page.content.decode()
+    assert Subscription.objects.filter(profile=profile, question=question).exists()  # a read never writes
+    assert client.post(path).status_code == 200
+    assert not Subscription.objects.filter(profile=profile, question=question).exists()
