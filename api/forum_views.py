@@ -117,9 +117,7 @@ class SolutionView(MemberView):
         return json_response({"data": {"question": question.document_id, "solution": None}})
 
     def stands_in_for_asker(self, question: Question) -> bool:
-        asker = question.author.user
-        asker_gone = asker is None or not asker.is_active
-        return asker_gone and "solution" in self.request.actor.forum_actions
+        return self.request.actor.stands_in_for_asker(question.author.user)
 
 
 class VoteView(MemberView):

@@ -106,6 +106,11 @@ class Actor:
             return COMMUNITY_MODERATOR_ACTIONS
         return frozenset()
 
+    def stands_in_for_asker(self, asker) -> bool:
+        """Marks the solution of a question whose asker's account (``asker``) is gone, as the asker would."""
+        asker_gone = asker is None or not asker.is_active
+        return asker_gone and "solution" in self.forum_actions
+
     @property
     def may_upload(self) -> bool:
         """Members upload images (rate-limited); of tokens only full-access ones."""
