@@ -33,6 +33,23 @@ FORUM_DEFAULTS = {
     "moderator": (*READ, "create"),
     "editor": EVERYTHING,
 }
+# What members change on their own profile (and everyone reads).
+MEMBER_EDITABLE = (
+    "first_name",
+    "last_name",
+    "pronouns",
+    "biography",
+    "website",
+    "github",
+    "linkedin",
+    "twitter",
+    "company",
+    "color",
+    "location",
+    "country",
+    "pineapple_on_pizza",
+    "avatar",
+)
 # Newest first: a profile's discussions, as its page lists them.
 NEWEST_FIRST = ("-created_at",)
 
@@ -43,22 +60,9 @@ registry.register(
         "profiles",
         description="Community profiles: one per member; team members carry more.",
         fields=(
-            "first_name",
-            "last_name",
-            "pronouns",
-            "biography",
-            "website",
-            "github",
-            "linkedin",
-            "twitter",
-            "company",
+            *MEMBER_EDITABLE,
             "company_role",
-            "color",
             "start_date",
-            "location",
-            "country",
-            "pineapple_on_pizza",
-            "avatar",
             "teams",
             "lead_teams",
             # The discussions they took part in (archived questions and hidden replies stay out for the public).
@@ -85,22 +89,7 @@ registry.register(
         ),
         owner="user_id",
         # Their own public profile fields; not their team, start date, role or e-mail.
-        owner_writable=(
-            "firstName",
-            "lastName",
-            "pronouns",
-            "biography",
-            "website",
-            "github",
-            "linkedin",
-            "twitter",
-            "company",
-            "color",
-            "location",
-            "country",
-            "pineappleOnPizza",
-            "avatar",
-        ),
+        owner_writable=MEMBER_EDITABLE,
         service=services.ProfileService(),
         default_permissions={
             "public": READ,

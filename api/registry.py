@@ -196,6 +196,7 @@ class ContentType:
         computed: tuple[Attribute, ...] = (),
         relations: tuple[Relation, ...] = (),
         components: tuple[Component, ...] = (),
+        owner_writable: tuple[str, ...] = (),
         **options,
     ) -> ContentType:
         """An entry whose names, types, flags, enums, media and relations come from ``model``'s fields.
@@ -208,7 +209,7 @@ class ContentType:
         is a reverse foreign key the other side must keep). ``create_only`` maps a field to the message
         refusing an update of it; ``ordering`` a relation to the order its rows populate in.
         ``computed`` attributes, through-``relations`` and ``components`` are added as written, the
-        components' ``fields`` read from the model like the rest.
+        components' ``fields`` read from the model like the rest. ``owner_writable`` names model fields.
         """
         renames, create_only, ordering = renames or {}, create_only or {}, ordering or {}
         problems: list[str] = []
@@ -216,7 +217,7 @@ class ContentType:
         for name in (*fields, *private):
             derived.add(name, private=name in private)
         resolved_components = tuple(derived.component(component) for component in components)
-        for name in {*read_only, *create_only, *ordering, *renames} - {*fields, *private}:
+        for name in {*read_only, *create_only, *ordering, *renames, *owner_writable} - {*fields, *private}:
             problems.append(f"{name!r} is configured but not exposed in fields or private")
         return cls(
             plural=plural,
@@ -226,6 +227,7 @@ class ContentType:
             relations=(*derived.relations, *relations),
             media=tuple(derived.media),
             components=resolved_components,
+            owner_writable=tuple(renames.get(name, camel_case(name)) for name in owner_writable),
             problems=problems,
             **options,
         )
