@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -54,6 +55,19 @@ def ensure_default_permissions() -> int:
     RolePermission.objects.bulk_create(missing)
     forget_matrix()
     return len(missing)
+
+
+@transaction.atomic
+def set_matrix(enabled: set[tuple[str, ...]]) -> int:
+    """Allow exactly the (role, content type, action) triples in ``enabled``; returns how many rows changed."""
+    changed = 0
+    for row in RolePermission.objects.select_for_update():
+        allowed = (row.role, row.content_type, row.action) in enabled
+        if row.enabled != allowed:
+            row.enabled = allowed
+            row.save(update_fields=["enabled"])
+            changed += 1
+    return changed
 
 
 class Caller:

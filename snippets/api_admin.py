@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -13,6 +12,7 @@ from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from api.models import ApiToken, RolePermission
+from api.permissions import set_matrix
 from api.registry import ACTIONS, ROLES, registry
 from api.tokens import check_kind_and_permissions
 from snippets.errors import REFUSED, show_refusal
@@ -74,13 +74,8 @@ def role_permissions(request):
     """The permission matrix: one row per content type, a checkbox per role and action."""
     rows = {(p.role, p.content_type, p.action): p for p in RolePermission.objects.all()}
     if request.method == "POST":
-        wanted = {key for key in request.POST if key.startswith("perm:")}
-        with transaction.atomic():
-            for (role, plural, action), row in rows.items():
-                enabled = f"perm:{role}:{plural}:{action}" in wanted
-                if row.enabled != enabled:
-                    row.enabled = enabled
-                    row.save(update_fields=["enabled"])
+        wanted = {tuple(key.split(":")[1:]) for key in request.POST if key.startswith("perm:")}
+        set_matrix(wanted)
         messages.success(request, "API permissions saved.")
         return redirect("community_api_permissions")
     table = [
