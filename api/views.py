@@ -68,10 +68,15 @@ class ContentTypeView(ApiView):
         drafts = status == "draft" or publication_state == "preview"
         if drafts and self.content_type.draft_and_publish and not self.caller.can_see_drafts(self.content_type.plural):
             raise ForbiddenError("Only editors may read drafts")
+        return self.reader(drafts=drafts and self.content_type.draft_and_publish)
+
+    def reader(self, drafts: bool) -> Access:
+        """What this caller reads: private fields if trusted, their own hidden rows, the types they may find."""
         return Access(
             include_private=self.caller.is_trusted,
-            drafts=drafts and self.content_type.draft_and_publish,
+            drafts=drafts,
             member_id=self.request.member.pk if self.request.member else None,
+            may_find=lambda plural: self.caller.can(plural, "find"),
         )
 
     def selection(self, access: Access):
@@ -91,15 +96,10 @@ class ContentTypeView(ApiView):
         return self.status() != "draft"
 
     def access_for_write(self) -> Access:
-        member_id = self.request.member.pk if self.request.member else None
-        return Access(include_private=self.caller.is_trusted, drafts=False, member_id=member_id)
+        return self.reader(drafts=False)
 
     def written(self, instance, access: Access, status: int = 200):
-        access = Access(
-            include_private=access.include_private,
-            drafts=self.content_type.draft_and_publish and not self.publish_requested(),
-            member_id=access.member_id,
-        )
+        access = self.reader(drafts=self.content_type.draft_and_publish and not self.publish_requested())
         selection = SelectionParser(registry, access, lenient=self.v4).selection(
             self.content_type, self.params.get("fields"), self.params.get("populate")
         )
@@ -125,7 +125,7 @@ class CollectionView(ContentTypeView):
         self.authorise("find")
         access = self.access()
         selection = self.selection(access)
-        builder = FilterBuilder(registry, include_private=access.include_private)
+        builder = FilterBuilder(registry, access)
         filters = self.params.get("filters")
         q = builder.build(self.content_type, filters) if filters not in (None, "") else None
         ordering = parse_sort(self.content_type, self.params.get("sort"), "sort", access)

@@ -5,20 +5,16 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 
 from api.media import image_queryset
-from api.query.selection import Access, PopulateItem, Selection
+from api.query.access import Access, visibility
+from api.query.selection import PopulateItem, Selection
 from api.registry import ContentType
 
 
 def visible(content_type: ContentType, access: Access):
     """All rows of a content type the caller may read: published ones unless drafts were asked for."""
-    queryset = content_type.model._default_manager.all()
-    if content_type.draft_and_publish:
-        queryset = queryset.select_related("latest_revision") if access.drafts else queryset.filter(live=True)
-    if content_type.published_filter is not None and not (access.drafts or access.include_private):
-        shown = content_type.published_filter
-        if content_type.owner_sees_hidden and access.member_id is not None:
-            shown = shown | Q(**{content_type.owner: access.member_id})
-        queryset = queryset.filter(shown)
+    queryset = content_type.model._default_manager.filter(visibility(content_type, access))
+    if content_type.draft_and_publish and access.drafts:
+        queryset = queryset.select_related("latest_revision")
     return queryset
 
 

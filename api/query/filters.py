@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from api.errors import ValidationError, invalid_key
+from api.query.access import Access, visibility
 from api.query.values import coerce, parse_bool
 from api.registry import ContentType
 
@@ -43,11 +44,16 @@ PUBLISHED_AT = ("last_published_at", "datetime")
 
 
 class FilterBuilder:
-    """Builds a Q for one request; ``include_private`` lets trusted callers filter on private fields."""
+    """Builds a Q for one request, as ``access`` may read: trusted callers filter on private fields too.
 
-    def __init__(self, registry, include_private: bool = False):
+    A condition through a relation sees only the related rows the caller may read (a hidden reply,
+    an unpublished job are not there for the public), and only into types the caller may ``find``.
+    """
+
+    def __init__(self, registry, access: Access | None = None):
         self.registry = registry
-        self.include_private = include_private
+        self.access = access or Access()
+        self.include_private = self.access.include_private
         self.touches_many = False  # a filter crossed a to-many relation: rows may repeat
 
     def build(self, content_type: ContentType, filters, prefix: str = "", path: str = "filters", depth: int = 0) -> Q:
@@ -92,13 +98,19 @@ class FilterBuilder:
             if relation.many:
                 self.touches_many = True
             target = self.registry.get(relation.target)
+            if not self.access.may_find(target.plural):
+                raise invalid_key(key, path=where)
             path = f"{prefix}{relation.attr}__{relation.through}" if relation.through else prefix + relation.attr
-            # Conditions on the link (an award not revoked) join the same row as the target's.
+            # Conditions on the link (an award not revoked) and on the target's visibility join the
+            # same related row as the condition asked for.
             link = Q(**relation.link_conditions(prefix)) if relation.through else Q()
+            seen = link & visibility(target, self.access, prefix=f"{path}__")
             if isinstance(value, dict) and any(k in OPERATORS for k in value) and not _only_logic(value):
-                # filters[teams][$null]=true, or an operator straight on the relation: its id.
-                return link & self.field(path, "integer", value, where, depth)
-            return link & self.build(target, value, f"{path}__", where, depth + 1)
+                # filters[teams][$null]=true, or an operator straight on the relation: its id. Whether
+                # related rows exist at all is asked of the link alone ($null would contradict "visible").
+                existence = bool(set(value) & {"$null", "$notNull"})
+                return (link if existence else seen) & self.field(path, "integer", value, where, depth)
+            return seen & self.build(target, value, f"{path}__", where, depth + 1)
         media = content_type.media_map.get(key)
         if media is not None and (self.include_private or not media.private):
             return self._media(prefix + media.attr, value, where, depth)

@@ -8,21 +8,13 @@ from django.conf import settings
 from django.db.models import Q
 
 from api.errors import ValidationError, invalid_key
+from api.query.access import Access
 from api.query.filters import SYSTEM_ATTRIBUTES, FilterBuilder
 from api.query.values import parse_bool, parse_int
 from api.registry import Attribute, Component, ContentType, Media, Relation
 
 MAX_POPULATE_DEPTH = 6
 SYSTEM_FIELDS = ("createdAt", "updatedAt", "publishedAt")
-
-
-@dataclass
-class Access:
-    """Who is asking, as far as reading goes."""
-
-    include_private: bool = False
-    drafts: bool = False  # status=draft was asked for and allowed
-    member_id: int | None = None  # the signed-in member's user id: they see their own hidden rows
 
 
 @dataclass
@@ -131,7 +123,13 @@ class SelectionParser:
         return items
 
     def _populatable(self, content_type: ContentType) -> list[str]:
-        return content_type.populatable(include_private=self.access.include_private)
+        names = content_type.populatable(include_private=self.access.include_private)
+        return [name for name in names if self._may_find_through(content_type, name)]
+
+    def _may_find_through(self, content_type: ContentType, name: str) -> bool:
+        """A relation populates only into a type the caller may find (the role matrix, the token's scope)."""
+        relation = content_type.relation_map.get(name)
+        return relation is None or self.access.may_find(relation.target)
 
     def _item(self, content_type: ContentType, name: str, options, path: str, depth: int) -> PopulateItem | None:
         if options in (True, "true", "*", None):
@@ -144,6 +142,8 @@ class SelectionParser:
         allowed = self._populatable(content_type)
         if name in content_type.attribute_map and name not in allowed:
             return None  # a scalar attribute is always there: populating it is a no-op, as Strapi v4 allowed
+        if name in content_type.relation_map and not self._may_find_through(content_type, name):
+            return None  # left out, as Strapi's sanitizer leaves out what the caller may not read
         if name not in allowed:
             if self.lenient and name not in content_type.populatable(include_private=True):
                 return None
@@ -155,7 +155,7 @@ class SelectionParser:
             item = PopulateItem(name, "relation", relation, owner_model=content_type.model)
             item.selection = self.selection(target, options.get("fields"), options.get("populate"), path, depth + 1)
             if "filters" in options:
-                builder = FilterBuilder(self.registry, self.access.include_private)
+                builder = FilterBuilder(self.registry, self.access)
                 item.filters = builder.build(target, options["filters"], path=f"{path}[filters]")
                 item.touches_many = builder.touches_many
             item.ordering = parse_sort(target, options.get("sort"), f"{path}[sort]", self.access)
