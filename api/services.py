@@ -18,7 +18,7 @@ from plugins.core.errors import Invalid, NotAllowed
 from plugins.forum import services as forum
 from plugins.profiles.services import claim_or_create_profile
 from plugins.rewards.services import delete_product
-from plugins.teams.services import check_membership_change
+from plugins.teams.services import check_membership_change, team_ids_of
 
 
 class CoreService:
@@ -59,7 +59,7 @@ class MembershipGuard(CoreService):
     membership: dict[str, str] = {}
 
     def changed_teams(self, instance, plan) -> set:
-        changed = set()
+        changed = self.identity_change(instance, plan)
         for relation, op, targets in plan.many:
             side = self.membership.get(relation.attr)
             if side is None:
@@ -78,9 +78,18 @@ class MembershipGuard(CoreService):
         check_membership_change(actor, self.changed_teams(instance, plan))
         return super().update(actor, instance, plan, publish=publish)
 
+    def identity_change(self, instance, plan) -> set:
+        return set()
+
 
 class ProfileService(MembershipGuard):
     membership = {"teams": "targets", "lead_teams": "targets"}
+
+    def identity_change(self, instance, plan) -> set:
+        """A team member's e-mail decides which account claims the profile: changing it is a membership change."""
+        if not instance.pk or plan.values.get("email", instance.email) == instance.email:
+            return set()
+        return team_ids_of(instance)
 
 
 class TeamService(MembershipGuard):

@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
 # Points
 # The most points one moderator gift may give.
 POINTS_GIFT_MAX = env_int("POINTS_GIFT_MAX", 500)
+# The most points one moderator gifts in 24 hours, to everyone together.
+POINTS_GIFT_DAILY_MAX = env_int("POINTS_GIFT_DAILY_MAX", 2000)
 # Each reply earns this many points, up to this many points a day; none for replies to one's own question.
 POINTS_PER_REPLY = env_int("POINTS_PER_REPLY", 1)
 POINTS_REPLY_DAILY_MAX = env_int("POINTS_REPLY_DAILY_MAX", 5)

@@ -17,7 +17,7 @@ from plugins.accounts.policy import Actor, membership_changes
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
-from plugins.teams.services import check_membership_change
+from plugins.teams.services import check_membership_change, team_ids_of
 from snippets.errors import REFUSED, show_refusal
 from snippets.onboarding import add_team_member_button, set_password_email_button
 
@@ -51,6 +51,12 @@ class ProfileForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         actor = Actor.of(self.for_user)
+        if self.instance.pk and "email" in self.changed_data:
+            # Whoever registers with a team member's e-mail would claim the profile, and the team.
+            try:
+                check_membership_change(actor, team_ids_of(self.instance))
+            except REFUSED as error:
+                show_refusal(error, form=self, field_names={None: "email"})
         for field in ("teams", "lead_teams"):
             if field not in cleaned or field in self.errors:
                 continue

@@ -95,7 +95,7 @@ def restock_page(request, pk):
         try:
             restock(product, stock=form.cleaned_data["stock"], changed_by=request.user)
         except REFUSED as error:
-            show_refusal(error, form=form)
+            show_refusal(error, form=form, field_names={None: "stock"})
         else:
             shown = "unlimited" if product.stock is None else product.stock
             messages.success(request, f"Stock of “{product}” is now {shown}.")

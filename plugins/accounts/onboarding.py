@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
+from plugins.accounts.policy import Actor
 from plugins.assets.avatars import check_team_avatar
 from plugins.assets.models import CommunityImage
 from plugins.assets.services import ImageRejected, store_image
@@ -29,6 +30,7 @@ from plugins.notifications.email import send_email
 from plugins.profiles.models import Profile
 from plugins.profiles.services import claim_or_create_profile
 from plugins.teams.models import Team
+from plugins.teams.services import check_membership_change
 
 User = get_user_model()
 
@@ -68,6 +70,8 @@ def add_team_member(new: NewTeamMember, *, avatar=None, added_by=None) -> Profil
     through the membership signals. Raises ``OnboardingError`` before writing anything when the
     input is wrong: an e-mail that already has an account, an invalid field, a bad avatar.
     """
+    if added_by is not None:
+        check_membership_change(Actor.of(added_by), {new.team.pk})
     email = new.email.strip().lower()
     _refuse_existing_account(email)
     if avatar is not None:
@@ -79,7 +83,7 @@ def add_team_member(new: NewTeamMember, *, avatar=None, added_by=None) -> Profil
         user = User(username=_unique_username(email), email=email, first_name=new.first_name, last_name=new.last_name)
         user.set_unusable_password()
         user.save()
-        profile = claim_or_create_profile(user)
+        profile = claim_or_create_profile(user, vouched=True)
         _fill_in(profile, new, email)
         image = None
         if avatar is not None:

@@ -91,9 +91,10 @@ class Actor:
         if self.user is None:
             return (PUBLIC,)
         roles = [AUTHENTICATED]
-        if self.user.is_superuser or MODERATORS in self._groups:
+        superuser = self.user.is_superuser and self.user.is_active
+        if superuser or MODERATORS in self._groups:
             roles.append(MODERATOR)
-        if self.user.is_superuser or EDITORS in self._groups:
+        if superuser or EDITORS in self._groups:
             roles.append(EDITOR)
         return tuple(roles)
 

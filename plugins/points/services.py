@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum, Window
+from django.utils import timezone
 from wagtail.log_actions import log
 
-from plugins.core.errors import Conflict, Invalid
+from plugins.core.errors import Conflict, Invalid, NotAllowed
 from plugins.core.events import emit
 from plugins.points.models import EntryKind, LedgerEntry, PointsAccount
 
@@ -21,6 +24,10 @@ class PointsError(Invalid):
 
 class InsufficientPoints(Conflict, PointsError):
     """The balance does not cover the debit."""
+
+
+class GiftLimitReached(Conflict, PointsError):
+    """The moderator has gifted their daily allowance."""
 
 
 class IdempotencyConflict(Conflict, PointsError):
@@ -163,7 +170,14 @@ def post_many(postings: list[tuple[object, Posting]]) -> int:
 
 
 def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | None = None) -> LedgerEntry:
-    """A moderator's gift of points, with a reason, up to the per-gift maximum setting."""
+    """A moderator's gift of points, with a reason: at most ``POINTS_GIFT_MAX`` at a time, and at most
+    ``POINTS_GIFT_DAILY_MAX`` a day from one moderator, never to themselves.
+
+    Raises ``PointsError`` (bad amount or reason), ``NotAllowed`` (a gift to oneself) or
+    ``GiftLimitReached`` (the day's allowance is spent). A replayed ``idempotency_key`` returns the
+    first gift and counts once. The giver's account row is locked first, then the member's points
+    account (``post``): concurrent gifts by one moderator cannot both pass the daily limit.
+    """
     maximum = settings.POINTS_GIFT_MAX
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
         raise PointsError("A gift is a whole number of points, at least 1", field="points")
@@ -171,11 +185,40 @@ def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | 
         raise PointsError(f"A gift is at most {maximum} points", field="points")
     if not (reason or "").strip():
         raise PointsError("Say why the points are given", field="reason")
+    if given_by is not None and profile.user_id == given_by.pk:
+        raise NotAllowed("Moderators cannot gift points to themselves; ask another moderator.")
     key = idempotency_key or f"gift:{secrets.token_hex(16)}"
     with transaction.atomic():
+        if given_by is not None and not LedgerEntry.objects.filter(idempotency_key=key).exists():
+            _check_daily_gifts(given_by, points)
         entry = post(profile, Posting(points, EntryKind.GIFT, f"Gift: {reason.strip()}", key, actor=given_by))
-        log(profile, "community.points.gift", user=given_by, data={"points": points, "reason": reason.strip()})
+        log(
+            profile,
+            "community.points.gift",
+            user=given_by,
+            data={"points": points, "reason": reason.strip(), "by": given_by.get_username() if given_by else None},
+        )
     return entry
+
+
+def gifted_today(given_by) -> int:
+    """Points ``given_by`` gifted in the last 24 hours."""
+    since = timezone.now() - timedelta(days=1)
+    gifts = LedgerEntry.objects.filter(actor=given_by, kind=EntryKind.GIFT, created_at__gte=since)
+    return gifts.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def _check_daily_gifts(given_by, points: int) -> None:
+    # The giver's user row is the lock: one moderator's gifts are counted one at a time.
+    get_user_model().objects.select_for_update().filter(pk=given_by.pk).first()
+    allowance = settings.POINTS_GIFT_DAILY_MAX
+    given = gifted_today(given_by)
+    if given + points > allowance:
+        left = max(allowance - given, 0)
+        raise GiftLimitReached(
+            f"A moderator gifts at most {allowance} points a day; you have {left} left for the next 24 hours.",
+            field="points",
+        )
 
 
 def add_activity(profile, by: int = 1) -> None:

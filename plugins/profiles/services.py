@@ -1,5 +1,6 @@
 """Profile rules that other parts of the system call."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from plugins.accounts.services import set_team_moderator
@@ -23,16 +24,23 @@ def sync_team_roles(profile_ids) -> None:
         sync_team_role(profile)
 
 
-def claim_or_create_profile(user) -> Profile:
-    """Give a new account its profile: claim an unclaimed one made for its e-mail, or start a new one."""
+@transaction.atomic
+def claim_or_create_profile(user, *, vouched: bool = False) -> Profile:
+    """Give a new account its profile: claim an unclaimed one made for its e-mail, or start a new one.
+
+    A profile on a small team is claimed only when ``vouched`` (an editor adds the team member):
+    being on a team makes its account a Moderator, and an e-mail given at sign-up is not proof.
+    """
     existing = Profile.objects.filter(user=user).first()
     if existing is not None:
         return existing
-    unclaimed = (
-        Profile.objects.select_for_update().filter(user__isnull=True, email__iexact=user.email).first()
-        if user.email
-        else None
-    )
+    unclaimed = Profile.objects.select_for_update().filter(user__isnull=True, email__iexact=user.email)
+    if not vouched:
+        # Sub-queries, not joins: PostgreSQL locks no row on the nullable side of an outer join.
+        on_teams = Profile.teams.through.objects.values("profile_id")
+        leading = Profile.lead_teams.through.objects.values("profile_id")
+        unclaimed = unclaimed.exclude(pk__in=on_teams).exclude(pk__in=leading)
+    unclaimed = unclaimed.first() if user.email else None
     if unclaimed is not None:
         unclaimed.user = user
         unclaimed.save(update_fields=["user", "updated_at"])

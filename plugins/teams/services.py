@@ -7,6 +7,11 @@ from plugins.core.errors import NotAllowed
 from plugins.teams.models import Team
 
 
+def team_ids_of(profile) -> set[int]:
+    """The small teams ``profile`` is on, as a member or a lead."""
+    return set(profile.teams.values_list("pk", flat=True)) | set(profile.lead_teams.values_list("pk", flat=True))
+
+
 def check_membership_change(actor: Actor, team_ids) -> None:
     """Refuse (``NotAllowed``) a change of who is on the small teams ``team_ids`` by anyone but an editor or
     those teams' leads; a new team (id None) is the editors'.

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from api.models import RolePermission
 from api.permissions import forget_matrix
 from plugins.accounts.roles import MODERATORS
+from plugins.profiles.models import Profile
 from tests import factories
 from tests.api.helpers import bearer
 
@@ -88,3 +89,31 @@ def test_editors_and_the_teams_own_leads_may(client, community, newcomer):
     by_editor = put(client, f"profiles/{newcomer.document_id}", {"teams": [infra.document_id]}, factories.editor())
     assert by_editor.status_code == 200
     assert list(newcomer.teams.values_list("slug", flat=True)) == ["infra"]
+
+
+def test_registering_with_a_team_members_email_does_not_claim_their_profile(client, community):
+    grace = community["grace"]  # on Infrastructure, no account yet
+    assert grace.user is None
+    response = client.post(
+        "/api/auth/local/register",
+        {"username": "impostor", "email": grace.email, "password": "a long enough password 1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    grace.refresh_from_db()
+    assert grace.user is None
+    impostor = Profile.objects.get(user__username="impostor")
+    assert impostor.pk != grace.pk and not impostor.teams.exists()
+    assert not impostor.user.groups.filter(name=MODERATORS).exists()
+
+
+def test_a_moderator_cannot_redirect_a_team_members_email(client, community):
+    grace = community["grace"]
+    response = put(client, f"profiles/{grace.document_id}", {"email": "attacker@example.com"}, factories.moderator())
+    assert response.status_code == 403
+    grace.refresh_from_db()
+    assert grace.email == "grace@private.example"
+    # A community member's e-mail is still the moderators' to correct.
+    linus = community["linus"]
+    fixed = put(client, f"profiles/{linus.document_id}", {"email": "linus@new.example"}, factories.moderator())
+    assert fixed.status_code == 200

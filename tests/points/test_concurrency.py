@@ -50,3 +50,16 @@ def test_twenty_concurrent_postings_with_one_key_debit_once():
     results = run_concurrently(20, lambda i: post(profile, Posting(-30, "redemption", "buy", "one-key")))
     assert {r.pk for r in results} == {results[0].pk}
     assert balance_of(profile) == 70
+
+
+def test_concurrent_gifts_by_one_moderator_stay_within_the_daily_allowance(settings):
+    from plugins.points.services import GiftLimitReached, gift, gifted_today
+    from tests.factories import moderator
+
+    settings.POINTS_GIFT_DAILY_MAX = 100
+    giver = moderator()
+    members = [ProfileFactory() for _ in range(20)]
+    results = run_concurrently(20, lambda i: gift(members[i], 10, "thanks", given_by=giver))
+    refused = [r for r in results if isinstance(r, GiftLimitReached)]
+    assert len(refused) == 10 and gifted_today(giver) == 100
+    assert find_drift() == []

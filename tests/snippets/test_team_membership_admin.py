@@ -52,3 +52,13 @@ def test_a_moderator_still_edits_the_rest_and_a_lead_changes_their_own_team(clie
     assert added.status_code == 302
     assert list(member.teams.all()) == [team]
     assert member.user.groups.filter(name=MODERATORS).exists()
+
+
+def test_a_moderator_cannot_change_a_team_members_email_in_the_admin(client):
+    team = factories.TeamFactory(name="Growth")
+    member = factories.ProfileFactory(first_name="Grace", email="grace@example.com", teams=[team])
+    client.force_login(factories.moderator())
+    response = client.post(edit_url(member), profile_form(member, email="attacker@example.com"))
+    assert response.status_code == 200 and "Only editors and the team" in response.content.decode()
+    member.refresh_from_db()
+    assert member.email == "grace@example.com"
