@@ -129,6 +129,7 @@ SERVICE_ERRORS: dict[type, type[ApiError]] = {
     service.NotAllowed: ForbiddenError,
     service.NotFound: NotFoundError,
     service.Conflict: ConflictError,
+    service.RateLimited: RateLimitError,
     service.Unavailable: ServiceUnavailableError,
 }
 
@@ -188,4 +189,7 @@ def exception_handler(exc, context) -> Response | None:
     response = Response(error.envelope(), status=error.status)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
+    retry_after = getattr(exc, "retry_after", None) or getattr(exc, "wait", None)
+    if error.status == 429 and retry_after:
+        response["Retry-After"] = str(int(retry_after))
     return response

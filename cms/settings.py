@@ -289,6 +289,8 @@ ROADMAP_ITEM_URL_TEMPLATE = env_str("ROADMAP_ITEM_URL_TEMPLATE", "http://localho
 API_RATE_LIMITS = {
     "register-address": "20/hour",
     "login-address": "30/minute",
+    # Failed sign-ins per account, from any address.
+    "login-account": "10/hour",
     "ask": "10/hour",
     "ask-address": "30/hour",
     "reply": "60/hour",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,7 +17,7 @@ from django.db.models import Q
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from plugins.core.errors import Invalid
+from plugins.core.errors import Invalid, RateLimited
 from plugins.profiles.services import claim_or_create_profile
 
 User = get_user_model()
@@ -60,13 +64,62 @@ def register_member(username: str, email: str, password: str):
 
 
 def sign_in(identifier: str, password: str):
-    """The active account whose username or e-mail is ``identifier`` and whose password matches."""
-    identifier = (identifier or "").strip()
+    """The active account whose username or e-mail is ``identifier`` and whose password matches.
+
+    Raises ``AccountError`` alike for an unknown account and a wrong password, in the same time (a
+    password is hashed either way), and ``RateLimited`` once an account has had ``login-account``
+    failed sign-ins (``API_RATE_LIMITS``) in the period, whichever addresses they came from.
+    """
+    if not isinstance(identifier, str) or not isinstance(password or "", str):
+        raise AccountError("Give the identifier and the password as text")
+    identifier = identifier.strip()
+    failures = _FailedSignIns(identifier)
+    failures.refuse_when_exceeded()
     user = User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier)).first()
-    authenticated = authenticate(username=user.username, password=password or "") if user else None
+    if user is None:
+        make_password(password or "")  # as slow as checking a real password: no account oracle by timing
+        authenticated = None
+    else:
+        authenticated = authenticate(username=user.username, password=password or "")
     if authenticated is None:
+        failures.count()
         raise AccountError("Invalid identifier or password")
     return authenticated
+
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _parse_rate(rate: str) -> tuple[int, int]:
+    """``"10/hour"`` → (10, 3600), as the API's rate limits are written."""
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip()[0]]
+
+
+class _FailedSignIns:
+    """Failed sign-ins per account (by identifier), counted in the shared cache for the period of the rate."""
+
+    def __init__(self, identifier: str):
+        digest = hashlib.sha256(identifier.lower().encode("utf-8", "surrogatepass")).hexdigest()
+        self.key = f"sign-in-failures:{digest}"
+        rate = settings.API_RATE_LIMITS.get("login-account")
+        self.limit, self.period = _parse_rate(rate) if rate else (None, None)
+
+    def refuse_when_exceeded(self) -> None:
+        if self.limit is not None and (cache.get(self.key) or 0) >= self.limit:
+            raise RateLimited(
+                "Too many failed sign-ins for this account; try again later or reset the password.",
+                retry_after=self.period,
+            )
+
+    def count(self) -> None:
+        if self.limit is None:
+            return
+        cache.add(self.key, 0, timeout=self.period)
+        try:
+            cache.incr(self.key)
+        except ValueError:  # expired between add and incr
+            cache.set(self.key, 1, timeout=self.period)
 
 
 def password_reset_code(user) -> str:

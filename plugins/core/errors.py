@@ -12,6 +12,7 @@ class            meaning                                                      AP
 ``NotAllowed``   this actor may not do this                                     403
 ``NotFound``     what the request names does not exist (for this actor)         404
 ``Conflict``     the rules refuse it in the current state; the message says why 409
+``RateLimited``  too many attempts; ``retry_after`` seconds until the next      429
 ``Unavailable``  a service we depend on failed; nothing was written, try again  503
 ===============  ===========================================================  ===========
 """
@@ -60,6 +61,14 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     """The rules refuse this action in the current state."""
+
+
+class RateLimited(ServiceError):
+    """Too many attempts of this kind; the next is allowed after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
 
 
 class Unavailable(ServiceError):

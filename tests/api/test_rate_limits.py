@@ -72,3 +72,41 @@ def test_register_sign_in_reply_vote_and_upload_are_limited(client, settings):
     votes = [client.put(f"/api/roadmaps/{roadmap.document_id}/vote", **bearer(member)).status_code for _ in range(2)]
     assert votes == [200, 429]
     assert client.post("/api/upload", {}, **bearer(member)).status_code == 429
+
+
+def test_failed_sign_ins_are_limited_per_account_from_any_address(client, settings):
+    settings.API_RATE_LIMITS = {"login-address": "100/minute", "login-account": "3/hour"}
+    user = factories.UserFactory(username="ada")
+    user.set_password("the right passphrase 42")
+    user.save()
+
+    def sign_in(password, address):
+        body = {"identifier": "ada", "password": password}
+        return client.post("/api/auth/local", body, content_type="application/json", REMOTE_ADDR=address)
+
+    assert [sign_in("wrong", f"10.0.0.{n}").status_code for n in range(3)] == [400, 400, 400]
+    refused = sign_in("the right passphrase 42", "10.0.1.1")  # even the right password, from a new address
+    assert refused.status_code == 429 and refused.json()["error"]["name"] == "RateLimitError"
+    assert "this account" in refused.json()["error"]["message"] and refused["Retry-After"] == "3600"
+    # Another account is not held back.
+    factories.UserFactory(username="grace")
+    other = client.post("/api/auth/local", {"identifier": "grace", "password": "x"}, content_type="application/json")
+    assert other.status_code == 400
+
+
+def test_an_unknown_account_takes_as_long_to_refuse_as_a_known_one(client, settings, monkeypatch):
+    """A password is hashed for unknown identifiers too. The hasher's work is counted, not timed, so it is exact."""
+    from django.contrib.auth.hashers import get_hasher
+
+    settings.API_RATE_LIMITS = {}
+    factories.UserFactory(username="ada")
+    hasher = type(get_hasher("default"))
+    work = []
+    for method in ("encode", "verify"):
+        original = getattr(hasher, method)
+        monkeypatch.setattr(hasher, method, lambda self, *a, _o=original, **k: work.append(1) or _o(self, *a, **k))
+    for identifier in ("ada", "nobody-here"):
+        work.clear()
+        body = {"identifier": identifier, "password": "wrong"}
+        assert client.post("/api/auth/local", body, content_type="application/json").status_code == 400
+        assert len(work) == 1, identifier
