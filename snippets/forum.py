@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
@@ -65,6 +66,33 @@ class InternalTagViewSet(SnippetViewSet):
     search_fields = ["name"]
     inspect_view_enabled = True
     panels = [FieldPanel("name")]
+
+
+class PostForm(WagtailAdminModelForm):
+    """A question's or reply's admin form: the author never changes here, and a moderator's edit of
+    someone's words is noted in the question's history (``moderation.record_edit``)."""
+
+    TEXT_FIELDS = ("subject", "body")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Whatever was posted, the author stays who wrote it.
+            self.instance.author_id = (
+                type(self.instance).objects.values_list("author_id", flat=True).get(pk=self.instance.pk)
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        before = {
+            name: self.initial.get(name, "")
+            for name in self.TEXT_FIELDS
+            if name in self.fields and name in self.changed_data
+        }
+        post = super().save(commit=commit)
+        if commit and before:
+            moderation.record_edit(post, by=self.for_user, before=before)
+        return post
 
 
 class QuestionEditView(EditView):
@@ -134,15 +162,18 @@ class QuestionViewSet(SnippetViewSet):
     search_fields = ["subject", "body"]
     ordering = ["-last_activity_at"]
     inspect_view_enabled = True
-    panels = [
-        FieldPanel("subject"),
-        FieldPanel("body"),
-        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("page"),
-        FieldPanel("pinned"),
-        FieldPanel("internal_tags", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("author", read_only=True),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("subject"),
+            FieldPanel("body"),
+            FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("page"),
+            FieldPanel("pinned"),
+            FieldPanel("internal_tags", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("author", read_only=True),
+        ],
+        base_form_class=PostForm,
+    )
 
 
 class ReplyViewSet(SnippetViewSet):
@@ -156,7 +187,9 @@ class ReplyViewSet(SnippetViewSet):
     search_fields = ["body"]
     inspect_view_enabled = True
     ordering = ["-created_at"]
-    panels = [FieldPanel("body"), FieldPanel("hidden"), FieldPanel("question", read_only=True)]
+    edit_handler = ObjectList(
+        [FieldPanel("body"), FieldPanel("hidden"), FieldPanel("question", read_only=True)], base_form_class=PostForm
+    )
 
 
 class ForumGroup(SnippetViewSetGroup):

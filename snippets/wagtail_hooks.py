@@ -116,6 +116,7 @@ def register_community_log_actions(actions):
         ("hide_reply", "Hide reply", "Reply hidden"),
         ("unhide_reply", "Show reply", "Reply shown again"),
         ("escalate", "Escalate", "Escalated to support"),
+        ("moderator_edit", "Edit someone's post", "Post edited by a moderator"),
     ):
         actions.register_action(f"forum.{action}", label, message)
 

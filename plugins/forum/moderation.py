@@ -119,3 +119,16 @@ def escalate(question: Question, *, by, reason: str) -> SupportTicket:
         if settings.FORUM_SUPPORT_WEBHOOK_URL:
             emit("question_escalated", ticket_id=ticket.pk)
     return ticket
+
+
+def record_edit(post: Question | Reply, *, by, before: dict[str, str]) -> None:
+    """Note in the post's history that ``by`` rewrote someone else's words: which fields, and what they said.
+
+    ``before`` maps each changed field (subject, body) to its text before the edit. Nothing is
+    noted when the author edits their own post.
+    """
+    author_user_id = post.author.user_id if post.author_id else None
+    if not before or by is None or by.pk == author_user_id:
+        return
+    question = post if isinstance(post, Question) else post.question
+    _log(question, "moderator_edit", by, post=post.document_id, fields=sorted(before), before=before)
