@@ -12,11 +12,12 @@ from django.http import HttpResponse, HttpResponseNotModified
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
-from api.errors import ForbiddenError, UnauthorizedError, exception_handler
+from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, exception_handler
+from api.parsers import StrictJSONParser, UnsafeText, check_text
 from api.renderers import JSONRenderer
 from api.throttling import throttles_for
 from plugins.accounts.policy import Actor
@@ -41,12 +42,13 @@ class ApiView(APIView):
     authentication_classes = [BearerAuthentication]
     permission_classes: list = []
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
 
     def get_exception_handler(self):
         return exception_handler
 
     def initial(self, request, *args, **kwargs):
+        self.check_edge(request, kwargs)
         super().initial(request, *args, **kwargs)
         # The signed-in member, or None (anonymous, or an API token that stands for no one).
         user = request.user
@@ -54,6 +56,20 @@ class ApiView(APIView):
         request.anonymous = request.member is None and request.auth is None
         # What the caller may do, beyond the role matrix: the one policy (plugins.accounts.policy).
         request.actor = Actor(request.member, request.auth.kind if request.auth is not None else None)
+
+    @staticmethod
+    def check_edge(request, kwargs) -> None:
+        """Path and query parameters are text a database can store (bodies: ``StrictJSONParser``)."""
+        for value in kwargs.values():
+            if isinstance(value, str) and "\x00" in value:
+                raise NotFoundError()  # no document has such an id
+        try:
+            for key, values in request.query_params.lists():
+                check_text(key, "A query parameter's name")
+                for value in values:
+                    check_text(value, f"The query parameter {key[:40]}")
+        except UnsafeText as error:
+            raise ValidationError(str(error)) from None
 
     # The rate-limit scope of a request (see api.throttling), or None for no limit.
     def rate_limit_scope(self) -> str | None:

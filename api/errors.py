@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
@@ -113,6 +113,8 @@ def _from_drf(exc: drf.APIException) -> ApiError:
         return NotFoundError()
     if isinstance(exc, drf.MethodNotAllowed):
         return MethodNotAllowedError(str(exc.detail))
+    if exc.status_code == 413:
+        return PayloadTooLargeError(str(exc.detail))
     if isinstance(exc, drf.UnsupportedMediaType | drf.ParseError):
         return ValidationError(str(exc.detail))
     if isinstance(exc, drf.Throttled):
@@ -182,6 +184,8 @@ def exception_handler(exc, context) -> Response | None:
         error = from_django_validation(exc, _api_names(context))
     elif isinstance(exc, ProtectedError | RestrictedError):
         error = from_protected(exc)
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        error = PayloadTooLargeError(str(exc))
     elif isinstance(exc, drf.APIException):
         error = _from_drf(exc)
     else:

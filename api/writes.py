@@ -172,7 +172,12 @@ class Writer:
                 if chosen in (None, []) and "disconnect" in value:
                     plan.values[relation.attr] = None
                     return
-                value = chosen[0] if isinstance(chosen, list) and chosen else chosen
+                value = chosen
+            if isinstance(value, list):
+                # Strapi reads a list for a to-one relation as "set": empty clears it, one names it.
+                if len(value) > 1:
+                    raise _error(name, f"{name} takes one id or documentId, not {len(value)}")
+                value = value[0] if value else None
             plan.values[relation.attr] = self._targets(relation, value, name)[0] if value is not None else None
             return
         if isinstance(value, dict):

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from api.errors import ValidationError, invalid_key
 from api.query.access import Access, visibility
+from api.query.qs import index_order, is_index
 from api.query.values import coerce, parse_bool
 from api.registry import ContentType
 
@@ -191,16 +192,16 @@ class FilterBuilder:
 def _items(value, where: str) -> list:
     if isinstance(value, list):
         return value
-    if isinstance(value, dict):
-        return [value[k] for k in sorted(value, key=lambda k: int(k) if k.isdigit() else k)]
-    raise ValidationError(f"Invalid {where}: expected a list of conditions")
+    if isinstance(value, dict) and all(is_index(k) for k in value):
+        return [value[k] for k in sorted(value, key=int)]  # indices beyond qs's array limit
+    raise ValidationError(f"Invalid {where}: expected a list of conditions ([0], [1], …)")
 
 
 def _as_list(value) -> list:
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
-        return [value[k] for k in sorted(value, key=lambda k: int(k) if k.isdigit() else k)]
+        return [value[k] for k in sorted(value, key=index_order)]
     return [value]
 
 

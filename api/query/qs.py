@@ -20,6 +20,16 @@ ARRAY_LIMIT = 100
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
 
+def is_index(segment: str) -> bool:
+    """An array index as qs reads one: ASCII digits only (``²`` and ``٣`` are digits to Python, not to qs)."""
+    return segment.isascii() and segment.isdigit()
+
+
+def index_order(key: str):
+    """Sort key for an object read as a list: indices in numeric order, then other keys."""
+    return (0, int(key), "") if is_index(key) else (1, 0, key)
+
+
 def split_key(key: str) -> list[str]:
     """``a[b][0][]`` → ``["a", "b", "0", ""]``. Text after the last bracket is kept as a segment."""
     first = key.find("[")
@@ -63,12 +73,12 @@ def _assign(container: dict, segments: list[str], value: str, key: str) -> None:
         following = segments[i + 1]
         child = node.get(segment)
         if child is None:
-            is_index = following == "" or (following.isdigit() and int(following) <= ARRAY_LIMIT)
-            child = _List() if is_index else {}
+            indexed = following == "" or (is_index(following) and int(following) <= ARRAY_LIMIT)
+            child = _List() if indexed else {}
             node[segment] = child
         elif isinstance(child, str | list):
             raise ValidationError(f"Query parameter {key} mixes a value and nested keys")
-        elif isinstance(child, _List) and not (following == "" or following.isdigit()):
+        elif isinstance(child, _List) and not (following == "" or is_index(following)):
             # qs turns an array into an object when a non-index key joins it.
             plain = dict(child)
             node[segment] = plain

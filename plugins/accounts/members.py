@@ -36,6 +36,15 @@ class PasswordChange:
     confirmation: str
 
 
+def _text(value, field: str) -> str:
+    """A field of an account request as text (missing is empty); anything else is refused, naming the field."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise AccountError(f"{field} must be text", field)
+    return value
+
+
 def _check_password(password: str, confirmation: str | None, user=None) -> None:
     if confirmation is not None and password != confirmation:
         raise AccountError("Passwords do not match", "passwordConfirmation")
@@ -48,7 +57,8 @@ def _check_password(password: str, confirmation: str | None, user=None) -> None:
 @transaction.atomic
 def register_member(username: str, email: str, password: str):
     """Create a member account with its profile (claiming one made for the e-mail beforehand)."""
-    username, email = (username or "").strip(), (email or "").strip().lower()
+    username, email = _text(username, "username").strip(), _text(email, "email").strip().lower()
+    password = _text(password, "password")
     if not username:
         raise AccountError("username is required", "username")
     if not email or "@" not in email:
@@ -70,9 +80,7 @@ def sign_in(identifier: str, password: str):
     password is hashed either way), and ``RateLimited`` once an account has had ``login-account``
     failed sign-ins (``API_RATE_LIMITS``) in the period, whichever addresses they came from.
     """
-    if not isinstance(identifier, str) or not isinstance(password or "", str):
-        raise AccountError("Give the identifier and the password as text")
-    identifier = identifier.strip()
+    identifier, password = _text(identifier, "identifier").strip(), _text(password, "password")
     failures = _FailedSignIns(identifier)
     failures.refuse_when_exceeded()
     user = User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier)).first()
@@ -128,7 +136,7 @@ def password_reset_code(user) -> str:
 
 def send_password_reset(email: str, url_template: str) -> None:
     """E-mail a reset link when an account has this address; say nothing either way (no enumeration)."""
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    user = User.objects.filter(email__iexact=_text(email, "email").strip(), is_active=True).first()
     if user is None or not user.has_usable_password() and not user.email:
         return
     link = url_template.format(code=password_reset_code(user))
@@ -143,7 +151,8 @@ def send_password_reset(email: str, url_template: str) -> None:
 
 def reset_password(code: str, password: str, confirmation: str):
     """Set a new password from a reset code; the code stops working once used."""
-    uid, _, token = (code or "").partition("-")
+    uid, _, token = _text(code, "code").partition("-")
+    password, confirmation = _text(password, "password"), _text(confirmation, "passwordConfirmation")
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)), is_active=True)
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
@@ -158,7 +167,9 @@ def reset_password(code: str, password: str, confirmation: str):
 
 def change_password(user, current: str, password: str, confirmation: str):
     """Change a signed-in member's password after checking the current one."""
-    if not user.check_password(current or ""):
+    current, password = _text(current, "currentPassword"), _text(password, "password")
+    confirmation = _text(confirmation, "passwordConfirmation")
+    if not user.check_password(current):
         raise AccountError("The provided current password is invalid", "currentPassword")
     if current == password:
         raise AccountError("Your new password must be different than your current password", "password")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from plugins.achievements.triggers import Trigger
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
+from plugins.core.text import long_text
 
 
 class Tier(models.TextChoices):
@@ -22,7 +23,7 @@ class AchievementGroup(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the name.")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[long_text])
     tiered = models.BooleanField(
         default=False, help_text="Its achievements are bronze / silver / gold of one activity."
     )
@@ -39,7 +40,7 @@ class AchievementGroup(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.
 class Achievement(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the title.")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[long_text])
     icon = models.ForeignKey(
         "assets.CommunityImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

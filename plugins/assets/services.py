@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import struct
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,10 @@ from plugins.core.errors import Invalid, TooLarge
 REENCODED = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 
 
+# What Pillow raises, reading a file that is cut short or corrupt.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, struct.error, Image.DecompressionBombError)
+
+
 class ImageRejected(Invalid):
     """The upload is not an acceptable image; the message says why."""
 
@@ -28,12 +33,21 @@ class ImageTooLarge(ImageRejected, TooLarge):
 
 
 def check_image(upload):
-    """Wagtail's checks: a real image of an allowed type, under the size and pixel limits."""
+    """Wagtail's checks (a real image of an allowed type, under the size and pixel limits), then a
+    full decode: a file whose header is right but whose data is cut short or damaged is refused too."""
     try:
-        return WagtailImageField().clean(upload)
+        checked = WagtailImageField().clean(upload)
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
     except ValidationError as exc:
         too_large = exc.code in ("file_too_large", "file_too_many_pixels")
         raise (ImageTooLarge if too_large else ImageRejected)(" ".join(exc.messages)) from None
+    except DECODE_ERRORS:
+        raise ImageRejected("The image is damaged or incomplete; upload the whole file again.") from None
+    finally:
+        upload.seek(0)
+    return checked
 
 
 def strip_metadata(name: str, data: bytes) -> bytes:
@@ -54,7 +68,10 @@ def strip_metadata(name: str, data: bytes) -> bytes:
 @transaction.atomic
 def store_image(upload, *, title: str = "", alt_text: str = "", caption: str = "", user=None) -> CommunityImage:
     """Check an uploaded file and store it as an image; raises ``ImageRejected`` with the reason."""
-    checked = check_image(upload)
+    return _store_checked(upload, check_image(upload), title=title, alt_text=alt_text, caption=caption, user=user)
+
+
+def _store_checked(upload, checked, *, title: str, alt_text: str, caption: str, user) -> CommunityImage:
     upload.seek(0)
     data = strip_metadata(upload.name, upload.read())
     name = posixpath.basename(upload.name)
@@ -77,20 +94,23 @@ def store_images(uploads: list[tuple[object, dict]], *, user=None) -> list[Commu
     Every file is checked before any is stored, so a bad one (``ImageRejected``, ``ImageTooLarge``)
     leaves nothing behind; should storing fail half-way, the files already written are removed.
     """
+    checked = []
     for upload, _info in uploads:
         try:
-            check_image(upload)
+            checked.append(check_image(upload))
         except ImageRejected as error:
             raise type(error)(f"{posixpath.basename(upload.name)}: {error}") from None
-        upload.seek(0)
     stored: list[CommunityImage] = []
+    written: list = []  # (storage, name) of every file made, originals and renditions
     try:
         with transaction.atomic():
-            for upload, info in uploads:
-                stored.append(store_image(upload, user=user, **info))
+            for (upload, info), image_file in zip(uploads, checked, strict=True):
+                image = _store_checked(upload, image_file, user=user, **info)
+                stored.append(image)
+                written += [(f.storage, f.name) for f in (image.file, *(r.file for r in image.renditions.all()))]
     except BaseException:
-        for image in stored:
-            image.file.delete(save=False)
+        for storage, name in written:  # the rows rolled back; the files would stay
+            storage.delete(name)
         raise
     return stored
 

@@ -7,9 +7,14 @@ schemes, and the sanitiser removes anything outside the allow-list whatever the 
 
 from __future__ import annotations
 
+import posixpath
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
 import nh3
 from django.conf import settings
 from markdown_it import MarkdownIt
+
+from plugins.core.text import MAX_TEXT_LENGTH
 
 TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
@@ -24,7 +29,7 @@ ATTRIBUTES = {
     "code": {"class"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-MAX_MARKDOWN_LENGTH = 50_000
+MAX_MARKDOWN_LENGTH = MAX_TEXT_LENGTH
 
 _parser = (
     MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -38,10 +43,25 @@ def image_sources() -> tuple[str, ...]:
     return (settings.MEDIA_URL, *settings.FORUM_IMAGE_SOURCES)
 
 
+def normalised_url(url: str) -> str:
+    """``url`` as a browser will request it: backslashes as slashes, ``.`` and ``..`` (even percent-encoded)
+    resolved, so that ``/media/../api/users/me`` reads as the ``/api/users/me`` it is."""
+    parts = urlsplit(url.strip().replace("\\", "/"))
+    path = unquote(parts.path)
+    if path:
+        resolved = posixpath.normpath(path)
+        # normpath keeps a leading "//" (a host, to a browser) and drops a trailing "/"; neither is wanted.
+        resolved = "/" + resolved.lstrip("/") if path.startswith("/") else resolved
+        path = resolved + ("/" if path.endswith("/") and resolved != "/" else "")
+    return urlunsplit((parts.scheme, parts.netloc, quote(path, safe="/:@!$&'()*+,;=-._~"), parts.query, parts.fragment))
+
+
 def _safe_image(tag: str, attribute: str, value: str) -> str | None:
-    # An image from anywhere else would let a post track its readers (or hotlink); it is dropped.
-    if tag == "img" and attribute == "src" and not value.startswith(image_sources()):
-        return None
+    # An image from anywhere else would let a post track its readers (or hotlink), or make their
+    # browser request one of our own endpoints; it is dropped. The check reads the URL as resolved.
+    if tag == "img" and attribute == "src":
+        resolved = normalised_url(value)
+        return resolved if resolved.startswith(image_sources()) else None
     return value
 
 

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
+from plugins.core.text import long_text
 from plugins.forum.markdown import render_markdown
 
 
@@ -37,7 +38,7 @@ class Topic(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.Model):
     label = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True, blank=True, help_text="Left empty, it is made from the label.")
     group = models.ForeignKey(TopicGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[long_text])
     # A Slack-compatible incoming webhook (a team's channel) told of each new question in the topic.
     channel_webhook_url = models.URLField(
         "channel webhook", max_length=500, blank=True, help_text="Slack-compatible; hears of each new question."
@@ -80,7 +81,7 @@ class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     subject = models.CharField(max_length=200)
     # The permalink: made from the subject once, unique, never changed by an edit.
     slug = models.SlugField(max_length=220, unique=True, editable=False)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text="Markdown.", validators=[long_text])
     body_html = models.TextField(editable=False, blank=True)
     author = models.ForeignKey("profiles.Profile", on_delete=models.PROTECT, related_name="questions")
     topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
@@ -148,7 +149,7 @@ class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
 class Reply(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey("profiles.Profile", on_delete=models.PROTECT, related_name="replies")
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text="Markdown.", validators=[long_text])
     body_html = models.TextField(editable=False, blank=True)
     hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
     upvotes = models.PositiveIntegerField(default=0)

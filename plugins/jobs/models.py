@@ -7,6 +7,7 @@ from wagtail.fields import RichTextField
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
+from plugins.core.text import long_text
 
 
 class EmploymentType(models.TextChoices):
@@ -25,7 +26,7 @@ class JobListing(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixi
     location = models.CharField(max_length=120, blank=True)
     remote = models.BooleanField(default=True)
     employment_type = models.CharField(max_length=20, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME)
-    description = RichTextField()
+    description = RichTextField(validators=[long_text])
     apply_url = models.URLField("apply URL")
 
     class Meta:

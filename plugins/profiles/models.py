@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from plugins.core.countries import validate_country_code
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.text import long_text
 
 IMAGE_MODEL = "assets.CommunityImage"
 
@@ -35,7 +36,7 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)
-    biography = models.TextField(blank=True, help_text="Markdown.")
+    biography = models.TextField(blank=True, help_text="Markdown.", validators=[long_text])
     avatar = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     website = models.URLField(blank=True)
     github = models.CharField(max_length=100, blank=True, validators=[handle], help_text="GitHub username.")

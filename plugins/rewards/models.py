@@ -10,6 +10,7 @@ from django.db import models
 from plugins.core.countries import validate_country_code
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
+from plugins.core.text import long_text
 
 
 class RewardKind(models.TextChoices):
@@ -57,7 +58,7 @@ class RewardProduct(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialM
     image = models.ForeignKey(
         "assets.CommunityImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[long_text])
     stock = models.PositiveIntegerField(
         null=True,
         blank=True,

@@ -7,13 +7,14 @@ from modelcluster.models import ClusterableModel
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
+from plugins.core.text import long_text
 
 
 class RoadmapItem(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, ClusterableModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True, help_text="Left empty, it is made from the title.")
     tagline = models.CharField(max_length=255, blank=True)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(blank=True, help_text="Markdown.", validators=[long_text])
     image = models.ForeignKey(
         "assets.CommunityImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

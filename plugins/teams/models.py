@@ -7,6 +7,7 @@ from wagtail.fields import RichTextField
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
+from plugins.core.text import long_text
 from plugins.core.ttl_cache import TtlCache
 from plugins.teams.pineapple import PineappleVerdict
 
@@ -70,7 +71,7 @@ class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, mod
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the name.")
     tagline = models.CharField(max_length=255, blank=True)
-    description = RichTextField(blank=True)
+    description = RichTextField(blank=True, validators=[long_text])
     crest = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     mini_crest = models.ForeignKey(IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The Strapi schema has a `teamImage` component (image + caption); here it is two fields that

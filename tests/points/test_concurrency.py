@@ -52,7 +52,7 @@ def test_twenty_concurrent_postings_with_one_key_debit_once():
     assert balance_of(profile) == 70
 
 
-def test_concurrent_gifts_by_one_moderator_stay_within_the_daily_allowance(settings):
+def test_concurrent_gifts_by_one_moderator_stay_within_the_daily_allowance(settings, migrated_data):
     from plugins.points.services import GiftLimitReached, gift, gifted_today
     from tests.factories import moderator
 
