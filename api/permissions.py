@@ -9,12 +9,11 @@ from django.dispatch import receiver
 from api.models import ApiToken, RolePermission
 from api.registry import ACTIONS, registry
 from plugins.accounts.policy import ROLES, Actor
-from plugins.core.ttl_cache import TtlCache
+from plugins.core.shared_cache import SharedCache
 
-# Changes made in this process clear the cache at once; other worker processes pick them up
-# within this many seconds.
-MATRIX_TTL_SECONDS = 5
-_matrix_cache = TtlCache(MATRIX_TTL_SECONDS)
+# Kept in the shared cache: a change made through one worker is seen by every other at once.
+MATRIX_CACHE_SECONDS = 300
+_matrix_cache = SharedCache("api-permission-matrix", MATRIX_CACHE_SECONDS)
 
 
 def _load_matrix() -> dict[tuple[str, str, str], bool]:
@@ -80,6 +79,7 @@ class Caller:
     def __init__(self, actor: Actor, token: ApiToken | None = None):
         self.actor = actor
         self.token = token
+        self._table = None  # the matrix, read once a request
 
     @property
     def user(self):
@@ -97,8 +97,9 @@ class Caller:
     def can(self, content_type: str, action: str) -> bool:
         if self.token is not None:
             return self.token.allows(content_type, action)
-        table = matrix()
-        return any(table.get((role, content_type, action), False) for role in self.roles)
+        if self._table is None:
+            self._table = matrix()
+        return any(self._table.get((role, content_type, action), False) for role in self.roles)
 
     def can_see_drafts(self, content_type: str) -> bool:
         return self.is_trusted and (self.token is not None or self.can(content_type, "update"))

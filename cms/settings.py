@@ -304,15 +304,20 @@ for _pair in env_list("API_RATE_LIMITS", []):
     _scope, _, _rate = _pair.partition("=")
     API_RATE_LIMITS[_scope.strip()] = _rate.strip() or None
 
-# The cache (rate-limit counters): per process by default; "db" shares it between workers through the
-# database (run `python manage.py createcachetable` once), or a Redis URL where redis-py is installed.
-_cache_url = env_str("CACHE_URL", "locmem")
+# The cache every process shares (rate-limit counters, the permission matrix, pineapple counts): a Redis
+# URL (redis:// or rediss://), or "db" — the database's cache table, made by `migrate` — which is the
+# default with DEBUG off; "locmem" keeps it per process (the default with DEBUG on; one process only).
+_cache_url = env_str("CACHE_URL", "locmem" if DEBUG else "db")
+_cache_prefix = env_str("CACHE_KEY_PREFIX", "cms")
 if _cache_url == "db":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_cache"}}
-elif _cache_url.startswith("redis://"):
+elif _cache_url.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
-else:
+elif _cache_url == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL={_cache_url!r}: use a redis:// URL, db or locmem (see .env.example)")
+CACHES["default"]["KEY_PREFIX"] = _cache_prefix
 # Images in forum posts may come from MEDIA_URL and from these URL prefixes (comma-separated); others are dropped.
 FORUM_IMAGE_SOURCES = tuple(env_list("FORUM_IMAGE_SOURCES", []))
 

@@ -6,9 +6,9 @@ from django.db.models.functions import Coalesce
 from wagtail.fields import RichTextField
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
+from plugins.core.shared_cache import SharedCache
 from plugins.core.slugs import AutoSlugMixin
 from plugins.core.text import long_text
-from plugins.core.ttl_cache import TtlCache
 from plugins.teams.pineapple import PineappleVerdict
 
 IMAGE_MODEL = "assets.CommunityImage"
@@ -32,10 +32,10 @@ class TeamQuerySet(models.QuerySet):
 
 
 # Counting every member's answer is the costliest part of reading teams, and the answers change
-# rarely: counts are kept per process for this long, and forgotten at once when this process
-# changes a membership or an answer (other processes catch up within the period).
-PINEAPPLE_CACHE_SECONDS = 30
-_pineapple_counts = TtlCache(PINEAPPLE_CACHE_SECONDS)
+# rarely: counts are kept in the shared cache, and forgotten at once — in every process — when a
+# membership or an answer changes.
+PINEAPPLE_CACHE_SECONDS = 300
+_pineapple_counts = SharedCache("pineapple-counts", PINEAPPLE_CACHE_SECONDS)
 
 
 def forget_pineapple_counts() -> None:

@@ -77,3 +77,16 @@ def test_local_media_unless_a_bucket_is_set():
     assert s3["default"]["OPTIONS"]["bucket_name"] == "media"
     assert s3["default"]["OPTIONS"]["endpoint_url"] == "http://127.0.0.1:9000"
     assert s3["default"]["OPTIONS"]["querystring_auth"] is False
+
+
+def test_the_cache_is_shared_unless_debugging_or_named():
+    base = {"SECRET_KEY": "k" * 40}
+    shared = settings_in_subprocess({**base, "DEBUG": "0"}, "CACHES")["CACHES"]["default"]
+    assert shared["BACKEND"].endswith("DatabaseCache")
+    local = settings_in_subprocess({**base, "DEBUG": "1"}, "CACHES")["CACHES"]["default"]
+    assert local["BACKEND"].endswith("LocMemCache")
+    env = {**base, "DEBUG": "0", "CACHE_URL": "redis://127.0.0.1:6379/3", "CACHE_KEY_PREFIX": "site-a"}
+    named = settings_in_subprocess(env, "CACHES")["CACHES"]["default"]
+    assert named["BACKEND"].endswith("RedisCache") and named["KEY_PREFIX"] == "site-a"
+    with pytest.raises(RuntimeError, match="CACHE_URL"):
+        settings_in_subprocess({**base, "CACHE_URL": "memcached://x"}, "CACHES")

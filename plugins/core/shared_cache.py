@@ -1,0 +1,65 @@
+"""Caches that every process sees alike: kept in Django's cache (Redis or the database in production).
+
+For values read on hot paths that must agree between worker processes — the API's permission matrix,
+teams' pineapple counts: a change made through one worker is seen by the others at once, because
+``forget()`` moves the cache's generation in the shared cache and every key includes it. Values
+also expire after ``seconds``, so a change made behind the cache's back (a raw SQL update) is
+seen within that time. ``TtlCache`` (``plugins/core/ttl_cache.py``) stays for what may lag a little.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+
+_MISSING = object()
+
+
+class SharedCache:
+    """Values by key under ``name``, in the shared cache for ``seconds``, all dropped by ``forget()``."""
+
+    def __init__(self, name: str, seconds: int):
+        self.name = name
+        self.seconds = seconds
+
+    def _generation(self) -> int:
+        key = f"shared:{self.name}:generation"
+        generation = cache.get(key)
+        if generation is None:
+            # A new generation is the time: one lost and made again never matches values kept before.
+            cache.add(key, _now_ms(), timeout=None)
+            generation = cache.get(key, 0)
+        return generation
+
+    def get_many(self, keys: Iterable, load: Callable[[set], dict], default: Any = None) -> dict:
+        """The values of ``keys``; ``load(missing_keys)`` returns those not kept (absent ones get ``default``)."""
+        keys = set(keys)
+        prefix = f"shared:{self.name}:{self._generation()}:"
+        kept = cache.get_many([f"{prefix}{key}" for key in keys])
+        values = {key: kept.get(f"{prefix}{key}", _MISSING) for key in keys}
+        missing = {key for key, value in values.items() if value is _MISSING}
+        if missing:
+            loaded = load(missing)
+            fresh = {key: loaded.get(key, default) for key in missing}
+            cache.set_many({f"{prefix}{key}": value for key, value in fresh.items()}, timeout=self.seconds)
+            values.update(fresh)
+        return values
+
+    def get(self, load: Callable[[], Any]) -> Any:
+        """A single kept value, ``load()``-ed when missing."""
+        return self.get_many(["value"], lambda _: {"value": load()})["value"]
+
+    def forget(self) -> None:
+        """Drop every value, in every process: the next read of each loads it afresh."""
+        key = f"shared:{self.name}:generation"
+        try:
+            cache.incr(key)
+        except ValueError:  # no generation kept (yet, or any more): a new one differs from any before
+            cache.set(key, _now_ms(), timeout=None)
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
