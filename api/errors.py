@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django import db
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
@@ -186,6 +187,11 @@ def exception_handler(exc, context) -> Response | None:
         error = from_protected(exc)
     elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         error = PayloadTooLargeError(str(exc))
+    elif isinstance(exc, db.OperationalError | db.InterfaceError):
+        # The database went away (a restart, a failover): nothing was written; the next request reconnects.
+        logger.error("Database unavailable: %s", exc)
+        error = ServiceUnavailableError("The database is unavailable for a moment; try again shortly.")
+        error.retry_after = 5
     elif isinstance(exc, drf.APIException):
         error = _from_drf(exc)
     else:
@@ -193,7 +199,7 @@ def exception_handler(exc, context) -> Response | None:
     response = Response(error.envelope(), status=error.status)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
-    retry_after = getattr(exc, "retry_after", None) or getattr(exc, "wait", None)
-    if error.status == 429 and retry_after:
+    retry_after = getattr(exc, "retry_after", None) or getattr(exc, "wait", None) or getattr(error, "retry_after", None)
+    if error.status in (429, 503) and retry_after:
         response["Retry-After"] = str(int(retry_after))
     return response
