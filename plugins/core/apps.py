@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from plugins.core import metrics  # noqa: F401  (task and store counters)
+
         post_migrate.connect(_make_cache_table, sender=self, dispatch_uid="core-cache-table")
 
 

@@ -1,0 +1,37 @@
+"""Prometheus metrics beyond django-prometheus' requests: background tasks and the store's redemptions.
+
+Exposed with the rest at ``/metrics`` (keep it to the internal network: see the README's deployment).
+In a multi-process server each process counts its own; set ``PROMETHEUS_MULTIPROC_DIR`` for gunicorn.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+from django_tasks.signals import task_finished
+from prometheus_client import Counter
+
+from plugins.core.events import subscribe
+
+TASKS = Counter("cms_tasks_finished_total", "Background tasks finished, by task and final status.", ["task", "status"])
+STORE = Counter("cms_store_events_total", "Redemptions made, ordered and cancelled in the rewards store.", ["event"])
+
+
+@receiver(task_finished, dispatch_uid="cms-metrics-tasks")
+def count_task(sender, task_result, **kwargs):
+    status = getattr(task_result.status, "value", task_result.status)
+    TASKS.labels(task=task_result.task.module_path, status=status).inc()
+
+
+@subscribe("reward_redeemed")
+def count_redemption(**payload):
+    STORE.labels(event="redeemed").inc()
+
+
+@subscribe("reward_ordered")
+def count_order(**payload):
+    STORE.labels(event="ordered").inc()
+
+
+@subscribe("reward_cancelled")
+def count_cancellation(**payload):
+    STORE.labels(event="cancelled").inc()

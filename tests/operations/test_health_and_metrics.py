@@ -1,0 +1,62 @@
+"""/health/ checks the database, the cache, the storage and the task queue; /metrics counts requests,
+tasks and redemptions for Prometheus."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from prometheus_client import REGISTRY
+
+from plugins.points.services import Posting, post
+from plugins.rewards.services import redeem
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def checks(client) -> tuple[int, dict]:
+    response = client.get("/health/?format=json")
+    return response.status_code, response.json()
+
+
+def test_health_checks_every_part(client, settings):
+    settings.TASKS = DB_TASKS
+    status, body = checks(client)
+    assert status == 200, body
+    assert {"Database", "Cache", "Storage", "TaskQueue"} <= {name.split("(")[0] for name in body}
+    assert set(body.values()) == {"OK"}
+
+
+@pytest.mark.django_db(transaction=True)  # the checks run in a thread of their own: it sees committed rows
+def test_a_queue_nobody_works_is_reported(client, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    from plugins.notifications.email import send_email
+
+    result = send_email.enqueue("a@example.com", "Subject", "Text")
+    DBTaskResult.objects.filter(pk=result.id).update(enqueued_at=timezone.now() - datetime.timedelta(hours=1))
+    status, body = checks(client)
+    task_queue = next(value for name, value in body.items() if name.startswith("TaskQueue"))
+    assert "is a worker running" in task_queue
+    assert status == 500
+
+
+def sample(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_metrics_count_requests_tasks_and_redemptions(client, django_capture_on_commit_callbacks):
+    before = sample("cms_store_events_total", event="redeemed")
+    member = factories.ProfileFactory(user=factories.UserFactory())
+    post(member, Posting(100, "gift", "for the test", "metrics-test"))
+    with django_capture_on_commit_callbacks(execute=True):  # events are delivered when the transaction commits
+        redeem(member, factories.RewardProductFactory(price=10), idempotency_key="metrics")
+    assert sample("cms_store_events_total", event="redeemed") == before + 1
+    client.get("/api/teams")
+    page = client.get("/metrics").content.decode()
+    assert "django_http_requests_total_by_method_total" in page
+    assert 'cms_store_events_total{event="redeemed"}' in page
+    assert "cms_tasks_finished_total" in page
