@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -179,12 +181,16 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "community@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work: Django's Tasks API, the ORM backend by default.
+# Background work: Django's Tasks API, the ORM backend by default (workers: `manage.py db_worker`).
+# TASKS_BACKEND=django_tasks_rq.RQBackend queues in Redis at TASKS_REDIS_URL instead (workers:
+# `manage.py rqworker --job-class django_tasks_rq.Job`), for a site that outgrows one database queue.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
     }
 }
+RQ_QUEUES = {"default": {"URL": env_str("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1"), "DEFAULT_TIMEOUT": 600}}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
