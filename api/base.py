@@ -13,6 +13,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
@@ -21,7 +22,7 @@ from api.parsers import StrictJSONParser, UnsafeText, check_text
 from api.renderers import JSONRenderer
 from api.throttling import throttles_for
 from plugins.accounts.policy import Actor
-from plugins.profiles.services import claim_or_create_profile
+from plugins.profiles.services import claim_or_create_profile, profile_of
 
 
 class JsonObjectSchema(AutoSchema):
@@ -89,13 +90,18 @@ class ApiView(APIView):
 
 
 class MemberView(ApiView):
-    """For signed-in members only: ``self.profile`` is theirs (made on first use)."""
+    """For signed-in members only: ``self.profile`` is theirs, made on their first write.
+
+    A read never writes: an account without a profile yet reads as a member with nothing (``self.profile``
+    is None, which every lookup by profile finds nothing for).
+    """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if request.member is None:
             raise self.deny()
-        self.profile = claim_or_create_profile(request.member)
+        reading = request.method in SAFE_METHODS
+        self.profile = profile_of(request.member) if reading else claim_or_create_profile(request.member)
 
 
 class BearerScheme(OpenApiAuthenticationExtension):

@@ -13,7 +13,7 @@ from api.errors import NotFoundError, ValidationError
 from api.moderation_views import only_keys, request_data
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
-from plugins.profiles.services import claim_or_create_profile
+from plugins.profiles.services import claim_or_create_profile, profile_of
 from plugins.rewards.models import Redemption, RedemptionStatus, RewardProduct
 from plugins.rewards.services import cancel_redemption, fulfil, place_order, redeem
 
@@ -117,7 +117,7 @@ class RedemptionListView(ApiView):
         if not request.actor.moderates:
             if request.member is None:
                 raise self.deny()
-            queryset = queryset.filter(profile=claim_or_create_profile(request.member))
+            queryset = queryset.filter(profile=profile_of(request.member))
         status = request.query_params.get("status")
         if status:
             if status not in RedemptionStatus.values:

@@ -24,6 +24,11 @@ def sync_team_roles(profile_ids) -> None:
         sync_team_role(profile)
 
 
+def profile_of(user) -> Profile | None:
+    """The profile of ``user``'s account, if it has one yet (reading never makes one)."""
+    return Profile.objects.filter(user=user).first() if user is not None else None
+
+
 @transaction.atomic
 def claim_or_create_profile(user, *, vouched: bool = False) -> Profile:
     """Give a new account its profile: claim an unclaimed one made for its e-mail, or start a new one.
