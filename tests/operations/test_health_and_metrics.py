@@ -2,6 +2,7 @@
 tasks and redemptions for Prometheus."""
 
 import datetime
+import threading
 
 import pytest
 from django.utils import timezone
@@ -17,7 +18,13 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def checks(client) -> tuple[int, dict]:
-    response = client.get("/health/?format=json")
+    """/health/ is an async view: asked from a thread of its own, as a server's worker would, since the
+    browser tests' Playwright keeps an event loop running in the suite's main thread."""
+    answers = []
+    asking = threading.Thread(target=lambda: answers.append(client.get("/health/?format=json")))
+    asking.start()
+    asking.join(timeout=60)
+    response = answers[0]
     return response.status_code, response.json()
 
 
