@@ -22,8 +22,8 @@ class Access:
     may_find: Callable[[str], bool] = field(default=_every_type)
 
 
-def visibility(content_type, access: Access, prefix: str = "") -> Q:
-    """The rows of ``content_type`` that ``access`` may read, as a condition (its lookups after ``prefix``).
+def visibility(content_type, access: Access) -> Q:
+    """The rows of ``content_type`` that ``access`` may read, as a condition.
 
     Published rows unless drafts were asked for; of those, the ones ``published_filter`` shows
     (trusted callers see them all; owners their own, where the type says so).
@@ -36,14 +36,4 @@ def visibility(content_type, access: Access, prefix: str = "") -> Q:
         if content_type.owner_sees_hidden and access.member_id is not None:
             shown = shown | Q(**{content_type.owner: access.member_id})
         q &= shown
-    return prefixed(q, prefix) if prefix else q
-
-
-def prefixed(q: Q, prefix: str) -> Q:
-    """``q`` with every lookup read from ``prefix`` (``replies__``): the same condition on related rows."""
-    clone = Q()
-    clone.connector, clone.negated = q.connector, q.negated
-    clone.children = [
-        prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1]) for child in q.children
-    ]
-    return clone
+    return q

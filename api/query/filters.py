@@ -101,21 +101,50 @@ class FilterBuilder:
             target = self.registry.get(relation.target)
             if not self.access.may_find(target.plural):
                 raise invalid_key(key, path=where)
-            path = f"{prefix}{relation.attr}__{relation.through}" if relation.through else prefix + relation.attr
-            # Conditions on the link (an award not revoked) and on the target's visibility join the
-            # same related row as the condition asked for.
-            link = Q(**relation.link_conditions(prefix)) if relation.through else Q()
-            seen = link & visibility(target, self.access, prefix=f"{path}__")
-            if isinstance(value, dict) and any(k in OPERATORS for k in value) and not _only_logic(value):
-                # filters[teams][$null]=true, or an operator straight on the relation: its id. Whether
-                # related rows exist at all is asked of the link alone ($null would contradict "visible").
-                existence = bool(set(value) & {"$null", "$notNull"})
-                return (link if existence else seen) & self.field(path, "integer", value, where, depth)
-            return seen & self.build(target, value, f"{path}__", where, depth + 1)
+            return self._related(content_type, relation, target, value, prefix, where, depth)
         media = content_type.media_map.get(key)
         if media is not None and (self.include_private or not media.private):
             return self._media(prefix + media.attr, value, where, depth)
         raise invalid_key(key, path=where)
+
+    def _related(self, content_type, relation, target, value, prefix: str, where: str, depth: int) -> Q:
+        """Rows with a related row that the caller may read and that matches ``value``.
+
+        One sub-query of the target's visible rows per hop: a condition through a relation, negated
+        ones included (``$notContains``, ``$not``, ``$null``), never reaches a hidden reply, an
+        archived question or an unpublished job, nor an award that was revoked.
+        """
+        rows = target.model._default_manager.filter(visibility(target, self.access))
+        if isinstance(value, dict) and any(k in OPERATORS for k in value) and not _only_logic(value):
+            # Operators straight on the relation: on the related rows' ids, and $null / $notNull on
+            # whether there is any (visible) related row at all.
+            operators = dict(value)
+            existence = {op: operators.pop(op) for op in ("$null", "$notNull") if op in operators}
+            q = Q()
+            if operators:
+                q &= self._linked(
+                    content_type, relation, prefix, rows.filter(self.field("pk", "integer", operators, where, depth))
+                )
+            for op, operand in existence.items():
+                wanted = parse_bool(operand, f"{where}[{op}]")
+                has_some = self._linked(content_type, relation, prefix, rows)
+                q &= ~has_some if wanted == (op == "$null") else has_some
+            return q
+        inner = FilterBuilder(self.registry, self.access)
+        return self._linked(
+            content_type, relation, prefix, rows.filter(inner.build(target, value, "", where, depth + 1))
+        )
+
+    @staticmethod
+    def _linked(content_type, relation, prefix: str, rows) -> Q:
+        """Rows related to any of ``rows`` (through the link rows that count, for a through-relation)."""
+        if relation.through:
+            link_model = content_type.model._meta.get_field(relation.attr).related_model
+            links = link_model._default_manager.filter(
+                **dict(relation.through_filter), **{f"{relation.through}__in": rows}
+            )
+            return Q(**{f"{prefix}{relation.attr}__in": links})
+        return Q(**{f"{prefix}{relation.attr}__in": rows})
 
     def _media(self, path: str, value, where: str, depth: int) -> Q:
         if not isinstance(value, dict):

@@ -100,3 +100,27 @@ def test_roles_alike_when_the_matrix_closes_a_type(client, community):
     assert populated.status_code == 200
     assert all("profiles" not in t and "jobs" in t for t in populated.json()["data"])
     assert get(client, "teams", {"filters": {"profiles": {"firstName": "Ada"}}}).status_code == 400
+
+
+NEGATED = [
+    ("questions", {"replies": {"body": {"$notContainsi": "hiddenword"}}}),
+    ("profiles", {"replies": {"body": {"$notContains": "hiddenword"}}}),
+    ("profiles", {"$not": {"replies": {"body": {"$contains": "hiddenword"}}}}),
+    ("profiles", {"questions": {"subject": {"$ne": "archivedword"}}}),
+    ("profiles", {"questions": {"subject": {"$notIn": ["heldword", "archivedword"]}}}),
+    ("teams", {"jobs": {"title": {"$notContains": "unpublishedword"}}}),
+    ("teams", {"jobs": {"$notNull": True}}),
+    ("teams", {"jobs": {"$null": True}}),
+    ("profiles", {"replies": {"$notNull": True}}),
+    ("questions", {"replies": {"id": {"$notIn": [0]}}}),
+]
+
+
+@pytest.mark.parametrize(("plural", "filters"), NEGATED)
+def test_negated_and_existence_filters_answer_as_if_the_hidden_rows_did_not_exist(client, hidden, plural, filters):
+    with_hidden = documents(get(client, plural, {"filters": filters}))
+    hidden["reply"].delete()
+    hidden["job"].delete()
+    for question in (hidden["archived"], hidden["held"]):
+        question.delete()
+    assert documents(get(client, plural, {"filters": filters})) == with_hidden
