@@ -14,6 +14,9 @@ from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.rewards.services import enable_account_credit
 
+# What fits the ledger's key column beside its "gift:" prefix.
+MAX_IDEMPOTENCY_KEY = 190
+
 
 def award_json(award: AchievementAward) -> dict:
     achievement = award.achievement
@@ -103,7 +106,9 @@ class ProfileGiftsView(ModeratorView):
     def post(self, request, document_id):
         data = self.data()
         only_keys(data, {"points", "reason"})
-        key = request.headers.get("Idempotency-Key")
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        if len(key) > MAX_IDEMPOTENCY_KEY:
+            raise ValidationError(f"The Idempotency-Key header is at most {MAX_IDEMPOTENCY_KEY} characters.")
         entry = gift(
             self.profile,
             data.get("points"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -81,9 +82,10 @@ def sign_in(identifier: str, password: str):
     failed sign-ins (``API_RATE_LIMITS``) in the period, whichever addresses they came from.
     """
     identifier, password = _text(identifier, "identifier").strip(), _text(password, "password")
-    failures = _FailedSignIns(identifier)
-    failures.refuse_when_exceeded()
     user = User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier)).first()
+    # Counted per account (its username and e-mail alike), or per identifier when there is none.
+    failures = _FailedSignIns(f"user-{user.pk}" if user else f"name-{identifier.casefold()}")
+    failures.refuse_when_exceeded()
     if user is None:
         make_password(password or "")  # as slow as checking a real password: no account oracle by timing
         authenticated = None
@@ -92,6 +94,7 @@ def sign_in(identifier: str, password: str):
     if authenticated is None:
         failures.count()
         raise AccountError("Invalid identifier or password")
+    failures.clear()
     return authenticated
 
 
@@ -107,27 +110,39 @@ def _parse_rate(rate: str) -> tuple[int, int]:
 class _FailedSignIns:
     """Failed sign-ins per account (by identifier), counted in the shared cache for the period of the rate."""
 
-    def __init__(self, identifier: str):
-        digest = hashlib.sha256(identifier.lower().encode("utf-8", "surrogatepass")).hexdigest()
+    def __init__(self, account: str):
+        digest = hashlib.sha256(account.encode("utf-8", "surrogatepass")).hexdigest()
         self.key = f"sign-in-failures:{digest}"
         rate = settings.API_RATE_LIMITS.get("login-account")
         self.limit, self.period = _parse_rate(rate) if rate else (None, None)
 
+    def _window(self) -> tuple[int, float]:
+        """(failures, end of the period they count in); the period starts with the first failure."""
+        now = time.time()
+        kept = cache.get(self.key)
+        if isinstance(kept, tuple) and kept[1] > now:
+            return kept
+        return 0, now + (self.period or 0)
+
     def refuse_when_exceeded(self) -> None:
-        if self.limit is not None and (cache.get(self.key) or 0) >= self.limit:
+        if self.limit is None:
+            return
+        failures, until = self._window()
+        if failures >= self.limit:
             raise RateLimited(
                 "Too many failed sign-ins for this account; try again later or reset the password.",
-                retry_after=self.period,
+                retry_after=max(1, round(until - time.time())),
             )
 
     def count(self) -> None:
         if self.limit is None:
             return
-        cache.add(self.key, 0, timeout=self.period)
-        try:
-            cache.incr(self.key)
-        except ValueError:  # expired between add and incr
-            cache.set(self.key, 1, timeout=self.period)
+        # The end of the period is kept with the count (each backend's incr may reset a key's expiry).
+        failures, until = self._window()
+        cache.set(self.key, (failures + 1, until), timeout=max(1, round(until - time.time())))
+
+    def clear(self) -> None:
+        cache.delete(self.key)
 
 
 def password_reset_code(user) -> str:
@@ -162,6 +177,7 @@ def reset_password(code: str, password: str, confirmation: str):
     _check_password(password or "", confirmation, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    _FailedSignIns(f"user-{user.pk}").clear()  # a new password lifts the lock on failed sign-ins
     return user
 
 

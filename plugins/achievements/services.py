@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from plugins.achievements.models import Achievement, AchievementAward
-from plugins.core.errors import Conflict, Invalid
+from plugins.core.errors import Conflict, Invalid, NotAllowed
 from plugins.core.events import emit
 from plugins.points.models import EntryKind
 from plugins.points.services import Posting, balance_of, post
@@ -30,6 +30,8 @@ def award_achievement(profile, achievement: Achievement, *, awarded_by=None, rea
     ``AwardError`` (the database refuses a second active one too); a repeatable one gets the next
     instance number.
     """
+    if awarded_by is not None and profile.user_id == awarded_by.pk:
+        raise NotAllowed("Moderators cannot assign achievements to themselves; ask another moderator.")
     if not achievement.live:
         raise AwardError(f"“{achievement}” is not published")
     active = AchievementAward.objects.select_for_update().filter(

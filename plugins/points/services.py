@@ -185,18 +185,20 @@ def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | 
         raise PointsError(f"A gift is at most {maximum} points", field="points")
     if not (reason or "").strip():
         raise PointsError("Say why the points are given", field="reason")
-    if given_by is not None and profile.user_id == given_by.pk:
+    if given_by is None:
+        raise NotAllowed("Points are gifted by a signed-in moderator, whom the audit names; not by an API token.")
+    if profile.user_id == given_by.pk:
         raise NotAllowed("Moderators cannot gift points to themselves; ask another moderator.")
     key = idempotency_key or f"gift:{secrets.token_hex(16)}"
     with transaction.atomic():
-        if given_by is not None and not LedgerEntry.objects.filter(idempotency_key=key).exists():
+        if not LedgerEntry.objects.filter(idempotency_key=key).exists():
             _check_daily_gifts(given_by, points)
         entry = post(profile, Posting(points, EntryKind.GIFT, f"Gift: {reason.strip()}", key, actor=given_by))
         log(
             profile,
             "community.points.gift",
             user=given_by,
-            data={"points": points, "reason": reason.strip(), "by": given_by.get_username() if given_by else None},
+            data={"points": points, "reason": reason.strip(), "by": given_by.get_username()},
         )
     return entry
 

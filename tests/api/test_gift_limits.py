@@ -61,3 +61,26 @@ def test_a_replayed_gift_does_not_count_twice(client, settings):
         )
         assert response.status_code == 201
     assert balance_of(ada) == 100
+
+
+def test_a_moderator_cannot_award_themselves_an_achievement_nor_a_token_gift_points(client):
+    from api.models import TokenKind
+    from api.tokens import create_token
+
+    moderator = factories.moderator()
+    own = factories.ProfileFactory(user=moderator)
+    achievement = factories.AchievementFactory(points=100)
+    body = json.dumps({"data": {"achievement": achievement.document_id}})
+    awarded = client.post(
+        f"/api/profiles/{own.document_id}/achievements", body, content_type="application/json", **bearer(moderator)
+    )
+    assert awarded.status_code == 403 and "themselves" in awarded.json()["error"]["message"]
+    _, key = create_token("automation", TokenKind.FULL_ACCESS)
+    gifted = client.post(
+        f"/api/profiles/{factories.ProfileFactory().document_id}/gifts",
+        json.dumps({"data": {"points": 10, "reason": "Thanks"}}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert gifted.status_code == 403
+    assert balance_of(own) == 0 and not LedgerEntry.objects.exists()

@@ -110,3 +110,23 @@ def test_an_unknown_account_takes_as_long_to_refuse_as_a_known_one(client, setti
         body = {"identifier": identifier, "password": "wrong"}
         assert client.post("/api/auth/local", body, content_type="application/json").status_code == 400
         assert len(work) == 1, identifier
+
+
+def test_an_accounts_username_and_email_count_together_and_a_new_password_lifts_the_lock(client, settings):
+    from plugins.accounts.members import password_reset_code
+
+    settings.API_RATE_LIMITS = {"login-account": "2/hour"}
+    user = factories.UserFactory(username="ada", email="ada@example.com")
+
+    def sign_in(identifier, password="wrong"):  # noqa: S107 (a test's wrong password)
+        body = {"identifier": identifier, "password": password}
+        return client.post("/api/auth/local", body, content_type="application/json").status_code
+
+    assert [sign_in("ada"), sign_in("ADA@example.com"), sign_in("Ada")] == [400, 400, 429]
+    reset = {
+        "code": password_reset_code(user),
+        "password": "a brand new passphrase 7",
+        "passwordConfirmation": "a brand new passphrase 7",
+    }
+    assert client.post("/api/auth/reset-password", reset, content_type="application/json").status_code == 200
+    assert sign_in("ada", "a brand new passphrase 7") == 200
