@@ -12,13 +12,12 @@ from django.http import HttpResponse, HttpResponseNotModified
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
 from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, exception_handler
-from api.parsers import StrictJSONParser, UnsafeText, check_text
+from api.parsers import CheckedFormParser, CheckedMultiPartParser, StrictJSONParser, UnsafeText, check_text
 from api.renderers import JSONRenderer
 from api.throttling import throttles_for
 from plugins.accounts.policy import Actor
@@ -43,7 +42,7 @@ class ApiView(APIView):
     authentication_classes = [BearerAuthentication]
     permission_classes: list = []
     renderer_classes = [JSONRenderer]
-    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, CheckedMultiPartParser, CheckedFormParser]
 
     def get_exception_handler(self):
         return exception_handler

@@ -187,6 +187,10 @@ def exception_handler(exc, context) -> Response | None:
         error = from_protected(exc)
     elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         error = PayloadTooLargeError(str(exc))
+    elif isinstance(exc, db.DataError):
+        # A value the database refuses (too long for its column, say) that no check caught first.
+        logger.warning("Data refused by the database: %s", exc)
+        error = ValidationError("A value in the request cannot be stored as given (too long, or not valid text).")
     elif isinstance(exc, db.OperationalError | db.InterfaceError):
         # The database went away (a restart, a failover): nothing was written; the next request reconnects.
         logger.error("Database unavailable: %s", exc)

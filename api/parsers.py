@@ -11,7 +11,7 @@ from __future__ import annotations
 import orjson
 from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 
 MAX_JSON_DEPTH = 32
 
@@ -53,8 +53,13 @@ class StrictJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
-        if len(raw) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
+            raise BodyTooLarge()  # refused before it is read
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
             raise BodyTooLarge()
         try:
             data = orjson.loads(raw) if raw else {}
@@ -64,6 +69,41 @@ class StrictJSONParser(BaseParser):
             return check_json(data)
         except UnsafeText as error:
             raise ParseError(str(error)) from None
+
+
+def check_form(data, where: str = "body") -> None:
+    """The fields of a form-encoded or multipart body (a QueryDict) are safe text, names and values."""
+    for key, values in data.lists():
+        check_text(key, where)
+        for value in values:
+            if isinstance(value, str):
+                check_text(value, f"{where}.{key}")
+
+
+class CheckedFormParser(FormParser):
+    """Form-encoded bodies, checked like JSON ones."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        try:
+            check_form(data)
+        except UnsafeText as error:
+            raise ParseError(str(error)) from None
+        return data
+
+
+class CheckedMultiPartParser(MultiPartParser):
+    """Multipart bodies (uploads): their fields and file names checked like JSON strings."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        try:
+            check_form(parsed.data)
+            for upload in parsed.files.values():
+                check_text(upload.name or "", "a file name")
+        except UnsafeText as error:
+            raise ParseError(str(error)) from None
+        return parsed
 
 
 class BodyTooLarge(ParseError):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from api.base import ApiView, json_response
 from api.errors import NotFoundError, ValidationError
 from api.media import file_object, image_queryset
+from api.parsers import UnsafeText, check_json
 from api.query import qs
 from api.query.filters import FilterBuilder
+from api.query.qs import is_index
 from api.query.selection import Access, parse_sort
 from api.registry import Attribute, ContentType, registry
 from plugins.assets.models import CommunityImage
@@ -22,9 +24,11 @@ def _file_info(request, count: int) -> list[dict]:
     if not raw:
         return [{}] * count
     try:
-        info = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
+        info = check_json(orjson.loads(raw), "fileInfo") if isinstance(raw, str) else raw
+    except orjson.JSONDecodeError:
         raise ValidationError("fileInfo must be JSON") from None
+    except UnsafeText as error:
+        raise ValidationError(str(error)) from None
     info = info if isinstance(info, list) else [info]
     if not all(isinstance(item, dict) for item in info):
         raise ValidationError("fileInfo must be an object or a list of objects")
@@ -122,7 +126,7 @@ class FileView(ApiView):
 
 
 def _lookup(pk: str) -> CommunityImage:
-    lookup = {"pk": int(pk)} if pk.isdigit() else {"document_id": pk}
+    lookup = {"pk": int(pk)} if is_index(pk) else {"document_id": pk}
     image = image_queryset().filter(**lookup).first()
     if image is None:
         raise NotFoundError()

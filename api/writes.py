@@ -12,6 +12,7 @@ from modelcluster.fields import ParentalManyToManyField
 
 from api.errors import ValidationError, invalid_key
 from api.query.filters import SYSTEM_ATTRIBUTES
+from api.query.qs import is_index
 from api.registry import Attribute, ContentType, Relation, registry
 from plugins.assets.models import CommunityImage
 
@@ -132,7 +133,7 @@ class Writer:
             value = value.get("id")
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise _error(path, f"{path} must be a file id")
-        lookup = {"pk": value} if isinstance(value, int) or str(value).isdigit() else {"document_id": value}
+        lookup = {"pk": int(value)} if isinstance(value, int) or is_index(str(value)) else {"document_id": value}
         image = CommunityImage.objects.filter(**lookup).first()
         if image is None:
             raise _error(path, f"{path}: there is no file {value}")
@@ -149,7 +150,7 @@ class Writer:
                 ref = ref.get("documentId", ref.get("id"))
             if isinstance(ref, bool) or ref is None:
                 raise _error(path, f"{path}: expected ids or documentIds")
-            if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            if isinstance(ref, int) or (isinstance(ref, str) and is_index(ref)):
                 ids.append(int(ref))
             elif isinstance(ref, str):
                 document_ids.append(ref)

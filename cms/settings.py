@@ -181,6 +181,12 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "community@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Who reaches /health/ and /metrics (addresses or networks, comma-separated): the load balancer and the
+# monitoring, never the public. Behind a proxy, keep those paths off its public routes too.
+OPERATIONS_NETWORKS = tuple(
+    env_list("OPERATIONS_NETWORKS", ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])
+)
+
 # Background work: Django's Tasks API, the ORM backend by default (workers: `manage.py db_worker`).
 # TASKS_BACKEND=django_tasks_rq.RQBackend queues in Redis at TASKS_REDIS_URL instead (workers:
 # `manage.py rqworker --job-class django_tasks_rq.Job`), for a site that outgrows one database queue.

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django_prometheus.exports import ExportToDjangoView
 from health_check.views import HealthCheckView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.operations import operations_only
 from plugins.sitebuild.views import site_build_webhook
 
 # What /health/ checks (django-health-check): it answers 500 when any fails, for a load balancer.
@@ -18,8 +20,8 @@ HEALTH_CHECKS = [
 ]
 
 urlpatterns = [
-    path("health/", HealthCheckView.as_view(checks=HEALTH_CHECKS), name="health"),
-    path("", include("django_prometheus.urls")),  # /metrics
+    path("health/", operations_only(HealthCheckView.as_view(checks=HEALTH_CHECKS)), name="health"),
+    path("metrics", operations_only(ExportToDjangoView), name="prometheus-django-metrics"),
     path("admin/", include(wagtailadmin_urls)),
     path("api/", include(("api.urls", "api"))),
     path("documents/", include(wagtaildocs_urls)),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
 _MISSING = object()
 
@@ -53,7 +54,15 @@ class SharedCache:
         return self.get_many(["value"], lambda _: {"value": load()})["value"]
 
     def forget(self) -> None:
-        """Drop every value, in every process: the next read of each loads it afresh."""
+        """Drop every value, in every process: the next read of each loads it afresh.
+
+        Once now and once more when the current transaction commits: a read between the two would
+        otherwise keep the old value under the new generation.
+        """
+        self._next_generation()
+        transaction.on_commit(self._next_generation)
+
+    def _next_generation(self) -> None:
         key = f"shared:{self.name}:generation"
         try:
             cache.incr(key)

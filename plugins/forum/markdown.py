@@ -56,12 +56,25 @@ def normalised_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, quote(path, safe="/:@!$&'()*+,;=-._~"), parts.query, parts.fragment))
 
 
+def from_image_source(url: str) -> bool:
+    """Whether ``url``, as a browser resolves it, is under one of ``image_sources()``: the same scheme and
+    host, and a path inside the source's folder (``https://cdn.example.com.evil/`` is not ``cdn.example.com``)."""
+    resolved = urlsplit(normalised_url(url))
+    for source in image_sources():
+        allowed = urlsplit(source)
+        folder = allowed.path if allowed.path.endswith("/") else allowed.path + "/"
+        same_origin = (resolved.scheme, resolved.netloc) == (allowed.scheme, allowed.netloc)
+        if same_origin and (resolved.path + "/").startswith(folder) and resolved.path != folder.rstrip("/"):
+            return True
+    return False
+
+
 def _safe_image(tag: str, attribute: str, value: str) -> str | None:
     # An image from anywhere else would let a post track its readers (or hotlink), or make their
-    # browser request one of our own endpoints; it is dropped. The check reads the URL as resolved.
+    # browser request one of our own endpoints; it is dropped. The URL is checked as resolved, and
+    # kept as written (its escapes mean what they meant).
     if tag == "img" and attribute == "src":
-        resolved = normalised_url(value)
-        return resolved if resolved.startswith(image_sources()) else None
+        return value if from_image_source(value) else None
     return value
 
 

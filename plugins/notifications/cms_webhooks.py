@@ -64,7 +64,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 def verify(secret: str, timestamp: str | None, signature: str | None, body: bytes, max_age_seconds: int = 300) -> bool:
     """True when ``signature`` signs ``body`` at ``timestamp`` with ``secret`` and the message is recent."""
-    if not secret or not timestamp or not signature or not timestamp.isdigit():
+    if not secret or not timestamp or not signature or not (timestamp.isascii() and timestamp.isdigit()):
         return False
     if abs(time.time() - int(timestamp)) > max_age_seconds:
         return False

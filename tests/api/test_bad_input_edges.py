@@ -159,3 +159,29 @@ def test_an_image_path_is_resolved_before_the_allow_list_check(src):
     html = render_markdown(f"![x]({src}) ![ok](/media/images/ok.png)")
     assert "/api/" not in html and "/admin/" not in html and "src" in html
     assert 'src="/media/images/ok.png"' in html
+
+
+def test_form_encoded_and_multipart_bodies_are_checked_too(client):
+    before = counts()
+    form = client.post(
+        "/api/auth/local", "identifier=a%00b&password=x", content_type="application/x-www-form-urlencoded"
+    )
+    envelope(form)
+    upload = SimpleUploadedFile("a.png", factories.png_bytes(), content_type="image/png")
+    response = client.post(
+        "/api/upload", {"files": [upload], "fileInfo": '{"name": "a\\u0000b"}'}, **bearer(factories.UserFactory())
+    )
+    assert "NUL" in envelope(response)["message"]
+    assert counts()[0] == before[0] + 1 and not CommunityImage.objects.exists()
+
+
+@pytest.mark.parametrize("ref", ["²", "٣"])
+def test_unicode_digits_as_ids(client, community, ref):
+    editor = bearer(factories.editor())
+    body = {"data": {"teams": [ref]}}
+    envelope(
+        client.put(
+            f"/api/profiles/{community['ada'].document_id}", json.dumps(body), content_type="application/json", **editor
+        )
+    )
+    envelope(client.get(f"/api/upload/files/{ref}", **editor))

@@ -67,3 +67,13 @@ def test_metrics_count_requests_tasks_and_redemptions(client, django_capture_on_
     assert "django_http_requests_total_by_method_total" in page
     assert 'cms_store_events_total{event="redeemed"}' in page
     assert "cms_tasks_finished_total" in page
+
+
+def test_only_the_operations_network_reaches_health_and_metrics(client):
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 404
+    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
+    answers = []
+    asking = threading.Thread(target=lambda: answers.append(client.get("/health/", REMOTE_ADDR="203.0.113.9")))
+    asking.start()
+    asking.join(timeout=60)
+    assert answers[0].status_code == 404
