@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from api.writes import WritePlan, editable_version, save
-from plugins.accounts.policy import Actor, membership_changes
+from plugins.accounts.policy import Actor
 from plugins.achievements.services import delete_achievement
 from plugins.core.errors import Invalid, NotAllowed
 from plugins.forum import services as forum
 from plugins.profiles.services import claim_or_create_profile
 from plugins.rewards.services import delete_product
-from plugins.teams.services import check_membership_change, team_ids_of
+from plugins.teams.services import check_membership_change, check_profile_change
 
 
 class CoreService:
@@ -49,51 +49,46 @@ class CoreService:
 # The overrides, as Strapi's createCoreService(uid, {...}) would give them.
 
 
-class MembershipGuard(CoreService):
-    """Writes that may change who is on a small team: only editors and the team's own leads may.
+class ProfileService(CoreService):
+    """Who is on a small team (a profile's teams and lead teams, and a team member's e-mail, which
+    decides the account that claims the profile) changes only as ``check_profile_change`` allows."""
 
-    ``membership`` maps the relation attributes that hold a membership to how a write's targets
-    become team ids (``"targets"``: the targets are teams; ``"self"``: the row is the team).
-    """
-
-    membership: dict[str, str] = {}
-
-    def changed_teams(self, instance, plan) -> set:
-        changed = self.identity_change(instance, plan)
-        for relation, op, targets in plan.many:
-            side = self.membership.get(relation.attr)
-            if side is None:
-                continue
-            current = getattr(instance, relation.attr).values_list("pk", flat=True) if instance.pk else []
-            moved = membership_changes(current, op, [target.pk for target in targets])
-            if moved:
-                changed |= moved if side == "targets" else {instance.pk}
-        return changed
+    def check(self, actor, instance, plan) -> None:
+        check_profile_change(
+            actor,
+            instance,
+            teams=plan.resulting_ids(instance, "teams"),
+            lead_teams=plan.resulting_ids(instance, "lead_teams"),
+            email=plan.values.get("email"),
+        )
 
     def create(self, actor, plan, *, publish):
-        check_membership_change(actor, self.changed_teams(self.content_type.model(), plan))
+        self.check(actor, self.content_type.model(), plan)
         return super().create(actor, plan, publish=publish)
 
     def update(self, actor, instance, plan, *, publish):
-        check_membership_change(actor, self.changed_teams(instance, plan))
+        self.check(actor, instance, plan)
         return super().update(actor, instance, plan, publish=publish)
 
-    def identity_change(self, instance, plan) -> set:
-        return set()
 
+class TeamService(CoreService):
+    """A team's members and leads change only as ``check_membership_change`` allows."""
 
-class ProfileService(MembershipGuard):
-    membership = {"teams": "targets", "lead_teams": "targets"}
+    def check(self, actor, instance, plan) -> None:
+        for attr in ("profiles", "lead_profiles"):
+            wanted = plan.resulting_ids(instance, attr)
+            current = set(getattr(instance, attr).values_list("pk", flat=True)) if instance.pk else set()
+            if wanted is not None and wanted != current:
+                check_membership_change(actor, {instance.pk})  # a new team (None) is the editors'
+                return
 
-    def identity_change(self, instance, plan) -> set:
-        """A team member's e-mail decides which account claims the profile: changing it is a membership change."""
-        if not instance.pk or plan.values.get("email", instance.email) == instance.email:
-            return set()
-        return team_ids_of(instance)
+    def create(self, actor, plan, *, publish):
+        self.check(actor, self.content_type.model(), plan)
+        return super().create(actor, plan, publish=publish)
 
-
-class TeamService(MembershipGuard):
-    membership = {"profiles": "self", "lead_profiles": "self"}
+    def update(self, actor, instance, plan, *, publish):
+        self.check(actor, instance, plan)
+        return super().update(actor, instance, plan, publish=publish)
 
 
 class AchievementService(CoreService):

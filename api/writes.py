@@ -26,6 +26,22 @@ class WritePlan:
     values: dict = field(default_factory=dict)  # model attr -> value
     many: list[tuple[Relation, str, list]] = field(default_factory=list)  # (relation, op, targets)
 
+    def resulting_ids(self, instance, attr: str) -> set | None:
+        """The ids ``instance``'s to-many ``attr`` will hold once the plan is applied (None: untouched)."""
+        ops = [(op, targets) for relation, op, targets in self.many if relation.attr == attr]
+        if not ops:
+            return None
+        ids = set(getattr(instance, attr).values_list("pk", flat=True)) if instance.pk else set()
+        for op, targets in ops:  # in order, as apply_many applies them
+            chosen = {target.pk for target in targets}
+            if op == "set":
+                ids = chosen
+            elif op == "connect":
+                ids |= chosen
+            else:
+                ids -= chosen
+        return ids
+
 
 def _error(path: str, message: str) -> ValidationError:
     return ValidationError(message, {"errors": [{"path": [path], "message": message, "name": "ValidationError"}]})

@@ -13,11 +13,11 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
-from plugins.accounts.policy import Actor, membership_changes
+from plugins.accounts.policy import Actor
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
-from plugins.teams.services import check_membership_change, team_ids_of
+from plugins.teams.services import check_profile_change
 from snippets.errors import REFUSED, show_refusal
 from snippets.onboarding import add_team_member_button, set_password_email_button
 
@@ -50,22 +50,17 @@ class ProfileForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        actor = Actor.of(self.for_user)
-        if self.instance.pk and "email" in self.changed_data:
-            # Whoever registers with a team member's e-mail would claim the profile, and the team.
-            try:
-                check_membership_change(actor, team_ids_of(self.instance))
-            except REFUSED as error:
-                show_refusal(error, form=self, field_names={None: "email"})
-        for field in ("teams", "lead_teams"):
-            if field not in cleaned or field in self.errors:
-                continue
-            current = getattr(self.instance, field).values_list("pk", flat=True) if self.instance.pk else []
-            changed = membership_changes(current, "set", [team.pk for team in cleaned[field]])
-            try:
-                check_membership_change(actor, changed)
-            except REFUSED as error:
-                show_refusal(error, form=self, field_names={None: field})
+        teams = {f: [team.pk for team in cleaned[f]] for f in ("teams", "lead_teams") if f in cleaned}
+        try:
+            check_profile_change(
+                Actor.of(self.for_user),
+                self.instance,
+                teams=teams.get("teams"),
+                lead_teams=teams.get("lead_teams"),
+                email=cleaned.get("email") if "email" in self.changed_data else None,
+            )
+        except REFUSED as error:
+            show_refusal(error, form=self)
         return cleaned
 
 

@@ -138,13 +138,3 @@ class Actor:
         """
         team_ids = set(team_ids)
         return not team_ids or self.is_editor or team_ids <= self.led_team_ids
-
-
-def membership_changes(current_ids, op: str, target_ids) -> set[int]:
-    """The ids whose membership a relation write changes: ``op`` is set, connect or disconnect."""
-    current, targets = set(current_ids), set(target_ids)
-    if op == "set":
-        return current ^ targets
-    if op == "connect":
-        return targets - current
-    return targets & current
