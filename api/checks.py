@@ -6,16 +6,8 @@ Run by Django's system checks (``manage.py check``, ``runserver``, ``migrate``) 
 from __future__ import annotations
 
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist
 
-from api.registry import ContentType, field_enum, registry
-
-
-def _model_field(model, name: str):
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
+from api.registry import ContentType, field_enum, model_field, registry
 
 
 def problems_of(content_type: ContentType, known: set[str]) -> list[str]:
@@ -26,25 +18,24 @@ def problems_of(content_type: ContentType, known: set[str]) -> list[str]:
     for component in content_type.components:
         attributes += component.attributes
     for attribute in attributes:
-        if attribute.compute is not None and _model_field(model, attribute.attr) is None:
-            continue  # computed from what ``prepare`` loads
-        model_field = _model_field(model, attribute.attr)
-        if model_field is None:
-            found.append(f"{attribute.name}: {model.__name__} has no field {attribute.attr!r}")
-        elif attribute.enum and model_field.choices and set(attribute.enum) != set(field_enum(model_field)):
+        field = model_field(model, attribute.attr)
+        if field is None:
+            if attribute.compute is None:  # a computed one reads what ``prepare`` loads
+                found.append(f"{attribute.name}: {model.__name__} has no field {attribute.attr!r}")
+        elif attribute.enum and field.choices and set(attribute.enum) != set(field_enum(field)):
             found.append(
                 f"{attribute.name}: its enum {list(attribute.enum)} differs from the model's choices "
-                f"{list(field_enum(model_field))}"
+                f"{list(field_enum(field))}"
             )
     for relation in content_type.relations:
-        if _model_field(model, relation.attr) is None:
+        if model_field(model, relation.attr) is None:
             found.append(f"{relation.name}: {model.__name__} has no relation {relation.attr!r}")
         if relation.target not in known:
             target = relation.target or getattr(relation.target_model, "__name__", "?")
             found.append(f"{relation.name}: its target {target} is not a registered content type")
     media = list(content_type.media) + [m for c in content_type.components for m in c.media]
     for medium in media:
-        if _model_field(model, medium.attr) is None:
+        if model_field(model, medium.attr) is None:
             found.append(f"{medium.name}: {model.__name__} has no field {medium.attr!r}")
     names = set(content_type.attribute_map) | set(content_type.relation_map) | set(content_type.media_map)
     for name in set(content_type.owner_writable) - names:

@@ -22,9 +22,10 @@ class ApiError(Exception):
     name = "ApplicationError"
     default_message = "Bad request"
 
-    def __init__(self, message: str | None = None, details: dict | None = None):
+    def __init__(self, message: str | None = None, details: dict | None = None, retry_after: int | None = None):
         self.message = message or self.default_message
         self.details = details or {}
+        self.retry_after = retry_after  # seconds, sent as Retry-After (a 429 or a 503)
         super().__init__(self.message)
 
     def envelope(self) -> dict:
@@ -119,7 +120,7 @@ def _from_drf(exc: drf.APIException) -> ApiError:
     if isinstance(exc, drf.UnsupportedMediaType | drf.ParseError):
         return ValidationError(str(exc.detail))
     if isinstance(exc, drf.Throttled):
-        return RateLimitError(str(exc.detail))
+        return RateLimitError(str(exc.detail), retry_after=exc.wait)
     error = ApiError(str(exc.detail))
     error.status = exc.status_code
     return error
@@ -147,7 +148,7 @@ def from_service_error(exc: service.ServiceError, api_names: dict[str, str] | No
             {"path": [api_names.get(name, name)], "message": message, "name": cls.name}
             for name, message in exc.fields.items()
         ]
-    return cls(str(exc), details)
+    return cls(str(exc), details, retry_after=getattr(exc, "retry_after", None))
 
 
 def from_protected(exc: ProtectedError | RestrictedError) -> ConflictError:
@@ -194,8 +195,7 @@ def exception_handler(exc, context) -> Response | None:
     elif isinstance(exc, db.OperationalError | db.InterfaceError):
         # The database went away (a restart, a failover): nothing was written; the next request reconnects.
         logger.error("Database unavailable: %s", exc)
-        error = ServiceUnavailableError("The database is unavailable for a moment; try again shortly.")
-        error.retry_after = 5
+        error = ServiceUnavailableError("The database is unavailable for a moment; try again shortly.", retry_after=5)
     elif isinstance(exc, drf.APIException):
         error = _from_drf(exc)
     else:
@@ -203,7 +203,6 @@ def exception_handler(exc, context) -> Response | None:
     response = Response(error.envelope(), status=error.status)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
-    retry_after = getattr(exc, "retry_after", None) or getattr(exc, "wait", None) or getattr(error, "retry_after", None)
-    if error.status in (429, 503) and retry_after:
-        response["Retry-After"] = str(int(retry_after))
+    if error.retry_after:
+        response["Retry-After"] = str(int(error.retry_after))
     return response

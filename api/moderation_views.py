@@ -15,7 +15,7 @@ from plugins.rewards.models import RewardProduct
 from plugins.rewards.services import enable_account_credit
 
 # What fits the ledger's key column beside its "gift:" prefix.
-MAX_IDEMPOTENCY_KEY = 190
+MAX_GIFT_KEY = 190
 
 
 def award_json(award: AchievementAward) -> dict:
@@ -44,6 +44,17 @@ def request_data(request) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
         raise ValidationError('Missing "data" payload in the request body')
     return body["data"]
+
+
+def idempotency_key(request, *, max_length: int, missing: str | None = None) -> str:
+    """The ``Idempotency-Key`` header ("" when absent): a 400 when longer than ``max_length`` or, with a
+    ``missing`` message, when absent."""
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not key and missing:
+        raise ValidationError(missing)
+    if len(key) > max_length:
+        raise ValidationError(f"The Idempotency-Key header is at most {max_length} characters.")
+    return key
 
 
 def only_keys(data: dict, allowed: set[str]) -> None:
@@ -106,9 +117,7 @@ class ProfileGiftsView(ModeratorView):
     def post(self, request, document_id):
         data = self.data()
         only_keys(data, {"points", "reason"})
-        key = (request.headers.get("Idempotency-Key") or "").strip()
-        if len(key) > MAX_IDEMPOTENCY_KEY:
-            raise ValidationError(f"The Idempotency-Key header is at most {MAX_IDEMPOTENCY_KEY} characters.")
+        key = idempotency_key(request, max_length=MAX_GIFT_KEY)
         entry = gift(
             self.profile,
             data.get("points"),

@@ -83,9 +83,14 @@ class Relation:
     default_ordering: tuple[str, ...] = ()
     target_model: type | None = field(default=None, compare=False, repr=False)
 
-    def link_conditions(self, prefix: str) -> dict:
-        """The ``through_filter`` as lookups from the owning model, with ``prefix`` before them."""
-        return {f"{prefix}{self.attr}__{lookup}": value for lookup, value in self.through_filter}
+    def link_model(self, owner_model: type) -> type:
+        """The link model of a ``through`` relation (the model of ``owner_model``'s reverse foreign key)."""
+        return owner_model._meta.get_field(self.attr).related_model
+
+    def links_to(self, owner_model: type, targets):
+        """The link rows that count (``through_filter``) pointing at any of ``targets``."""
+        counted = self.link_model(owner_model)._default_manager.filter(**dict(self.through_filter))
+        return counted.filter(**{f"{self.through}__in": targets})
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,14 @@ FIELD_TYPES: tuple[tuple[type, str], ...] = (
     (models.DateField, "date"),
     (models.JSONField, "json"),
 )
+
+
+def model_field(model: type, name: str):
+    """``model``'s field (or reverse relation) called ``name``, or None."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def field_type(model_field) -> str | None:
@@ -327,11 +340,10 @@ class _Derivation:
         self.media: list[Media] = []
 
     def model_field(self, name: str):
-        try:
-            return self.model._meta.get_field(name)
-        except FieldDoesNotExist:
+        found = model_field(self.model, name)
+        if found is None:
             self.problems.append(f"{self.model.__name__} has no field {name!r}")
-            return None
+        return found
 
     def add(self, name: str, private: bool) -> None:
         model_field = self.model_field(name)

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api.base import ApiView, json_response
 from api.errors import NotFoundError, ValidationError
-from api.moderation_views import only_keys, request_data
+from api.moderation_views import idempotency_key, only_keys, request_data
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.profiles.services import claim_or_create_profile, profile_of
@@ -75,14 +75,12 @@ class RedeemView(ApiView):
     def post(self, request, document_id):
         if request.member is None:
             raise self.deny()
-        key = (request.headers.get("Idempotency-Key") or "").strip()
-        if not key:
-            raise ValidationError(
-                "Send an Idempotency-Key header (a fresh random value per redemption) "
-                "so that a retry cannot spend twice."
-            )
-        if len(key) > MAX_IDEMPOTENCY_KEY:
-            raise ValidationError(f"The Idempotency-Key header is at most {MAX_IDEMPOTENCY_KEY} characters.")
+        key = idempotency_key(
+            request,
+            max_length=MAX_IDEMPOTENCY_KEY,
+            missing="Send an Idempotency-Key header (a fresh random value per redemption) "
+            "so that a retry cannot spend twice.",
+        )
         product = RewardProduct.objects.filter(document_id=document_id).first()
         if product is None:
             raise NotFoundError()

@@ -98,7 +98,7 @@ class ContentTypeView(ApiView):
     def access_for_write(self) -> Access:
         return self.reader(drafts=False)
 
-    def written(self, instance, access: Access, status: int = 200):
+    def written(self, instance, status: int = 200):
         access = self.reader(drafts=self.content_type.draft_and_publish and not self.publish_requested())
         selection = SelectionParser(registry, access, lenient=self.v4).selection(
             self.content_type, self.params.get("fields"), self.params.get("populate")
@@ -116,10 +116,8 @@ class ContentTypeView(ApiView):
 
 class CollectionView(ContentTypeView):
     def rate_limit_scope(self):
-        if self.request.method == "POST":
-            content_type = registry.get(self.kwargs.get("plural"))
-            return content_type.create_rate_limit if content_type else None
-        return None
+        # Throttles are checked in ``initial``, after the content type is known.
+        return self.content_type.create_rate_limit if self.request.method == "POST" else None
 
     def get(self, request, plural):
         self.authorise("find")
@@ -146,7 +144,7 @@ class CollectionView(ContentTypeView):
         writer = Writer(self.content_type, include_private=access.include_private)
         plan = writer.plan(self.body_data())
         instance = self.content_type.service.create(self.caller.actor, plan, publish=self.publish_requested())
-        return self.written(instance, access, status=201)
+        return self.written(instance, status=201)
 
 
 class DocumentView(ContentTypeView):
@@ -176,7 +174,7 @@ class DocumentView(ContentTypeView):
         writer = Writer(self.content_type, include_private=access.include_private, allowed=allowed)
         plan = writer.plan(self.body_data(), instance=instance)
         instance = self.content_type.service.update(self.caller.actor, instance, plan, publish=self.publish_requested())
-        return self.written(instance, access)
+        return self.written(instance)
 
     def delete(self, request, plural, document_id):
         self.authorise("delete")

@@ -4,11 +4,16 @@ health checks write to the cache and the storage on every call."""
 from __future__ import annotations
 
 import ipaddress
-from functools import wraps
+from functools import cache, wraps
 
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
 from django.http import Http404
+
+
+@cache
+def _networks(configured: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(network) for network in configured)
 
 
 def from_operations_network(request) -> bool:
@@ -17,7 +22,7 @@ def from_operations_network(request) -> bool:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
         return False
-    return any(address in ipaddress.ip_network(network) for network in settings.OPERATIONS_NETWORKS)
+    return any(address in network for network in _networks(tuple(settings.OPERATIONS_NETWORKS)))
 
 
 def operations_only(view):

@@ -69,19 +69,11 @@ class InternalTagViewSet(SnippetViewSet):
 
 
 class PostForm(WagtailAdminModelForm):
-    """A question's or reply's admin form: the author never changes here, and a moderator's edit of
-    someone's words is noted in the question's history (``moderation.record_edit``)."""
+    """A question's or reply's admin form (the author is a read-only panel: never a form field, so a
+    posted ``author`` is ignored); a moderator's edit of someone's words is noted in the question's
+    history (``moderation.record_edit``)."""
 
     TEXT_FIELDS = ("subject", "body")
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # Whatever was posted, the author stays who wrote it.
-            self.instance.author_id = (
-                type(self.instance).objects.values_list("author_id", flat=True).get(pk=self.instance.pk)
-            )
-        return cleaned
 
     def save(self, commit=True):
         before = {

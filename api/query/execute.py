@@ -100,8 +100,8 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access, joi
     For many parents the targets are prefetched (one object per distinct target, however many links
     share it); for one parent with nothing populated below the targets, they are joined (one query).
     """
-    model = link_model(relation, item)
-    links = model.objects.filter(**dict(relation.through_filter), **{f"{relation.through}__in": targets})
+    model = relation.link_model(item.owner_model)
+    links = relation.links_to(item.owner_model, targets)
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
     if join:
         target_fields = columns(item.selection, access)
@@ -122,11 +122,6 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access, joi
 def _link_columns(model) -> list[str]:
     """A link row needs only its two foreign keys."""
     return [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
-
-
-def link_model(relation, item: PopulateItem):
-    """The link model behind a ``through`` relation (the model of the reverse foreign key)."""
-    return item.owner_model._meta.get_field(relation.attr).related_model
 
 
 def _prefixed(term: str, prefix: str) -> str:

@@ -139,11 +139,7 @@ class FilterBuilder:
     def _linked(content_type, relation, prefix: str, rows) -> Q:
         """Rows related to any of ``rows`` (through the link rows that count, for a through-relation)."""
         if relation.through:
-            link_model = content_type.model._meta.get_field(relation.attr).related_model
-            links = link_model._default_manager.filter(
-                **dict(relation.through_filter), **{f"{relation.through}__in": rows}
-            )
-            return Q(**{f"{prefix}{relation.attr}__in": links})
+            return Q(**{f"{prefix}{relation.attr}__in": relation.links_to(content_type.model, rows)})
         return Q(**{f"{prefix}{relation.attr}__in": rows})
 
     def _media(self, path: str, value, where: str, depth: int) -> Q:

@@ -67,7 +67,7 @@ def register_member(username: str, email: str, password: str):
     if User.objects.filter(Q(username__iexact=username) | Q(email__iexact=email)).exists():
         raise AccountError("Email or Username are already taken")
     candidate = User(username=username, email=email)
-    _check_password(password or "", None, candidate)
+    _check_password(password, None, candidate)
     candidate.set_password(password)
     candidate.save()
     claim_or_create_profile(candidate)
@@ -87,10 +87,10 @@ def sign_in(identifier: str, password: str):
     failures = _FailedSignIns(f"user-{user.pk}" if user else f"name-{identifier.casefold()}")
     failures.refuse_when_exceeded()
     if user is None:
-        make_password(password or "")  # as slow as checking a real password: no account oracle by timing
+        make_password(password)  # as slow as checking a real password: no account oracle by timing
         authenticated = None
     else:
-        authenticated = authenticate(username=user.username, password=password or "")
+        authenticated = authenticate(username=user.username, password=password)
     if authenticated is None:
         failures.count()
         raise AccountError("Invalid identifier or password")
@@ -174,7 +174,7 @@ def reset_password(code: str, password: str, confirmation: str):
         raise AccountError("Incorrect code provided", "code") from None
     if not default_token_generator.check_token(user, token):
         raise AccountError("Incorrect code provided", "code")
-    _check_password(password or "", confirmation, user)
+    _check_password(password, confirmation, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     _FailedSignIns(f"user-{user.pk}").clear()  # a new password lifts the lock on failed sign-ins
@@ -189,7 +189,7 @@ def change_password(user, current: str, password: str, confirmation: str):
         raise AccountError("The provided current password is invalid", "currentPassword")
     if current == password:
         raise AccountError("Your new password must be different than your current password", "password")
-    _check_password(password or "", confirmation, user)
+    _check_password(password, confirmation, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     return user

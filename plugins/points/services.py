@@ -175,7 +175,7 @@ def gift(profile, points: int, reason: str, *, given_by, idempotency_key: str | 
 
     Raises ``PointsError`` (bad amount or reason), ``NotAllowed`` (a gift to oneself) or
     ``GiftLimitReached`` (the day's allowance is spent). A replayed ``idempotency_key`` returns the
-    first gift and counts once. The giver's account row is locked first, then the member's points
+    first gift and counts once. The giver's user row is locked first, then the member's points
     account (``post``): concurrent gifts by one moderator cannot both pass the daily limit.
     """
     maximum = settings.POINTS_GIFT_MAX
