@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
 from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, exception_handler
+from api.query.qs import is_index
 from api.parsers import CheckedFormParser, CheckedMultiPartParser, StrictJSONParser, UnsafeText, check_text
 from api.renderers import JSONRenderer
 from api.throttling import throttles_for
@@ -70,6 +71,19 @@ class ApiView(APIView):
                     check_text(value, f"The query parameter {key[:40]}")
         except UnsafeText as error:
             raise ValidationError(str(error)) from None
+
+    @property
+    def v4(self) -> bool:
+        """Strapi v4's shape, asked by the ``Strapi-Response-Format`` header or the deployment's default."""
+        wanted = self.request.headers.get("Strapi-Response-Format") or settings.API_DEFAULT_RESPONSE_FORMAT
+        return wanted.strip().lower() == "v4"
+
+    def ref(self, ref: str) -> dict:
+        """The lookup for a document named in a path: its ``documentId``, or in the v4 shape also the integer
+        ``id`` that v4 responses carry (a documentId is never all digits)."""
+        if self.v4 and is_index(ref) and len(ref) < 19:
+            return {"pk": int(ref)}
+        return {"document_id": ref}
 
     # The rate-limit scope of a request (see api.throttling), or None for no limit.
     def rate_limit_scope(self) -> str | None:

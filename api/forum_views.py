@@ -19,9 +19,10 @@ from plugins.forum.links import read_unsubscribe_token
 from plugins.forum.models import Question, Reply, Subscription, Topic
 
 
-def _visible_question(document_id: str, request) -> Question:
+def _visible_question(view: ApiView, document_id: str) -> Question:
     """The question, if the caller may see it: public ones for all; archived or held for their asker and moderators."""
-    question = Question.objects.select_related("author__user").filter(document_id=document_id).first()
+    request = view.request
+    question = Question.objects.select_related("author__user").filter(**view.ref(document_id)).first()
     if question is None:
         raise NotFoundError()
     if not question.public:
@@ -38,8 +39,8 @@ class SubscriptionView(MemberView):
 
     def target(self, document_id):
         if self.model is Question:
-            return {"question": _visible_question(document_id, self.request)}
-        topic = Topic.objects.filter(document_id=document_id).first()
+            return {"question": _visible_question(self, document_id)}
+        topic = Topic.objects.filter(**self.ref(document_id)).first()
         if topic is None:
             raise NotFoundError()
         return {"topic": topic}
@@ -100,7 +101,7 @@ class SolutionView(MemberView):
     ``DELETE`` unmarks it."""
 
     def post(self, request, document_id):
-        question = _visible_question(document_id, request)
+        question = _visible_question(self, document_id)
         data = request_data(request)
         only_keys(data, {"reply"})
         chosen = Reply.objects.filter(document_id=data.get("reply"), question=question).first()
@@ -112,7 +113,7 @@ class SolutionView(MemberView):
         return json_response({"data": {"question": question.document_id, "solution": chosen.document_id}})
 
     def delete(self, request, document_id):
-        question = _visible_question(document_id, request)
+        question = _visible_question(self, document_id)
         forum.unmark_solution(question, by_profile=self.profile, by_moderator=self.stands_in_for_asker(question))
         return json_response({"data": {"question": question.document_id, "solution": None}})
 
@@ -127,7 +128,7 @@ class VoteView(MemberView):
         return "vote"
 
     def post(self, request, document_id):
-        target = Reply.objects.filter(document_id=document_id, hidden=False).select_related("question").first()
+        target = Reply.objects.filter(**self.ref(document_id), hidden=False).select_related("question").first()
         if target is None or target.question.archived:
             raise NotFoundError()
         data = request_data(request)
@@ -148,7 +149,7 @@ class QuestionModerationView(ApiView):
         rights = request.actor.forum_actions
         if not rights:
             raise self.deny()
-        question = Question.objects.filter(document_id=document_id).first()
+        question = Question.objects.filter(**self.ref(document_id)).first()
         if question is None:
             raise NotFoundError()
         data = request_data(request)
@@ -203,7 +204,7 @@ class ReplyModerationView(ApiView):
         rights = request.actor.forum_actions
         if not rights:
             raise self.deny()
-        target = Reply.objects.filter(document_id=document_id).select_related("question").first()
+        target = Reply.objects.filter(**self.ref(document_id)).select_related("question").first()
         if target is None:
             raise NotFoundError()
         data = request_data(request)
@@ -317,6 +318,6 @@ class ReadView(MemberView):
     """``POST``: the member has read the question; its replies so far are no longer unread."""
 
     def post(self, request, document_id):
-        question = _visible_question(document_id, request)
+        question = _visible_question(self, document_id)
         forum.mark_read(self.profile, question)
         return json_response({"data": {"question": question.document_id, "read": True}, "meta": {}})

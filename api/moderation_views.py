@@ -71,7 +71,7 @@ class ModeratorView(ApiView):
         super().initial(request, *args, **kwargs)
         if not request.actor.moderates:
             raise self.deny()
-        self.profile = Profile.objects.filter(document_id=kwargs["document_id"]).first()
+        self.profile = Profile.objects.filter(**self.ref(kwargs["document_id"])).first()
         if self.profile is None:
             raise NotFoundError()
 

@@ -17,7 +17,7 @@ class RoadmapActionView(MemberView):
         return "vote" if self.request.method == "PUT" and not self.follow else None
 
     def item(self, document_id) -> RoadmapItem:
-        item = RoadmapItem.objects.filter(document_id=document_id, live=True).first()
+        item = RoadmapItem.objects.filter(**self.ref(document_id), live=True).first()
         if item is None:
             raise NotFoundError()
         return item

@@ -21,6 +21,13 @@ def _value(value):
     return value
 
 
+def _v4(data: dict) -> dict:
+    """Strapi 5's v4 shape: ``id`` and ``documentId`` beside the ``attributes``."""
+    entry = {"id": data.pop("id"), "documentId": data.pop("documentId", None)}
+    entry["attributes"] = data
+    return entry
+
+
 class Serializer:
     def __init__(self, access: Access, v4: bool = False):
         self.access = access
@@ -48,7 +55,7 @@ class Serializer:
         for name, item in selection.populate.items():
             data[name] = self._populated(obj, source, item)
         if self.v4:
-            return {"id": data.pop("id"), "attributes": data}
+            return _v4(data)
         return data
 
     def entries(self, objects, selection: Selection) -> list[dict]:
@@ -95,7 +102,7 @@ class Serializer:
             return {"data": None} if self.v4 else None
         data = file_object(image)
         if self.v4:
-            return {"data": {"id": data.pop("id"), "attributes": data}}
+            return {"data": _v4(data)}
         return data
 
     def _component(self, source, obj, item: PopulateItem) -> dict:

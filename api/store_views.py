@@ -81,7 +81,7 @@ class RedeemView(ApiView):
             missing="Send an Idempotency-Key header (a fresh random value per redemption) "
             "so that a retry cannot spend twice.",
         )
-        product = RewardProduct.objects.filter(document_id=document_id).first()
+        product = RewardProduct.objects.filter(**self.ref(document_id)).first()
         if product is None:
             raise NotFoundError()
         profile = claim_or_create_profile(request.member)
@@ -96,7 +96,7 @@ class RedemptionAccess(ApiView):
     def redemption(self, document_id) -> Redemption:
         if self.request.anonymous:
             raise self.deny()
-        redemption = _redemptions().filter(document_id=document_id).first()
+        redemption = _redemptions().filter(**self.ref(document_id)).first()
         if redemption is None:
             raise NotFoundError()
         mine = self.request.member is not None and redemption.profile.user_id == self.request.member.pk

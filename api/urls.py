@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/reset-password", auth_views.ResetPasswordView.as_view(), name="auth-reset-password"),
     path("auth/change-password", auth_views.ChangePasswordView.as_view(), name="auth-change-password"),
     path("users/me", auth_views.MeView.as_view(), name="users-me"),
+    path("users/<str:user_id>", auth_views.UserView.as_view(), name="user"),
     path("users/me/points", me_views.MyPointsView.as_view(), name="users-me-points"),
     path("users/me/dashboard", forum_views.DashboardView.as_view(), name="users-me-dashboard"),
     path("users/me/achievements", me_views.MyAchievementsView.as_view(), name="users-me-achievements"),

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.env import env_bool, env_int, env_list, env_str
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "health_check",
     "django_prometheus",
     "django.contrib.auth",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     # Request counts and latencies for /metrics: the first and the last middleware.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before CommonMiddleware, so that preflights and redirects carry the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -232,6 +236,15 @@ API_JWT_LIFETIME = timedelta(days=env_int("API_JWT_LIFETIME_DAYS", 30))
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # Strapi's `Strapi-Response-Format: v4` header, as the default for every request.
 API_DEFAULT_RESPONSE_FORMAT = env_str("API_DEFAULT_RESPONSE_FORMAT", "v5")
+
+# CORS (django-cors-headers): the website's origins call /api/ from the browser with a Bearer JWT.
+# No cookies cross origins, so credentials stay off; the API's own headers are allowed beside the defaults
+# (which already hold Authorization and Content-Type).
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS", ["http://localhost:8000", "http://127.0.0.1:8000"] if DEBUG else [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*cors_default_headers, "strapi-response-format", "idempotency-key", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After")
+CORS_PREFLIGHT_MAX_AGE = env_int("API_CORS_PREFLIGHT_MAX_AGE", 86400)
 
 REST_FRAMEWORK = {
     # The API's views set their authentication, rendering and errors themselves (api.base.ApiView).

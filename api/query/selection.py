@@ -137,7 +137,9 @@ class SelectionParser:
         if not isinstance(options, dict):
             raise ValidationError(f"Invalid {path}: expected true, * or an object")
         unknown = set(options) - {"fields", "filters", "sort", "populate", "count", "on"}
-        if unknown:
+        # Strapi v4 passed a populate object's other keys to the query engine, which ignored them
+        # (posthog.com sends ``select``); v5 refuses them.
+        if unknown and not self.lenient:
             raise invalid_key(sorted(unknown)[0], path=path)
         allowed = self._populatable(content_type)
         if name in content_type.attribute_map and name not in allowed:

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from plugins.core.errors import Invalid, RateLimited
-from plugins.profiles.services import claim_or_create_profile
+from plugins.profiles.services import claim_or_create_profile, follow_account_email
 
 User = get_user_model()
 
@@ -55,23 +55,66 @@ def _check_password(password: str, confirmation: str | None, user=None) -> None:
         raise AccountError(" ".join(exc.messages), "password") from None
 
 
+NAME_MAX_LENGTH = 100  # the profile's first and last name columns
+
+
 @transaction.atomic
-def register_member(username: str, email: str, password: str):
-    """Create a member account with its profile (claiming one made for the e-mail beforehand)."""
+def register_member(username: str, email: str, password: str, first_name: str = "", last_name: str = ""):
+    """Create a member account with its profile (claiming one made for the e-mail beforehand).
+
+    ``first_name`` and ``last_name`` (posthog.com's sign-up form sends them) name the new profile; a
+    claimed profile keeps the names an editor gave it. Raises ``AccountError`` naming the field.
+    """
     username, email = _text(username, "username").strip(), _text(email, "email").strip().lower()
     password = _text(password, "password")
+    names = {}
+    for field, value in (("firstName", first_name), ("lastName", last_name)):
+        names[field] = _text(value, field).strip()
+        if len(names[field]) > NAME_MAX_LENGTH:
+            raise AccountError(f"{field} is longer than {NAME_MAX_LENGTH} characters", field)
     if not username:
         raise AccountError("username is required", "username")
     if not email or "@" not in email:
         raise AccountError("A valid email is required", "email")
     if User.objects.filter(Q(username__iexact=username) | Q(email__iexact=email)).exists():
         raise AccountError("Email or Username are already taken")
-    candidate = User(username=username, email=email)
+    candidate = User(username=username, email=email, first_name=names["firstName"], last_name=names["lastName"])
     _check_password(password, None, candidate)
     candidate.set_password(password)
     candidate.save()
     claim_or_create_profile(candidate)
     return candidate
+
+
+@transaction.atomic
+def update_account(user, *, username=None, email=None):
+    """Change the member's own ``username`` or ``email`` (None leaves one as it is).
+
+    Both stay unique, compared case-insensitively as sign-in compares them; the profile's e-mail
+    follows the account's. Raises ``AccountError`` naming the field.
+    """
+    changed = []
+    if username is not None:
+        username = _text(username, "username").strip()
+        if not username or len(username) > User._meta.get_field("username").max_length:
+            raise AccountError("username is required, at most 150 characters", "username")
+        if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+            raise AccountError("Username already taken", "username")
+        user.username = username
+        changed.append("username")
+    if email is not None:
+        email = _text(email, "email").strip().lower()
+        if "@" not in email or len(email) > 254:
+            raise AccountError("A valid email is required", "email")
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise AccountError("Email already taken", "email")
+        user.email = email
+        changed.append("email")
+    if changed:
+        user.save(update_fields=changed)
+        if "email" in changed:
+            follow_account_email(user)
+    return user
 
 
 def sign_in(identifier: str, password: str):

@@ -54,6 +54,11 @@ def claim_or_create_profile(user, *, vouched: bool = False) -> Profile:
     return Profile.objects.create(user=user, email=user.email, first_name=user.first_name, last_name=user.last_name)
 
 
+def follow_account_email(user) -> None:
+    """The member changed their account's e-mail: their profile's (where mail goes) follows."""
+    Profile.objects.filter(user=user).update(email=user.email, updated_at=timezone.now())
+
+
 def touch_profiles(profile_ids) -> None:
     """Move the profiles' ``updated_at`` to now: their public page changed without an edit of the row.
 

@@ -75,7 +75,8 @@ def test_the_teams_query(client, community):
     assert ada["attributes"]["avatar"]["data"]["attributes"]["url"].endswith(".png")
     assert [t["attributes"]["name"] for t in ada["attributes"]["leadTeams"]["data"]] == ["Growth"]
     assert growth["leadProfiles"]["data"] == [
-        {"id": community["ada"].pk, "attributes": {"documentId": community["ada"].document_id}}
+        # Strapi 5's v4 shape: documentId beside id, not among the attributes.
+        {"id": community["ada"].pk, "documentId": community["ada"].document_id, "attributes": {}}
     ]
 
 

@@ -1,0 +1,27 @@
+"""What users-permissions keeps on a user that Django's ``User`` does not."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from plugins.core.document_ids import new_document_id
+
+
+class Account(models.Model):
+    """A user's Strapi ``documentId``: stable and opaque, as Strapi 5 gives every user one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="account"
+    )
+    document_id = models.CharField(max_length=24, unique=True, default=new_document_id, editable=False)
+
+    def __str__(self):
+        return self.document_id
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.account_for_new_user")
+def _account_for_new_user(sender, instance, created, raw=False, **kwargs):
+    # Every way a user is made (sign-up, the admin, createsuperuser, onboarding) gets its documentId.
+    if created and not raw:
+        Account.objects.get_or_create(user=instance)

@@ -1,0 +1,160 @@
+"""Strapi 4 clients (posthog.com) unchanged: integer ids in the v4 shape, v4's leniency, CORS, /users/me."""
+
+import json
+
+import pytest
+
+from plugins.accounts.models import Account
+from tests import factories
+from tests.api.helpers import bearer, get
+
+pytestmark = pytest.mark.django_db
+
+V4 = {"HTTP_STRAPI_RESPONSE_FORMAT": "v4"}
+
+
+def test_an_integer_id_names_a_document_in_the_v4_shape(client, community):
+    ada = community["ada"]
+    by_id = get(client, f"profiles/{ada.pk}", **V4)
+    assert by_id.status_code == 200
+    assert by_id.json()["data"] == {**by_id.json()["data"], "id": ada.pk, "documentId": ada.document_id}
+    by_document = get(client, f"profiles/{ada.document_id}", **V4).json()["data"]
+    assert by_document == by_id.json()["data"]
+    # v5 names documents by documentId only, as Strapi 5 does.
+    assert get(client, f"profiles/{ada.pk}").status_code == 404
+    assert get(client, f"profiles/{ada.document_id}").json()["data"]["firstName"] == "Ada"
+
+
+def test_an_integer_id_of_a_draft_is_still_not_found(client, community):
+    draft = community["draft_team"] if "draft_team" in community else None
+    draft = draft or factories.TeamFactory(name="Hidden", slug="hidden", live=False)
+    assert get(client, f"teams/{draft.pk}", **V4).status_code == 404
+
+
+def test_custom_routes_take_the_integer_id_too(client, community):
+    member = factories.UserFactory()
+    question = factories.QuestionFactory()
+    response = client.put(f"/api/questions/{question.pk}/subscription", **bearer(member), **V4)
+    assert response.status_code == 200, response.json()
+    assert response.json()["data"]["subscribed"] is True
+    assert client.put(f"/api/questions/{question.pk}/subscription", **bearer(member)).status_code == 404
+
+
+def test_nested_relations_and_media_carry_document_id_beside_id(client, community):
+    row = get(client, "profiles", {"filters": {"firstName": "Ada"}, "populate": ["teams", "avatar"]}, **V4)
+    row = row.json()["data"][0]
+    team = row["attributes"]["teams"]["data"][0]
+    assert set(team) == {"id", "documentId", "attributes"} and "documentId" not in team["attributes"]
+    avatar = row["attributes"]["avatar"]["data"]
+    assert avatar["documentId"] == community["avatar"].document_id and "documentId" not in avatar["attributes"]
+
+
+def test_unknown_keys_in_a_populate_object_are_ignored_in_v4_only(client, community):
+    params = {"populate": {"teams": {"select": ["id"]}}}
+    lenient = get(client, "profiles", params, **V4)
+    assert lenient.status_code == 200
+    assert any(p["attributes"]["teams"]["data"] for p in lenient.json()["data"])
+    strict = get(client, "profiles", params)
+    assert strict.status_code == 400
+    assert strict.json()["error"]["message"] == "Invalid key select"
+
+
+def test_register_fills_the_profile_with_first_and_last_name(client, db):
+    response = client.post(
+        "/api/auth/local/register",
+        data=json.dumps(
+            {
+                "username": "newcomer",
+                "email": "newcomer@example.com",
+                "password": "a long enough password 42",
+                "firstName": "New",
+                "lastName": "Comer",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    user = response.json()["user"]
+    me = client.get("/api/users/me?populate=profile", HTTP_AUTHORIZATION=f"Bearer {response.json()['jwt']}").json()
+    assert (me["profile"]["firstName"], me["profile"]["lastName"]) == ("New", "Comer")
+    assert user["documentId"] == Account.objects.get(user_id=user["id"]).document_id
+
+
+def test_register_refuses_a_name_that_is_not_text(client, db):
+    body = {"username": "x1", "email": "x1@example.com", "password": "a long enough password 42", "firstName": 7}
+    response = client.post("/api/auth/local/register", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "firstName" in response.json()["error"]["message"]
+
+
+def test_users_me_populates_the_profile_and_role(client, community):
+    user = factories.UserFactory()
+    ada = community["ada"]
+    ada.user = user
+    ada.save()
+    params = {"populate": {"profile": {"populate": {"avatar": True, "teams": {"fields": ["name"]}}}, "role": True}}
+    me = get(client, "users/me", params, **bearer(user), **V4).json()
+    assert me["id"] == user.pk and me["documentId"] == user.account.document_id
+    assert me["publishedAt"] == me["createdAt"]
+    # users-permissions returns the user's relations flat, in the v4 shape too.
+    assert me["profile"]["id"] == ada.pk and me["profile"]["firstName"] == "Ada"
+    assert me["profile"]["avatar"]["url"].endswith(".png")
+    assert [t["name"] for t in me["profile"]["teams"]] == ["Growth"]
+    # Ada is on a small team, which makes her a moderator (the handbook's rule).
+    assert me["role"]["type"] == "moderator" and me["role"]["name"] == "Moderator"
+    # Without populate: the profile's ids only.
+    plain = get(client, "users/me", **bearer(user)).json()
+    assert plain["profile"] == {"id": ada.pk, "documentId": ada.document_id}
+
+
+def test_users_me_refuses_unknown_relations_in_v5_and_ignores_them_in_v4(client, db):
+    user = factories.UserFactory()
+    assert get(client, "users/me", {"populate": {"friends": True}}, **bearer(user)).status_code == 400
+    assert get(client, "users/me", {"populate": {"friends": True}}, **bearer(user), **V4).status_code == 200
+
+
+def test_a_user_changes_their_own_account_only(client, db):
+    user, other = factories.UserFactory(), factories.UserFactory()
+    factories.ProfileFactory(user=user, email=user.email)
+    put = lambda path, body, who: client.put(  # noqa: E731
+        path, data=json.dumps(body), content_type="application/json", **bearer(who)
+    )
+    response = put(f"/api/users/{user.pk}", {"email": "New@Example.com"}, user)
+    assert response.status_code == 200, response.json()
+    assert response.json()["email"] == "new@example.com"
+    user.refresh_from_db()
+    assert user.email == "new@example.com" and user.profile.email == "new@example.com"
+    assert put(f"/api/users/{other.pk}", {"email": "x@example.com"}, user).status_code == 403
+    taken = put(f"/api/users/{user.pk}", {"username": other.username.upper()}, user)
+    assert taken.status_code == 400 and taken.json()["error"]["message"] == "Username already taken"
+    assert put(f"/api/users/{user.pk}", {"password": "x"}, user).status_code == 400
+    assert client.put(f"/api/users/{user.pk}", data="{}", content_type="application/json").status_code == 401
+
+
+@pytest.fixture
+def website(settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://posthog.com"]
+    return "https://posthog.com"
+
+
+def test_cors_preflight_allows_the_websites_origin(client, website):
+    response = client.options(
+        "/api/questions",
+        HTTP_ORIGIN=website,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == website
+    allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-type"} <= allowed
+    assert "POST" in response["Access-Control-Allow-Methods"]
+
+
+def test_cors_answers_only_the_configured_origins(client, community, website):
+    ours = client.get("/api/teams", HTTP_ORIGIN=website)
+    assert ours["Access-Control-Allow-Origin"] == website
+    theirs = client.get("/api/teams", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in theirs
+    # The admin is not an API: no CORS there.
+    assert "Access-Control-Allow-Origin" not in client.get("/admin/login/", HTTP_ORIGIN=website)
