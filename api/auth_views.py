@@ -136,7 +136,8 @@ class MeView(ApiView):
 
 
 class UserView(ApiView):
-    """``PUT /api/users/<id>``: the signed-in user changes their own ``username`` or ``email``.
+    """``PUT /api/users/<id>``: the signed-in user changes their own ``username``, ``email`` or the analytics
+    ``distinctId`` the website records at sign-in (moderators see it).
 
     users-permissions lets a role with ``user.update`` change any user; here nobody changes another
     member's account through the API (editors do it in the admin), so another id is a 403.
@@ -149,10 +150,12 @@ class UserView(ApiView):
         if user_id not in (str(request.member.pk), account.document_id if account else None):
             raise ForbiddenError()
         data = body(request)
-        unknown = set(data) - {"username", "email"}
+        unknown = set(data) - {"username", "email", "distinctId"}
         if unknown:
             raise ValidationError(f"Invalid parameters: {', '.join(sorted(unknown))}")
-        user = members.update_account(request.member, username=data.get("username"), email=data.get("email"))
+        user = members.update_account(
+            request.member, username=data.get("username"), email=data.get("email"), distinct_id=data.get("distinctId")
+        )
         return json_response(user_json(user))
 
 

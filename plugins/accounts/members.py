@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from plugins.accounts.models import Account
 from plugins.core.errors import Invalid, RateLimited
 from plugins.profiles.services import claim_or_create_profile, follow_account_email
 
@@ -87,8 +88,8 @@ def register_member(username: str, email: str, password: str, first_name: str = 
 
 
 @transaction.atomic
-def update_account(user, *, username=None, email=None):
-    """Change the member's own ``username`` or ``email`` (None leaves one as it is).
+def update_account(user, *, username=None, email=None, distinct_id=None):
+    """Change the member's own ``username``, ``email`` or analytics ``distinct_id`` (None leaves one as it is).
 
     Both stay unique, compared case-insensitively as sign-in compares them; the profile's e-mail
     follows the account's. Raises ``AccountError`` naming the field.
@@ -110,6 +111,11 @@ def update_account(user, *, username=None, email=None):
             raise AccountError("Email already taken", "email")
         user.email = email
         changed.append("email")
+    if distinct_id is not None:
+        distinct_id = _text(distinct_id, "distinctId").strip()
+        if len(distinct_id) > 200:
+            raise AccountError("distinctId is at most 200 characters", "distinctId")
+        Account.objects.update_or_create(user=user, defaults={"distinct_id": distinct_id})
     if changed:
         user.save(update_fields=changed)
         if "email" in changed:

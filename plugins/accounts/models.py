@@ -9,12 +9,15 @@ from plugins.core.document_ids import new_document_id
 
 
 class Account(models.Model):
-    """A user's Strapi ``documentId``: stable and opaque, as Strapi 5 gives every user one."""
+    """A user's Strapi ``documentId`` (stable and opaque, as Strapi 5 gives every user one) and the
+    analytics ``distinctId`` the website records at sign-in, which moderators follow to the member's
+    sessions."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="account"
     )
     document_id = models.CharField(max_length=24, unique=True, default=new_document_id, editable=False)
+    distinct_id = models.CharField(max_length=200, blank=True)
 
     def __str__(self):
         return self.document_id

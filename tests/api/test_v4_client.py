@@ -125,6 +125,9 @@ def test_a_user_changes_their_own_account_only(client, db):
     user.refresh_from_db()
     assert user.email == "new@example.com" and user.profile.email == "new@example.com"
     assert put(f"/api/users/{other.pk}", {"email": "x@example.com"}, user).status_code == 403
+    # posthog.com records the analytics id at every sign-in.
+    assert put(f"/api/users/{user.pk}", {"distinctId": "ph-123"}, user).status_code == 200
+    assert Account.objects.get(user=user).distinct_id == "ph-123"
     taken = put(f"/api/users/{user.pk}", {"username": other.username.upper()}, user)
     assert taken.status_code == 400 and taken.json()["error"]["message"] == "Username already taken"
     assert put(f"/api/users/{user.pk}", {"password": "x"}, user).status_code == 400

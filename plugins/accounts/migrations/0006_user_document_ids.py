@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                         default=plugins.core.document_ids.new_document_id, editable=False, max_length=24, unique=True
                     ),
                 ),
+                ("distinct_id", models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.RunPython(give_every_user_one, migrations.RunPython.noop),
