@@ -18,7 +18,6 @@ from api.serialize import Serializer
 from plugins.accounts import members
 from plugins.accounts.policy import ROLES, Actor
 
-
 ROLE_DESCRIPTIONS = {
     "authenticated": "Default role given to authenticated user.",
     "moderator": "Moderates the forum, assigns achievements and gifts points.",

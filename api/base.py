@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
 from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, exception_handler
-from api.query.qs import is_index
 from api.parsers import CheckedFormParser, CheckedMultiPartParser, StrictJSONParser, UnsafeText, check_text
+from api.query.qs import is_index
 from api.renderers import JSONRenderer
 from api.throttling import throttles_for
 from plugins.accounts.policy import Actor

@@ -11,10 +11,11 @@ from django.db.models import Q
 from api import services
 from api.registry import Component, ContentType, Relation, computed, registry
 from plugins.achievements.models import Achievement, AchievementGroup
-from plugins.forum.models import Question, Reply, Topic, TopicGroup
+from plugins.forum.models import Question, Reply, Topic, TopicGroup, archived, resolved
 from plugins.forum.panel import load_moderation_details
 from plugins.jobs.models import JobListing
 from plugins.points.reputation import load_reputation
+from plugins.points.services import balance_expression
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.rewards.services import in_stock_q
@@ -72,8 +73,10 @@ registry.register(
         private=("email",),
         ordering={"questions": NEWEST_FIRST, "replies": NEWEST_FIRST},
         computed=(
-            computed("points", "integer", lambda p: p.points_balance),
-            computed("reputation", "json", lambda p: {"tier": p.reputation.level, "name": p.reputation.name}),
+            computed("points", "integer", lambda p: p.points_balance, expression=balance_expression),
+            # PostHog sorts and filters members by a number: the points the reputation tiers are measured on.
+            computed("reputation", "integer", lambda p: p.points_balance, expression=balance_expression),
+            computed("reputationTier", "json", lambda p: {"tier": p.reputation.level, "name": p.reputation.name}),
         ),
         prepare=load_reputation,
         relations=(
@@ -305,9 +308,13 @@ registry.register(
             "solution",
         ),
         private=("archived_at", "held"),
+        # PostHog's names for the asker, the permalink, the last activity and the solution.
+        renames={"slug": "permalink", "author": "profile", "last_activity_at": "activeAt", "solution": "resolvedBy"},
         # Moderators change these through their actions (archive, approve, pin); counts follow the replies.
         read_only=("num_replies", "last_activity_at", "pinned", "archived_at", "held", "author", "solution"),
         computed=(
+            computed("archived", "boolean", lambda q: q.archived, reads="archived_at", expression=archived),
+            computed("resolved", "boolean", lambda q: q.solution_id is not None, reads="solution", expression=resolved),
             # For moderators only: the asker's details and the internal tags.
             computed("internalTags", "json", lambda q: q.internal_tag_names, private=True),
             computed("moderatorPanel", "json", lambda q: q.moderator_panel, private=True),
@@ -331,6 +338,7 @@ registry.register(
         description="Replies to forum questions.",
         fields=("body", "body_html", "upvotes", "downvotes", "question", "author"),
         private=("hidden",),
+        renames={"author": "profile"},
         read_only=("upvotes", "downvotes", "hidden", "author"),
         published_filter=Q(hidden=False, question__archived_at__isnull=True, question__held=False),
         owner="author__user_id",

@@ -40,8 +40,11 @@ class Attribute:
     private: bool = False
     writable: bool = True
     required: bool = False
-    # For computed attributes: a function of the instance; such attributes can't be filtered or written.
+    # For computed attributes: a function of the instance; such attributes can't be written.
     compute: Callable[[Any], Any] | None = None
+    # For computed attributes that filters and sort may use: the same value as a database
+    # expression (a function returning one, with its output field set).
+    expression: Callable[[], Any] | None = None
     enum: tuple[str, ...] = ()
     # Set only when a row is created; an update naming it is refused with this message.
     create_only: str = ""
@@ -55,7 +58,8 @@ def computed(name: str, type_: str, compute: Callable[[Any], Any], *, reads: str
     """A read-only attribute the model has no field for: ``compute(row)`` gives its value.
 
     ``reads`` names the model field it is computed from, so that it is loaded with the row; a type's
-    ``prepare`` loads what the others need for a whole batch at once.
+    ``prepare`` loads what the others need for a whole batch at once. With ``expression`` (a function
+    returning the same value as a database expression), filters and sort take it too.
     """
     return Attribute(name, reads or name, type_, writable=False, compute=compute, **options)
 

@@ -85,8 +85,11 @@ class FilterBuilder:
 
     def _key(self, content_type: ContentType, key: str, value, prefix: str, where: str, depth: int) -> Q:
         attribute = content_type.attribute_map.get(key)
-        if attribute is not None and (self.include_private or not attribute.private) and attribute.compute is None:
-            return self.field(prefix + attribute.attr, attribute.type, value, where, depth)
+        if attribute is not None and (self.include_private or not attribute.private):
+            if attribute.compute is None:
+                return self.field(prefix + attribute.attr, attribute.type, value, where, depth)
+            if attribute.expression is not None and not prefix:
+                return self.field(attribute.expression(), attribute.type, value, where, depth)
         if key in SYSTEM_ATTRIBUTES:
             model_path, type_ = SYSTEM_ATTRIBUTES[key]
             return self.field(prefix + model_path, type_, value, where, depth)
@@ -185,17 +188,17 @@ class FilterBuilder:
         if op in ("$null", "$notNull"):
             wanted = parse_bool(operand, where)
             is_null = wanted if op == "$null" else not wanted
-            return Q(**{f"{path}__isnull": is_null})
+            return _condition(path, "isnull", is_null)
         if op in LIST_OPERATORS:
             values = [coerce(v, type_, where) for v in _as_list(operand)]
-            q = Q(**{f"{path}__in": values})
+            q = _condition(path, "in", values)
             return ~q if LIST_OPERATORS[op] else q
         if op == "$between":
             bounds = _as_list(operand)
             if len(bounds) != 2:
                 raise ValidationError(f"Invalid value for {where}: $between takes exactly two values")
             low, high = (coerce(v, type_, where) for v in bounds)
-            return Q(**{f"{path}__range": (low, high)})
+            return _condition(path, "range", (low, high))
         lookup, negated = SIMPLE_OPERATORS[op]
         if isinstance(operand, list | dict):
             raise ValidationError(f"Invalid value for {where}: {op} takes a single value")
@@ -208,10 +211,17 @@ class FilterBuilder:
             "iendswith",
         ):
             # Text operators on numbers or dates compare their text, as Strapi's SQL does.
-            q = Q(**{f"{path}__{lookup}": operand})
+            q = _condition(path, lookup, operand)
         else:
-            q = Q(**{f"{path}__{lookup}": coerce(operand, type_, where)})
+            q = _condition(path, lookup, coerce(operand, type_, where))
         return ~q if negated else q
+
+
+def _condition(target, lookup: str, value) -> Q:
+    """``target`` (a model path, or a computed attribute's expression) ``lookup`` ``value``, as a Q."""
+    if isinstance(target, str):
+        return Q(**{f"{target}__{lookup}": value})
+    return Q(target.output_field.get_lookup(lookup)(target, value))
 
 
 def _items(value, where: str) -> list:

@@ -204,18 +204,24 @@ def parse_sort(content_type: ContentType, raw, path: str, access: Access) -> lis
         if direction not in ("asc", "desc"):
             raise ValidationError(f"Invalid {path}: the direction of {name} must be asc or desc, not {direction}")
         column = _sort_column(content_type, name.strip(), path, access)
-        ordering.append(("-" if direction == "desc" else "") + column)
+        if isinstance(column, str):
+            ordering.append(("-" if direction == "desc" else "") + column)
+        else:
+            ordering.append(column.desc() if direction == "desc" else column.asc())
     return ordering
 
 
-def _sort_column(content_type: ContentType, name: str, path: str, access: Access) -> str:
+def _sort_column(content_type: ContentType, name: str, path: str, access: Access):
     if name in SYSTEM_ATTRIBUTES:
         return SYSTEM_ATTRIBUTES[name][0]
     if name == "publishedAt":
         return "last_published_at" if content_type.draft_and_publish else "created_at"
     attribute = content_type.attribute_map.get(name)
-    if attribute and attribute.compute is None and (access.include_private or not attribute.private):
-        return attribute.attr
+    if attribute and (access.include_private or not attribute.private):
+        if attribute.compute is None:
+            return attribute.attr
+        if attribute.expression is not None:
+            return attribute.expression()
     raise invalid_key(name, path=path)
 
 

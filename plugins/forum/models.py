@@ -77,6 +77,16 @@ class InternalTag(models.Model):
         return self.name
 
 
+def archived() -> models.Expression:
+    """Whether a question is archived, as the database computes it (``Question.archived`` in Python)."""
+    return models.ExpressionWrapper(models.Q(archived_at__isnull=False), output_field=models.BooleanField())
+
+
+def resolved() -> models.Expression:
+    """Whether a question has a solution, as the database computes it."""
+    return models.ExpressionWrapper(models.Q(solution__isnull=False), output_field=models.BooleanField())
+
+
 class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     subject = models.CharField(max_length=200)
     # The permalink: made from the subject once, unique, never changed by an edit.

@@ -9,7 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum, Window
+from django.db.models import BigIntegerField, Count, F, Sum, Value, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -221,6 +222,11 @@ def _check_daily_gifts(given_by, points: int) -> None:
             f"A moderator gifts at most {allowance} points a day; you have {left} left for the next 24 hours.",
             field="points",
         )
+
+
+def balance_expression():
+    """A profile's balance as the database computes it (for filters and sort over profiles)."""
+    return Coalesce(F("points_account__balance"), Value(0), output_field=BigIntegerField())
 
 
 def add_activity(profile, by: int = 1) -> None:

@@ -162,7 +162,7 @@ def profile(entry: dict, media: MediaCollector) -> dict:
         "initials": "".join(p[:1] for p in (entry.get("firstName"), entry.get("lastName")) if p).upper(),
         "teams": [{"name": t["name"], "url": team_url(t["slug"])} for t in entry.get("teams") or ()],
         "points": entry.get("points") or 0,
-        "reputation": (entry.get("reputation") or {}).get("name", ""),
+        "reputation": (entry.get("reputationTier") or {}).get("name", ""),
         "achievements": [
             {
                 "title": a["title"],
@@ -181,9 +181,9 @@ def profile(entry: dict, media: MediaCollector) -> dict:
 def recent_discussions(entry: dict) -> list[dict]:
     """The newest questions the member asked or replied to, each once."""
     seen, items = set(), []
-    asked = [(q["createdAt"], q["subject"], q["slug"], "Asked") for q in entry.get("questions") or ()]
+    asked = [(q["createdAt"], q["subject"], q["permalink"], "Asked") for q in entry.get("questions") or ()]
     replied = [
-        (r["createdAt"], r["question"]["subject"], r["question"]["slug"], "Replied")
+        (r["createdAt"], r["question"]["subject"], r["question"]["permalink"], "Replied")
         for r in entry.get("replies") or ()
         if r.get("question")
     ]

@@ -31,7 +31,7 @@ PROFILE_FIELDS = [
     "twitter",
     "company",
     "points",
-    "reputation",
+    "reputationTier",
     "updatedAt",
 ]
 
@@ -101,11 +101,11 @@ def profiles(changed_since: str | None = None, also: dict | None = None) -> dict
                 "sort": ["title:asc"],
                 "populate": {"icon": MEDIA},
             },
-            "questions": {"fields": ["subject", "slug", "createdAt"], "sort": ["createdAt:desc", "id:desc"]},
+            "questions": {"fields": ["subject", "permalink", "createdAt"], "sort": ["createdAt:desc", "id:desc"]},
             "replies": {
                 "fields": ["createdAt"],
                 "sort": ["createdAt:desc", "id:desc"],
-                "populate": {"question": {"fields": ["subject", "slug"]}},
+                "populate": {"question": {"fields": ["subject", "permalink"]}},
             },
         },
     }

@@ -20,9 +20,9 @@ DEEP = {
     "reward-products": {"populate": "*"},
     "roadmaps": {"populate": {"teams": {"populate": {"profiles": {"populate": "*"}}}, "image": True, "cta": True}},
     "topic-groups": {"populate": {"topics": {"populate": {"questions": {"populate": "*"}}}}},
-    "topics": {"populate": {"questions": {"populate": {"author": True, "replies": {"populate": "*"}}}}},
-    "questions": {"populate": {"author": True, "replies": {"populate": "*"}, "solution": True, "topics": True}},
-    "replies": {"populate": {"author": True, "question": {"populate": "*"}}},
+    "topics": {"populate": {"questions": {"populate": {"profile": True, "replies": {"populate": "*"}}}}},
+    "questions": {"populate": {"profile": True, "replies": {"populate": "*"}, "resolvedBy": True, "topics": True}},
+    "replies": {"populate": {"profile": True, "question": {"populate": "*"}}},
 }
 
 

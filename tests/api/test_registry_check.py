@@ -58,7 +58,7 @@ def test_names_types_enums_and_flags_come_from_the_model():
     assert achievements.relation_map["group"].target == "achievement-groups"
     assert not achievements.relation_map["group"].many
     questions = registry.get("questions")
-    assert not questions.attribute_map["slug"].writable  # the model says editable=False
+    assert not questions.attribute_map["permalink"].writable  # the model says editable=False
     assert not questions.relation_map["replies"].writable  # a reverse foreign key the replies keep
     profiles = registry.get("profiles")
     for attribute in profiles.attributes:

@@ -26,8 +26,7 @@ def test_an_integer_id_names_a_document_in_the_v4_shape(client, community):
 
 
 def test_an_integer_id_of_a_draft_is_still_not_found(client, community):
-    draft = community["draft_team"] if "draft_team" in community else None
-    draft = draft or factories.TeamFactory(name="Hidden", slug="hidden", live=False)
+    draft = factories.TeamFactory(name="Hidden", slug="hidden", live=False)
     assert get(client, f"teams/{draft.pk}", **V4).status_code == 404
 
 

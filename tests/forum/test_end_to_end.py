@@ -64,7 +64,7 @@ def test_ask_on_a_docs_page_reply_email_solution_achievements_and_points(
     )
     assert asked.status_code == 201, asked.content
     question = asked.json()["data"]
-    assert question["slug"] == "how-do-i-roll-out-a-flag-to-10"
+    assert question["permalink"] == "how-do-i-roll-out-a-flag-to-10"
     assert question["bodyHtml"] == "<p>I tried <strong>this</strong>.</p>\n"
     stored = Question.objects.get(document_id=question["documentId"])
     assert [t.label for t in stored.topics.all()] == ["Feature flags"]  # the longest prefix wins
@@ -153,5 +153,5 @@ def test_a_profile_aggregates_its_discussions_newest_first(client):
     data = client.get(f"/api/profiles/{author.document_id}?populate[questions]=*&populate[replies]=*").json()["data"]
     assert [q["subject"] for q in data["questions"]] == ["Newer", "Older"]
     assert [r["body"] for r in data["replies"]] == ["Second reply", "First reply"]
-    found = client.get(f"/api/questions?filters[author][documentId][$eq]={author.document_id}").json()["data"]
+    found = client.get(f"/api/questions?filters[profile][documentId][$eq]={author.document_id}").json()["data"]
     assert {q["subject"] for q in found} == {"Newer", "Older"}

@@ -60,7 +60,9 @@ def test_archive_hides_from_listings_but_keeps_the_permalink_for_the_asker(clien
     assert client.get(f"/api/questions/{doc}").status_code == 404
     assert client.get(f"/api/questions/{doc}", **bearer(forum["member"])).status_code == 404
     assert client.get(f"/api/replies/{forum['reply'].document_id}").status_code == 404
-    mine = client.get(f"/api/questions?filters[slug][$eq]={question.slug}", **bearer(forum["asker"])).json()["data"]
+    mine = client.get(f"/api/questions?filters[permalink][$eq]={question.slug}", **bearer(forum["asker"])).json()[
+        "data"
+    ]
     assert [q["documentId"] for q in mine] == [doc]
     assert client.get(f"/api/questions/{doc}", **bearer(forum["asker"])).status_code == 200
     seen = client.get(f"/api/questions/{doc}", **bearer(forum["moderator"])).json()["data"]

@@ -29,4 +29,5 @@ def test_the_public_profile_shows_the_tier(client):
     for _ in range(20):
         record(member, "answers_posted")
     row = client.get(f"/api/profiles/{member.document_id}").json()["data"]
-    assert row["reputation"] == {"tier": 3, "name": "Regular"} and row["points"] == 250
+    assert row["reputationTier"] == {"tier": 3, "name": "Regular"} and row["points"] == 250
+    assert row["reputation"] == 250

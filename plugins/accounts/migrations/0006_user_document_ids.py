@@ -1,9 +1,10 @@
 """Every user gets a Strapi documentId (users-permissions users have one in Strapi 5)."""
 
 import django.db.models.deletion
-import plugins.core.document_ids
 from django.conf import settings
 from django.db import migrations, models
+
+import plugins.core.document_ids
 
 
 def give_every_user_one(apps, schema_editor):
