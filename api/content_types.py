@@ -6,12 +6,19 @@ cannot say: computed attributes, components, through-relations, renames, read-on
 do what, and the core service of a type whose writes go through its plugin's rules.
 """
 
-from django.db.models import Q
-
 from api import services
 from api.registry import Component, ContentType, Relation, computed, registry
 from plugins.achievements.models import Achievement, AchievementGroup
-from plugins.forum.models import Question, Reply, Topic, TopicGroup, archived, resolved
+from plugins.forum.models import (
+    Question,
+    Reply,
+    Topic,
+    TopicGroup,
+    archived,
+    public_questions,
+    public_replies,
+    resolved,
+)
 from plugins.forum.panel import load_moderation_details
 from plugins.jobs.models import JobListing
 from plugins.points.reputation import load_reputation
@@ -320,7 +327,7 @@ registry.register(
             computed("moderatorPanel", "json", lambda q: q.moderator_panel, private=True),
         ),
         prepare=load_moderation_details,
-        published_filter=Q(archived_at__isnull=True, held=False),
+        published_filter=public_questions(),
         owner="author__user_id",
         owner_sees_hidden=True,
         owner_writable=("subject", "body"),
@@ -340,7 +347,7 @@ registry.register(
         private=("hidden",),
         renames={"author": "profile"},
         read_only=("upvotes", "downvotes", "hidden", "author"),
-        published_filter=Q(hidden=False, question__archived_at__isnull=True, question__held=False),
+        published_filter=public_replies(),
         owner="author__user_id",
         owner_writable=("body",),
         service=services.ReplyService(),

@@ -16,7 +16,7 @@ from api.query.values import format_datetime
 from plugins.forum import moderation, search
 from plugins.forum import services as forum
 from plugins.forum.links import read_unsubscribe_token
-from plugins.forum.models import Question, Reply, Subscription, Topic
+from plugins.forum.models import Question, Reply, Subscription, Topic, public_questions
 
 
 def _visible_question(view: ApiView, document_id: str) -> Question:
@@ -269,14 +269,14 @@ class DashboardView(MemberView):
         profile = self.profile
         followed = Subscription.objects.filter(profile=profile)
         topic_ids = [s.topic_id for s in followed if s.topic_id]
-        public = Question.objects.filter(archived_at__isnull=True, held=False)
+        public = Question.objects.filter(public_questions())
         open_threads = (
             public.filter(topics__in=topic_ids, solution__isnull=True).distinct().order_by("-last_activity_at")
             if topic_ids
             else public.none()
         )
         mine = Question.objects.filter(author=profile).order_by("-last_activity_at")
-        question_subscriptions = [s for s in followed.select_related("question") if s.question_id]
+        question_subscriptions = [s for s in followed.select_related("question__author") if s.question_id]
         unread = self.unread(question_subscriptions)
         data = {
             "openThreads": [_question_summary(q) for q in open_threads[: self.LIMIT]],

@@ -1,7 +1,16 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from api import auth_views, forum_views, me_views, moderation_views, roadmap_views, store_views, upload_views
+from api import (
+    auth_views,
+    forum_views,
+    me_views,
+    moderation_views,
+    posthog_views,
+    roadmap_views,
+    store_views,
+    upload_views,
+)
 from api.views import CollectionView, DocumentView
 
 urlpatterns = [
@@ -64,6 +73,36 @@ urlpatterns = [
         name="question-moderation",
     ),
     path("replies/<str:document_id>/moderation", forum_views.ReplyModerationView.as_view(), name="reply-moderation"),
+    # posthog.com's own routes (api.posthog_views).
+    path("profile/notifications", posthog_views.NotificationsView.as_view(), name="posthog-notifications"),
+    path("profile/block/<str:profile_id>", posthog_views.BlockView.as_view(block=True), name="posthog-block"),
+    path("profile/unblock/<str:profile_id>", posthog_views.BlockView.as_view(block=False), name="posthog-unblock"),
+    path("replies/<str:reply_id>/up", posthog_views.ReplyVoteView.as_view(), {"direction": "up"}, name="posthog-up"),
+    path(
+        "replies/<str:reply_id>/down", posthog_views.ReplyVoteView.as_view(), {"direction": "down"}, name="posthog-down"
+    ),
+    path("escalate", posthog_views.EscalateView.as_view(), name="posthog-escalate"),
+    path(
+        "roadmap/<str:roadmap_id>/subscribe",
+        posthog_views.RoadmapSubscribeView.as_view(),
+        {"action": "subscribe"},
+        name="posthog-roadmap-subscribe",
+    ),
+    path(
+        "roadmap/<str:roadmap_id>/unsubscribe",
+        posthog_views.RoadmapSubscribeView.as_view(),
+        {"action": "unsubscribe"},
+        name="posthog-roadmap-unsubscribe",
+    ),
+    path("points/rewards", posthog_views.RewardsView.as_view(), name="posthog-rewards"),
+    path("points/redeem", posthog_views.RedeemByHandleView.as_view(), name="posthog-redeem"),
+    path("points/credit", posthog_views.CreditView.as_view(), name="posthog-credit"),
+    path("points/credit/redeem", posthog_views.CreditView.as_view(), name="posthog-credit-redeem"),
+    *(
+        path(route, posthog_views.OutOfScopeView.as_view(), {"what": what}, name=f"out-of-scope-{n}")
+        for n, (prefix, what) in enumerate(posthog_views.OUT_OF_SCOPE.items())
+        for route in (prefix, f"{prefix}/<path:rest>")
+    ),
     path("<str:plural>", CollectionView.as_view(), name="collection"),
     path("<str:plural>/<str:document_id>", DocumentView.as_view(), name="document"),
 ]

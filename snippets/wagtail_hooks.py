@@ -104,6 +104,8 @@ def register_community_log_actions(actions):
     actions.register_action("community.reward.fulfil", "Fulfil order", "Order fulfilled")
     actions.register_action("community.reward.credit_enable", "Enable account credit", "Account credit enabled")
     actions.register_action("community.reward.restock", "Restock", "Stock changed")
+    actions.register_action("community.member.block", "Block member", "Member blocked: their posts are hidden")
+    actions.register_action("community.member.unblock", "Unblock member", "Member unblocked")
     for action, label, message in (
         ("archive", "Archive", "Question archived"),
         ("unarchive", "Unarchive", "Question unarchived"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from plugins.forum.links import question_url, unsubscribe_token, unsubscribe_url
-from plugins.forum.models import DigestLog, Question, Subscription
+from plugins.forum.models import DigestLog, Question, Subscription, public_questions
 from plugins.notifications.email import send_email
 
 # A member's first digest looks back this far.
@@ -45,9 +45,7 @@ def _send_one(profile_id: int, today, now: datetime) -> bool:
     topic_ids = Subscription.objects.filter(profile_id=profile_id, topic__isnull=False).values("topic_id")
     already = DigestLog.questions.through.objects.filter(digestlog__profile_id=profile_id).values("question_id")
     questions = list(
-        Question.objects.filter(
-            topics__in=topic_ids, created_at__gt=since, created_at__lte=now, archived_at__isnull=True, held=False
-        )
+        Question.objects.filter(public_questions(), topics__in=topic_ids, created_at__gt=since, created_at__lte=now)
         .exclude(author_id=profile_id)
         .exclude(pk__in=already)
         .distinct()

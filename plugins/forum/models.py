@@ -77,6 +77,21 @@ class InternalTag(models.Model):
         return self.name
 
 
+def public_questions(prefix: str = "") -> models.Q:
+    """The questions everyone may read: not archived, not held for approval, not by a blocked member.
+
+    ``prefix`` reaches them from another model (``"question__"`` from a reply).
+    """
+    return models.Q(
+        **{f"{prefix}archived_at__isnull": True, f"{prefix}held": False, f"{prefix}author__blocked_at__isnull": True}
+    )
+
+
+def public_replies() -> models.Q:
+    """The replies everyone may read: not hidden, not by a blocked member, on a public question."""
+    return models.Q(hidden=False, author__blocked_at__isnull=True) & public_questions("question__")
+
+
 def archived() -> models.Expression:
     """Whether a question is archived, as the database computes it (``Question.archived`` in Python)."""
     return models.ExpressionWrapper(models.Q(archived_at__isnull=False), output_field=models.BooleanField())
@@ -148,12 +163,12 @@ class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
 
     @property
     def public(self) -> bool:
-        return self.archived_at is None and not self.held
+        return self.archived_at is None and not self.held and self.author.blocked_at is None
 
     @classmethod
     def get_indexed_objects(cls):
         # Archived and held questions stay out of the index (and are removed from it when archived).
-        return cls.objects.filter(archived_at__isnull=True, held=False)
+        return cls.objects.filter(public_questions())
 
 
 class Reply(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
@@ -190,7 +205,7 @@ class Reply(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
 
     @classmethod
     def get_indexed_objects(cls):
-        return cls.objects.filter(hidden=False, question__archived_at__isnull=True, question__held=False)
+        return cls.objects.filter(public_replies())
 
 
 class ReplyVote(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from wagtail.search.backends import get_search_backend
 
-from plugins.forum.models import Question, Reply
+from plugins.forum.models import Question, Reply, public_questions, public_replies
 from plugins.profiles.models import Profile
 
 SNIPPET_LENGTH = 200
@@ -30,9 +30,9 @@ class Hit:
 def searchable(kind: str):
     """The rows of ``kind`` the public may find."""
     if kind == "questions":
-        return Question.objects.filter(archived_at__isnull=True, held=False)
+        return Question.objects.filter(public_questions())
     if kind == "replies":
-        return Reply.objects.filter(hidden=False, question__archived_at__isnull=True, question__held=False)
+        return Reply.objects.filter(public_replies())
     return Profile.objects.all()
 
 

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from plugins.core.errors import Conflict
+from plugins.core.errors import Conflict, NotAllowed
 from plugins.core.events import emit
 from plugins.forum.markdown import MAX_MARKDOWN_LENGTH
-from plugins.forum.models import DocsTopicMapping, Question, Reply, ReplyVote, Subscription, Topic
+from plugins.forum.models import (
+    DocsTopicMapping,
+    Question,
+    Reply,
+    ReplyVote,
+    Subscription,
+    Topic,
+    public_questions,
+    public_replies,
+)
 
 MAX_TOPICS = 5
 
 
 class ForumError(Conflict):
     """An action the rules do not allow (marking someone else's solution, …); the message says why."""
+
+
+def _check_not_blocked(author) -> None:
+    if author.blocked_at is not None:
+        raise NotAllowed("A moderator has blocked this account from posting.")
 
 
 def topic_for_page(path: str) -> Topic | None:
@@ -56,6 +72,7 @@ def ask(author, *, subject, body, topics=(), page: str = "") -> Question:
     On a docs page the mapped topic is added to the topics given. Emits ``question_asked`` — unless
     ``FORUM_HOLD_FIRST_QUESTION`` holds a member's first question for a moderator's approval.
     """
+    _check_not_blocked(author)
     subject = _clean_text(subject, "subject", 200)
     body = _clean_text(body, "body", MAX_MARKDOWN_LENGTH)
     page = _clean_page(page)
@@ -78,6 +95,7 @@ def ask(author, *, subject, body, topics=(), page: str = "") -> Question:
 
 def reply(author, question: Question, *, body) -> Reply:
     """A reply to a question; keeps the question's reply count and last activity. Emits ``reply_posted``."""
+    _check_not_blocked(author)
     body = _clean_text(body, "body", MAX_MARKDOWN_LENGTH)
     if question.archived:
         raise ForumError("This question is archived; it takes no more replies.")
@@ -143,6 +161,45 @@ def vote(profile, target: Reply, value: int) -> Reply:
         Reply.objects.filter(pk=target.pk).update(upvotes=up, downvotes=down)
     target.upvotes, target.downvotes = up, down
     return target
+
+
+def toggle_vote(profile, target: Reply, value: int) -> tuple[Reply, int]:
+    """posthog.com's up / down buttons: the same vote again takes it back. Returns the reply and the vote now."""
+    current = ReplyVote.objects.filter(reply=target, profile=profile).values_list("value", flat=True).first()
+    wanted = 0 if current == value else value
+    return vote(profile, target, wanted), wanted
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A followed question with replies the member has not read (by others, visible to everyone)."""
+
+    question: Question
+    replies: list[Reply]
+
+    @property
+    def date(self):
+        return self.replies[-1].created_at
+
+
+def notifications(profile) -> list[Notification]:
+    """The member's unread replies, by followed question, newest first (two queries)."""
+    if profile is None:
+        return []
+    followed = list(
+        Subscription.objects.filter(profile=profile, question__isnull=False).filter(public_questions("question__"))
+    )
+    if not followed:
+        return []
+    since = Q()
+    for subscription in followed:
+        since |= Q(question_id=subscription.question_id, created_at__gt=subscription.last_read_at)
+    unread = Reply.objects.filter(since).filter(public_replies()).exclude(author=profile).select_related("question")
+    by_question: dict[int, list[Reply]] = {}
+    for found in unread.order_by("created_at", "pk"):
+        by_question.setdefault(found.question_id, []).append(found)
+    found = [Notification(replies[0].question, replies) for replies in by_question.values()]
+    return sorted(found, key=lambda n: n.date, reverse=True)
 
 
 def subscribe(profile, *, question: Question | None = None, topic: Topic | None = None) -> Subscription:

@@ -8,7 +8,7 @@ from wagtail.search import index
 
 from plugins.core.events import subscribe
 from plugins.forum.links import question_url, unsubscribe_token, unsubscribe_url
-from plugins.forum.models import Question, Reply, Subscription, SupportTicket
+from plugins.forum.models import Question, Reply, Subscription, SupportTicket, public_questions, public_replies
 from plugins.notifications.email import send_email
 from plugins.notifications.webhooks import deliver_webhook, slack_message
 from plugins.profiles.services import touch_profiles
@@ -111,6 +111,23 @@ def question_shown(*, question_id, **payload):
         for shown_reply in question.replies.filter(hidden=False):
             index.insert_or_update_object(shown_reply)
         touch_profiles(_participants(question))
+
+
+@subscribe("member_blocked")
+def member_blocked(*, profile_id, **payload):
+    """A blocked member's posts leave the search index and the pages that list them, as archived ones do."""
+    for question_id in Question.objects.filter(author_id=profile_id).values_list("pk", flat=True):
+        question_hidden(question_id=question_id)
+    for reply_id in Reply.objects.filter(author_id=profile_id).values_list("pk", flat=True):
+        reply_hidden(reply_id=reply_id)
+
+
+@subscribe("member_unblocked")
+def member_unblocked(*, profile_id, **payload):
+    for question in Question.objects.filter(public_questions(), author_id=profile_id):
+        question_shown(question_id=question.pk)
+    for shown in Reply.objects.filter(public_replies(), author_id=profile_id):
+        reply_shown(reply_id=shown.pk)
 
 
 def _participants(question) -> set[int]:

@@ -2,8 +2,12 @@
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
+from plugins.accounts.policy import Actor
 from plugins.accounts.services import set_team_moderator
+from plugins.core.errors import NotAllowed
+from plugins.core.events import emit
 from plugins.profiles.models import Profile
 
 
@@ -69,3 +73,37 @@ def touch_profiles(profile_ids) -> None:
     ids = [pk for pk in set(profile_ids) if pk]
     if ids:
         Profile.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
+def block_member(profile: Profile, *, by) -> Profile:
+    """A moderator blocks a member: every post of theirs is hidden from everyone but moderators, and they
+    cannot ask or reply (the forum reads ``blocked_at``). Emits ``member_blocked``; blocking twice changes
+    nothing.
+
+    Raises ``NotAllowed`` for blocking oneself or a moderator (an editor takes their role first).
+    """
+    if by is not None and profile.user_id == by.pk:
+        raise NotAllowed("You cannot block yourself.")
+    if profile.user is not None and Actor.of(profile.user).moderates:
+        raise NotAllowed("Moderators are not blocked; an editor removes their role first.")
+    if profile.blocked_at is not None:
+        return profile
+    with transaction.atomic():
+        profile.blocked_at = timezone.now()
+        profile.save(update_fields=["blocked_at", "updated_at"])
+        log(profile, "community.member.block", user=by)
+        emit("member_blocked", profile_id=profile.pk)
+    return profile
+
+
+def unblock_member(profile: Profile, *, by) -> Profile:
+    """Lift a block: the member's posts are back as they were (archived or hidden ones stay so). Emits
+    ``member_unblocked``."""
+    if profile.blocked_at is None:
+        return profile
+    with transaction.atomic():
+        profile.blocked_at = None
+        profile.save(update_fields=["blocked_at", "updated_at"])
+        log(profile, "community.member.unblock", user=by)
+        emit("member_unblocked", profile_id=profile.pk)
+    return profile

@@ -80,6 +80,28 @@ def unredeemed_credits(profile) -> list[RewardProduct]:
 
 
 @dataclass(frozen=True)
+class CreditStatus:
+    """The account credit a member may redeem (or has redeemed): what posthog.com's credit tile shows."""
+
+    product: RewardProduct | None  # the credit enabled for them and not yet used, if any
+    redemption: Redemption | None  # their redemption of an account credit, if any (not cancelled)
+
+
+def account_credit_status(profile) -> CreditStatus:
+    """Whether the member has an account credit to redeem, and the one they redeemed."""
+    if profile is None:
+        return CreditStatus(None, None)
+    redemption = (
+        Redemption.objects.filter(profile=profile, kind=RewardKind.ACCOUNT_CREDIT)
+        .exclude(status=RedemptionStatus.CANCELLED)
+        .order_by("-created_at")
+        .first()
+    )
+    available = unredeemed_credits(profile)
+    return CreditStatus(available[0] if available else None, redemption)
+
+
+@dataclass(frozen=True)
 class RedeemResult:
     redemption: Redemption
     created: bool  # False when the idempotency key had already made this redemption
