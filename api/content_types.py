@@ -311,6 +311,7 @@ registry.register(
             "pinned",
             "author",
             "topics",
+            "pinned_topics",
             "replies",
             "solution",
         ),
@@ -318,13 +319,28 @@ registry.register(
         # PostHog's names for the asker, the permalink, the last activity and the solution.
         renames={"slug": "permalink", "author": "profile", "last_activity_at": "activeAt", "solution": "resolvedBy"},
         # Moderators change these through their actions (archive, approve, pin); counts follow the replies.
-        read_only=("num_replies", "last_activity_at", "pinned", "archived_at", "held", "author", "solution"),
+        read_only=(
+            "num_replies",
+            "last_activity_at",
+            "pinned",
+            "archived_at",
+            "held",
+            "author",
+            "solution",
+            "pinned_topics",
+        ),
+        # Moderators (and, for the solution, the asker) send these; the forum's moderation acts on them.
+        service_writable=("archived", "resolved", "resolvedBy", "pinnedTopics"),
         computed=(
             computed("archived", "boolean", lambda q: q.archived, reads="archived_at", expression=archived),
             computed("resolved", "boolean", lambda q: q.solution_id is not None, reads="solution", expression=resolved),
             # For moderators only: the asker's details and the internal tags.
             computed("internalTags", "json", lambda q: q.internal_tag_names, private=True),
             computed("moderatorPanel", "json", lambda q: q.moderator_panel, private=True),
+        ),
+        components=(
+            # PostHog's docs pages a question was asked on (ours: the one ``page``).
+            Component("slugs", fields={"slug": "page"}, repeatable=True),
         ),
         prepare=load_moderation_details,
         published_filter=public_questions(),
@@ -343,10 +359,13 @@ registry.register(
         "replies",
         singular="reply",
         description="Replies to forum questions.",
-        fields=("body", "body_html", "upvotes", "downvotes", "question", "author"),
+        fields=("body", "body_html", "upvotes", "downvotes", "helpful", "question", "author"),
         private=("hidden",),
         renames={"author": "profile"},
-        read_only=("upvotes", "downvotes", "hidden", "author"),
+        read_only=("upvotes", "downvotes", "hidden", "author", "helpful"),
+        # A hidden reply reads as unpublished; moderators send publishedAt to hide or show it.
+        unpublished_by="hidden",
+        service_writable=("publishedAt", "helpful"),
         published_filter=public_replies(),
         owner="author__user_id",
         owner_writable=("body",),

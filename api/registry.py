@@ -116,6 +116,9 @@ class Component:
     media: tuple[Media, ...] = ()
     # For ``from_model``: API name → model field, read into ``attributes`` and ``media``.
     fields: dict[str, str] = field(default_factory=dict)
+    # A repeatable component is a list in the API: here of the one entry the row holds (none when
+    # its fields are empty), e.g. a question's ``slugs`` from the docs page it was asked on.
+    repeatable: bool = False
 
 
 def camel_case(name: str) -> str:
@@ -183,6 +186,13 @@ class ContentType:
     # names in ``owner_writable`` of their own rows even without the role permission to update.
     owner: str | None = None
     owner_writable: tuple[str, ...] = ()
+    # API names the core service writes itself, through its plugin's rules (a moderator archives a
+    # question by sending ``archived``): the body's value reaches the service in ``WritePlan.actions``,
+    # whatever the field's own writability. Who may send them is the service's ``writable_by``.
+    service_writable: tuple[str, ...] = ()
+    # A type without draft / publish whose rows a moderator takes down: the model's boolean that, when
+    # set, makes a row read as unpublished (``publishedAt: null``, as PostHog's replies do).
+    unpublished_by: str | None = None
     # Published rows that are nonetheless not shown (e.g. reward products out of stock, archived
     # questions): a Q object every public read is filtered by; drafts and trusted callers see them all.
     published_filter: Any = None

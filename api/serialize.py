@@ -67,6 +67,8 @@ class Serializer:
         if name == "updatedAt":
             return format_datetime(source.updated_at)
         if not content_type.draft_and_publish:
+            if content_type.unpublished_by and getattr(obj, content_type.unpublished_by):
+                return None
             return format_datetime(obj.created_at)
         if self.access.drafts and not self.v4:
             return None  # Strapi v5: the draft version of a document has no publishedAt
@@ -105,7 +107,7 @@ class Serializer:
             return {"data": _v4(data)}
         return data
 
-    def _component(self, source, obj, item: PopulateItem) -> dict:
+    def _component(self, source, obj, item: PopulateItem) -> dict | list:
         component = item.spec
         data = {"id": obj.pk}
         for attribute in component.attributes:
@@ -113,4 +115,6 @@ class Serializer:
             data[attribute.name] = _value(raw)
         for name, child in item.children.items():
             data[name] = self._media(related(obj, child.spec.attr))
+        if component.repeatable:
+            return [data] if any(data[a.name] not in (None, "") for a in component.attributes) else []
         return data

@@ -15,8 +15,9 @@ from api.writes import WritePlan, editable_version, save
 from plugins.accounts.policy import Actor
 from plugins.achievements.services import delete_achievement
 from plugins.core.errors import Invalid, NotAllowed
+from plugins.forum import moderation
 from plugins.forum import services as forum
-from plugins.profiles.services import claim_or_create_profile
+from plugins.profiles.services import claim_or_create_profile, profile_of
 from plugins.rewards.services import delete_product
 from plugins.teams.services import check_membership_change, check_profile_change
 
@@ -44,6 +45,18 @@ class CoreService:
         """Delete ``instance``; rows that others protect answer a conflict (``ProtectedError``)."""
         with transaction.atomic():
             instance.delete()
+
+    def may_delete(self, actor: Actor, instance, *, owns: bool) -> bool:
+        """Whether a caller without the role's ``delete`` may still delete ``instance`` (by default not)."""
+        return False
+
+    def writable_by(self, actor: Actor, instance, *, owns: bool) -> set[str] | None:
+        """The API names a caller without the role's ``update`` may send for ``instance`` (None: refused).
+
+        By default an owner changes the entry's ``owner_writable``; a type whose plugin lets others act on
+        a row (moderators on a question) says more.
+        """
+        return set(self.content_type.owner_writable) if owns else None
 
 
 # The overrides, as Strapi's createCoreService(uid, {...}) would give them.
@@ -110,7 +123,59 @@ class ForumPostService(CoreService):
         return claim_or_create_profile(actor.user)
 
 
+# What the forum's moderation rights (``Actor.forum_actions``) let a moderator send in a question's body.
+QUESTION_MODERATION = {"archived": "archive", "topics": "move", "pinnedTopics": "pin", "resolvedBy": "solution"}
+
+
 class QuestionService(ForumPostService):
+    """Asked through the forum; moderators archive, move, pin and resolve by updating the question (as
+    posthog.com does), each change through the moderation service with its log entry and events."""
+
+    def writable_by(self, actor, instance, *, owns):
+        allowed = set(self.content_type.owner_writable) | {"resolved", "resolvedBy"} if owns else set()
+        rights = actor.forum_actions
+        allowed |= {name for name, right in QUESTION_MODERATION.items() if right in rights}
+        if "solution" in rights:
+            allowed.add("resolved")
+        return allowed or None
+
+    def update(self, actor, instance, plan, *, publish):
+        with transaction.atomic():
+            self._moderate(actor, instance, plan)
+            if plan.values or plan.many:
+                return super().update(actor, instance, plan, publish=publish)
+        instance.refresh_from_db()
+        return instance
+
+    def _moderate(self, actor, question, plan: WritePlan) -> None:
+        actions, user = plan.actions, actor.user
+        topics = [(op, targets) for relation, op, targets in plan.many if relation.attr == "topics"]
+        # An editor's or a token's ``update`` permission is not a moderator's right.
+        for name, right in QUESTION_MODERATION.items():
+            sent = bool(topics) if name == "topics" else name in actions
+            if sent and right not in actor.forum_actions and name != "resolvedBy":
+                raise NotAllowed(f"Moderators change {name}")
+        if topics:
+            plan.many = [change for change in plan.many if change[0].attr != "topics"]
+            moderation.move(question, _resulting(question.topics.all(), topics), by=user)
+        if "archived" in actions:
+            (moderation.archive if actions["archived"] else moderation.unarchive)(question, by=user)
+        if "pinnedTopics" in actions:
+            pinned = _resulting(question.pinned_topics.all(), actions["pinnedTopics"])
+            moderation.set_pinned_topics(question, pinned, by=user)
+        if "resolvedBy" in actions or actions.get("resolved") is False:
+            self._resolve(actor, question, actions.get("resolvedBy") if actions.get("resolved") is not False else None)
+
+    def _resolve(self, actor, question, reply) -> None:
+        """The asker marks (or unmarks) the solution; a moderator only when the asker's account is gone."""
+        asker = question.author.user if question.author_id else None
+        by_profile = profile_of(actor.user) if actor.user else None
+        by_moderator = actor.stands_in_for_asker(asker)
+        if reply is None:
+            forum.unmark_solution(question, by_profile=by_profile, by_moderator=by_moderator)
+        else:
+            forum.mark_solution(question, reply, by_profile=by_profile, by_moderator=by_moderator)
+
     def create(self, actor, plan, *, publish):
         topics = next((targets for relation, _op, targets in plan.many if relation.attr == "topics"), [])
         values = plan.values
@@ -124,7 +189,54 @@ class QuestionService(ForumPostService):
             )
 
 
+def _resulting(current, changes) -> list:
+    """A to-many relation's rows after Strapi's ``set`` / ``connect`` / ``disconnect`` changes, in order."""
+    rows = {row.pk: row for row in current}
+    for op, targets in changes:
+        if op == "set":
+            rows = {row.pk: row for row in targets}
+        elif op == "connect":
+            rows.update({row.pk: row for row in targets})
+        else:
+            for row in targets:
+                rows.pop(row.pk, None)
+    return list(rows.values())
+
+
 class ReplyService(ForumPostService):
+    """Posted through the forum; moderators unpublish (hide) and publish a reply by its ``publishedAt``,
+    the asker and moderators mark it ``helpful``, moderators delete it, as posthog.com does."""
+
+    def writable_by(self, actor, instance, *, owns):
+        allowed = set(self.content_type.owner_writable) if owns else set()
+        if {"hide", "unhide"} <= actor.forum_actions:
+            allowed |= {"publishedAt", "helpful"}
+        if actor.user is not None and instance.question.author.user_id == actor.user.pk:
+            allowed.add("helpful")
+        return allowed or None
+
+    def update(self, actor, instance, plan, *, publish):
+        actions = plan.actions
+        asker = actor.user is not None and instance.question.author.user_id == actor.user.pk
+        with transaction.atomic():
+            if "publishedAt" in actions:
+                if not {"hide", "unhide"} <= actor.forum_actions:
+                    raise NotAllowed("Moderators publish and unpublish replies")
+                moderation.set_hidden(instance, not actions["publishedAt"], by=actor.user)
+            if "helpful" in actions:
+                if not (asker or "hide" in actor.forum_actions):
+                    raise NotAllowed("The asker and moderators say whether a reply helped")
+                moderation.mark_helpful(instance, actions["helpful"], by=actor.user, by_asker=asker)
+            if plan.values or plan.many:
+                return super().update(actor, instance, plan, publish=publish)
+        return instance
+
+    def may_delete(self, actor, instance, *, owns) -> bool:
+        return "hide" in actor.forum_actions
+
+    def delete(self, actor, instance):
+        moderation.delete_reply(instance, by=actor.user)
+
     def create(self, actor, plan, *, publish):
         question = plan.values.get("question")
         if question is None:

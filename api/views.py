@@ -164,9 +164,9 @@ class DocumentView(ContentTypeView):
         instance = self.lookup(self.content_type.model._default_manager.all(), document_id)
         allowed = None
         if not self.caller.can(self.content_type.plural, "update"):
-            if not self.owns(instance):
+            allowed = self.content_type.service.writable_by(self.caller.actor, instance, owns=self.owns(instance))
+            if allowed is None:
                 raise self.deny()
-            allowed = set(self.content_type.owner_writable)
         access = self.access_for_write()
         writer = Writer(self.content_type, include_private=access.include_private, allowed=allowed)
         plan = writer.plan(self.body_data(), instance=instance)
@@ -174,8 +174,13 @@ class DocumentView(ContentTypeView):
         return self.written(instance)
 
     def delete(self, request, plural, document_id):
-        self.authorise("delete")
-        instance = self.lookup(self.content_type.model._default_manager.all(), document_id)
+        if self.caller.can(self.content_type.plural, "delete"):
+            instance = self.lookup(self.content_type.model._default_manager.all(), document_id)
+        else:
+            # Only rows the caller reads are looked up: no answer tells a hidden row from a missing one.
+            instance = self.lookup(visible(self.content_type, self.access_for_write()), document_id)
+            if not self.content_type.service.may_delete(self.caller.actor, instance, owns=self.owns(instance)):
+                raise self.deny()
         access = self.access_for_write()
         payload = None
         if self.v4:

@@ -25,6 +25,9 @@ class WritePlan:
 
     values: dict = field(default_factory=dict)  # model attr -> value
     many: list[tuple[Relation, str, list]] = field(default_factory=list)  # (relation, op, targets)
+    # The content type's ``service_writable`` names the body sent: API name -> the value (a row, or
+    # rows as (op, targets) pairs for a to-many relation), for the core service to act on.
+    actions: dict = field(default_factory=dict)
 
     def resulting_ids(self, instance, attr: str) -> set | None:
         """The ids ``instance``'s to-many ``attr`` will hold once the plan is applied (None: untouched)."""
@@ -98,10 +101,13 @@ class Writer:
         ct = self.content_type
         plan = WritePlan()
         for key, value in data.items():
-            if key in IGNORED_KEYS:
+            if key in IGNORED_KEYS and key not in ct.service_writable:
                 continue
             if self.allowed is not None and key not in self.allowed:
                 raise _error(key, f"You may not change {key}")
+            if key in ct.service_writable:
+                plan.actions[key] = self._action(key, value)
+                continue
             attribute = ct.attribute_map.get(key)
             if attribute and attribute.writable and (self.include_private or not attribute.private):
                 coerced = coerce_attribute(attribute, value)
@@ -126,6 +132,23 @@ class Writer:
                 continue
             raise invalid_key(key, source="body", path=key)
         return plan
+
+    def _action(self, key: str, value):
+        """A ``service_writable`` value, checked as its attribute or relation would be."""
+        ct = self.content_type
+        if key == "publishedAt":
+            # Published (a date: when does not matter, the row's own date stays) or taken down (null).
+            if value is not None and not isinstance(value, str):
+                raise _error(key, "publishedAt is a date to publish, or null to unpublish")
+            return value is not None
+        relation = ct.relation_map.get(key)
+        if relation is None:
+            return coerce_attribute(ct.attribute_map[key], value)
+        scratch = WritePlan()
+        self._relation(scratch, relation, value)
+        if relation.many:
+            return [(op, targets) for _relation, op, targets in scratch.many]
+        return scratch.values[relation.attr]
 
     def _component(self, plan: WritePlan, component, value) -> None:
         if not isinstance(value, dict):

@@ -118,6 +118,8 @@ def register_community_log_actions(actions):
         ("hide_reply", "Hide reply", "Reply hidden"),
         ("unhide_reply", "Show reply", "Reply shown again"),
         ("escalate", "Escalate", "Escalated to support"),
+        ("helpful", "Mark helpful", "Reply marked helpful (or not)"),
+        ("delete_reply", "Delete reply", "Reply deleted"),
         ("moderator_edit", "Edit someone's post", "Post edited by a moderator"),
     ):
         actions.register_action(f"forum.{action}", label, message)

@@ -50,6 +50,8 @@ def columns(selection: Selection, access: Access) -> list[str]:
         elif item.kind == "component":
             wanted |= {a.attr for a in item.spec.attributes if a.attr in concrete}
             wanted |= {child.spec.attr for child in item.children.values()}
+    if content_type.unpublished_by:
+        wanted.add(content_type.unpublished_by)
     if content_type.draft_and_publish:
         wanted |= {"live", "last_published_at", "has_unpublished_changes"}
         if access.drafts:

@@ -108,7 +108,31 @@ class FilterBuilder:
         media = content_type.media_map.get(key)
         if media is not None and (self.include_private or not media.private):
             return self._media(prefix + media.attr, value, where, depth)
+        component = content_type.component_map.get(key)
+        if component is not None:
+            return self._component(component, value, prefix, where, depth)
         raise invalid_key(key, path=where)
+
+    def _component(self, component, value, prefix: str, where: str, depth: int) -> Q:
+        """A component's fields are the row's own columns: ``slugs: {slug: {$eq: …}}``."""
+        if not isinstance(value, dict):
+            raise ValidationError(f"Invalid {where}: expected the component's fields and their operators")
+        q = Q()
+        for key, inner in value.items():
+            here = f"{where}[{key}]"
+            if key in ("$and", "$or"):
+                q &= self._combine(
+                    key, [self._component(component, i, prefix, here, depth + 1) for i in _items(inner, here)]
+                )
+                continue
+            if key == "$not":
+                q &= ~self._component(component, inner, prefix, here, depth + 1)
+                continue
+            attribute = next((a for a in component.attributes if a.name == key and a.compute is None), None)
+            if attribute is None:
+                raise invalid_key(key, path=here)
+            q &= self.field(prefix + attribute.attr, attribute.type, inner, here, depth + 1)
+        return q
 
     def _related(self, content_type, relation, target, value, prefix: str, where: str, depth: int) -> Q:
         """Rows with a related row that the caller may read and that matches ``value``.

@@ -64,6 +64,8 @@ class SelectionParser:
                 system.append(name)
             elif name in ("id", "documentId"):
                 continue  # always returned
+            elif self.lenient and name not in content_type.attribute_map:
+                continue  # Strapi 4's sanitizer dropped fields the type does not have
             else:
                 raise invalid_key(name, path=path)
         return chosen, tuple(system)

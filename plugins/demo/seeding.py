@@ -25,6 +25,7 @@ from plugins.points.models import EntryKind
 from plugins.points.services import Posting, post_many
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
+from plugins.roadmap.models import RoadmapItem
 from plugins.teams.models import Team
 
 User = get_user_model()
@@ -38,6 +39,14 @@ BASE_COUNTS = {
     "jobs": 10,
     "questions": 60,
 }
+ROADMAP_ITEMS = (
+    ("Session replay for mobile", "Session replay"),
+    ("Feature flag scheduling", "Feature flags"),
+    ("Experiments with holdouts", "Experiments"),
+    ("Data warehouse joins", "Data warehouse"),
+    ("Surveys in the toolbar", "Surveys"),
+    ("Heatmaps for single-page apps", "Product analytics"),
+)
 # Team members who have signed but not started yet: the team page must leave them out.
 FUTURE_STARTERS_PER_40 = 3
 
@@ -93,6 +102,7 @@ class DemoSeeder:
         self.seed_achievements()
         self.seed_reward_products()
         self.seed_jobs(teams)
+        self.seed_roadmap(teams)
         team_profiles = self.seed_team_members(teams)
         self.seed_members()
         self.seed_forum()
@@ -227,6 +237,34 @@ class DemoSeeder:
                 created += 1
             self.progress("jobs", 1)
         self.report.count("jobs", created, wanted - created)
+
+    def seed_roadmap(self, teams: list[Team]) -> None:
+        """The public roadmap: a few items per team, some shipped, some in beta (not scaled: it is a page)."""
+        existing = set(RoadmapItem.objects.values_list("slug", flat=True))
+        created = 0
+        for i, (title, category) in enumerate(ROADMAP_ITEMS):
+            slug = slugify(title)
+            if slug in existing:
+                continue
+            shipped = i % 3 == 0
+            item = RoadmapItem(
+                title=title,
+                slug=slug,
+                tagline=f"{category}, from the {teams[i % len(teams)].name} team",
+                description=f"What {title.lower()} brings, and how to try it.",
+                category=category,
+                complete=shipped,
+                beta_available=i % 3 == 1,
+                date_completed=self.today - timedelta(days=30 * (i + 1)) if shipped else None,
+                projected_completion=None if shipped else self.today + timedelta(days=45 * (i + 1)),
+                cta_label="Read the docs" if shipped else "",
+                cta_url=f"https://example.com/docs/{slug}" if shipped else "",
+            )
+            item.teams.set([teams[i % len(teams)]])
+            with transaction.atomic():
+                publish(item)
+            created += 1
+        self.report.count("roadmap items", created, len(ROADMAP_ITEMS) - created)
 
     # People -----------------------------------------------------------------------------------
 

@@ -118,6 +118,8 @@ class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
         "forum.Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="solution_of"
     )
     pinned = models.BooleanField(default=False, help_text="Shown first in its topics.")
+    # The topics it is pinned in (posthog.com's ``pinnedTopics``); ``pinned`` says whether there are any.
+    pinned_topics = models.ManyToManyField(Topic, blank=True, related_name="pinned_questions")
     archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # A new member's first question may wait for a moderator (FORUM_HOLD_FIRST_QUESTION).
     held = models.BooleanField(default=False, help_text="Awaiting a moderator's approval.")
@@ -177,6 +179,8 @@ class Reply(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     body = models.TextField(help_text="Markdown.", validators=[long_text])
     body_html = models.TextField(editable=False, blank=True)
     hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+    # Marked helpful by the asker or a moderator (posthog.com's ``helpful``).
+    helpful = models.BooleanField(null=True, blank=True, default=None)
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
 

@@ -57,11 +57,20 @@ def approve(question: Question, *, by) -> Question:
 
 
 def set_pinned(question: Question, pinned: bool, *, by) -> Question:
-    """Pin a question to the top of its topics (or unpin it)."""
+    """Pin a question to the top of all its topics (or unpin it everywhere)."""
+    return set_pinned_topics(question, list(question.topics.all()) if pinned else [], by=by)
+
+
+def set_pinned_topics(question: Question, topics: list[Topic], *, by) -> Question:
+    """Pin a question in exactly these topics (none: unpinned), each one of its own topics."""
+    unknown = {t.pk for t in topics} - set(question.topics.values_list("pk", flat=True))
+    if unknown:
+        raise ValidationError({"pinned_topics": "A question is pinned only in topics it is in."})
     with transaction.atomic():
-        question.pinned = pinned
+        question.pinned_topics.set(topics)
+        question.pinned = bool(topics)
         question.save(update_fields=["pinned", "updated_at"])
-        _log(question, "pin" if pinned else "unpin", by)
+        _log(question, "pin" if topics else "unpin", by, topics=[t.label for t in topics])
     return question
 
 
@@ -104,6 +113,28 @@ def set_hidden(target: Reply, hidden: bool, *, by) -> Reply:
         _log(target.question, "hide_reply" if hidden else "unhide_reply", by, reply=target.document_id)
         emit("reply_hidden" if hidden else "reply_shown", reply_id=target.pk)
     return target
+
+
+def mark_helpful(target: Reply, helpful: bool | None, *, by, by_asker: bool) -> Reply:
+    """The asker (``by_asker``) or a moderator says whether a reply helped (None: no verdict)."""
+    with transaction.atomic():
+        target.helpful = helpful
+        target.save(update_fields=["helpful", "updated_at"])
+        if not by_asker:
+            _log(target.question, "helpful", by, reply=target.document_id, helpful=helpful)
+    return target
+
+
+def delete_reply(target: Reply, *, by) -> None:
+    """A moderator deletes a reply for good: the question's count follows, a solution it was is unmarked."""
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=target.question_id)
+        _log(question, "delete_reply", by, reply=target.document_id, author=str(target.author))
+        reply_id, author_id = target.pk, target.author_id
+        target.delete()
+        question.num_replies = question.replies.count()
+        question.save(update_fields=["num_replies", "updated_at"])
+        emit("reply_deleted", reply_id=reply_id, author_id=author_id, question_id=question.pk)
 
 
 def escalate(question: Question, *, by, reason: str) -> SupportTicket:

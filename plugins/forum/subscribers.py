@@ -143,6 +143,11 @@ def reply_hidden(*, reply_id, **payload):
         touch_profiles([found.author_id])
 
 
+@subscribe("reply_deleted")
+def reply_deleted(*, author_id, **payload):
+    touch_profiles([author_id])
+
+
 @subscribe("reply_shown")
 def reply_shown(*, reply_id, **payload):
     touch_profiles(Reply.objects.filter(pk=reply_id).values_list("author_id", flat=True))

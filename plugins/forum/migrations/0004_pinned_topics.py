@@ -1,0 +1,25 @@
+"""Questions are pinned per topic (posthog.com's pinnedTopics)."""
+
+from django.db import migrations, models
+
+
+def pinned_in_their_topics(apps, schema_editor):
+    # A question pinned before was pinned at the top of all its topics.
+    Question = apps.get_model("forum", "Question")
+    for question in Question.objects.filter(pinned=True).prefetch_related("topics"):
+        question.pinned_topics.set(question.topics.all())
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("forum", "0003_text_length_limits"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="question",
+            name="pinned_topics",
+            field=models.ManyToManyField(blank=True, related_name="pinned_questions", to="forum.topic"),
+        ),
+        migrations.RunPython(pinned_in_their_topics, migrations.RunPython.noop),
+    ]
