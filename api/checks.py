@@ -40,6 +40,8 @@ def problems_of(content_type: ContentType, known: set[str]) -> list[str]:
     names = set(content_type.attribute_map) | set(content_type.relation_map) | set(content_type.media_map)
     for name in set(content_type.owner_writable) - names:
         found.append(f"owner_writable names {name!r}, which the entry does not expose")
+    for name in set(content_type.service_writable) - names - {"publishedAt"}:
+        found.append(f"service_writable names {name!r}, which the entry does not expose")
     return found
 
 

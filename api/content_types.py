@@ -58,6 +58,8 @@ MEMBER_EDITABLE = (
     "pineapple_on_pizza",
     "avatar",
 )
+# What a member follows and likes, changed through the forum's and the roadmap's services.
+FOLLOWING = ("questionSubscriptions", "topicSubscriptions", "roadmapLikes", "roadmapSubscriptions")
 # Newest first: a profile's discussions, as its page lists them.
 NEWEST_FIRST = ("-created_at",)
 
@@ -96,10 +98,34 @@ registry.register(
                 through="achievement",
                 through_filter=(("revoked_at__isnull", True),),
             ),
+            # What the member follows and likes (PostHog's names): theirs to read and change, with
+            # connect / disconnect, through the forum's and the roadmap's services.
+            *(
+                Relation(name, attr, target, writable=False, through=through, owner_only="profile__user_id", **extra)
+                for name, attr, target, through, extra in (
+                    (
+                        "questionSubscriptions",
+                        "forum_subscriptions",
+                        "questions",
+                        "question",
+                        {"through_filter": (("question__isnull", False),)},
+                    ),
+                    (
+                        "topicSubscriptions",
+                        "forum_subscriptions",
+                        "topics",
+                        "topic",
+                        {"through_filter": (("topic__isnull", False),)},
+                    ),
+                    ("roadmapLikes", "roadmap_votes", "roadmaps", "item", {}),
+                    ("roadmapSubscriptions", "roadmap_subscriptions", "roadmaps", "item", {}),
+                )
+            ),
         ),
         owner="user_id",
         # Their own public profile fields; not their team, start date, role or e-mail.
-        owner_writable=MEMBER_EDITABLE,
+        owner_writable=(*MEMBER_EDITABLE, *FOLLOWING),
+        service_writable=FOLLOWING,
         service=services.ProfileService(),
         default_permissions={
             "public": READ,

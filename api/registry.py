@@ -83,6 +83,9 @@ class Relation:
     writable: bool = True
     through: str | None = None
     through_filter: tuple[tuple[str, Any], ...] = ()
+    # A through-relation that is its owner's business (what a member follows): the link model's path to
+    # the owning user's id. Moderators see every link; a member their own; the public none.
+    owner_only: str | None = None
     # Model order_by terms for populated rows when the request gives no sort (e.g. newest first).
     default_ordering: tuple[str, ...] = ()
     target_model: type | None = field(default=None, compare=False, repr=False)
@@ -91,9 +94,12 @@ class Relation:
         """The link model of a ``through`` relation (the model of ``owner_model``'s reverse foreign key)."""
         return owner_model._meta.get_field(self.attr).related_model
 
-    def links_to(self, owner_model: type, targets):
-        """The link rows that count (``through_filter``) pointing at any of ``targets``."""
+    def links_to(self, owner_model: type, targets, access=None):
+        """The link rows that count (``through_filter``) pointing at any of ``targets``; of an
+        ``owner_only`` relation, for a caller who is not trusted, only their own."""
         counted = self.link_model(owner_model)._default_manager.filter(**dict(self.through_filter))
+        if self.owner_only and access is not None and not access.include_private:
+            counted = counted.filter(**{self.owner_only: access.member_id}) if access.member_id else counted.none()
         return counted.filter(**{f"{self.through}__in": targets})
 
 
@@ -244,7 +250,8 @@ class ContentType:
         for name in (*fields, *private):
             derived.add(name, private=name in private)
         resolved_components = tuple(derived.component(component) for component in components)
-        for name in {*read_only, *create_only, *ordering, *renames, *owner_writable} - {*fields, *private}:
+        declared = {relation.name for relation in relations} | {attribute.name for attribute in computed}
+        for name in {*read_only, *create_only, *ordering, *renames, *owner_writable} - {*fields, *private, *declared}:
             problems.append(f"{name!r} is configured but not exposed in fields or private")
         return cls(
             plural=plural,

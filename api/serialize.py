@@ -88,7 +88,7 @@ class Serializer:
             return self._media(related(obj, item.spec.attr))
         if item.kind == "component":
             return self._component(source, obj, item)
-        value = related(obj, item.spec.attr)
+        value = related(obj, item.spec.name)
         if item.spec.through:
             targets = [getattr(link, item.spec.through) for link in value]
             rows = self.entries([target for target in targets if target is not None], item.selection)

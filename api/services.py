@@ -17,6 +17,8 @@ from plugins.achievements.services import delete_achievement
 from plugins.core.errors import Invalid, NotAllowed
 from plugins.forum import moderation
 from plugins.forum import services as forum
+from plugins.forum.services import followed_questions, followed_topics
+from plugins.roadmap import services as roadmap
 from plugins.profiles.services import claim_or_create_profile, profile_of
 from plugins.rewards.services import delete_product
 from plugins.teams.services import check_membership_change, check_profile_change
@@ -81,7 +83,45 @@ class ProfileService(CoreService):
 
     def update(self, actor, instance, plan, *, publish):
         self.check(actor, instance, plan)
-        return super().update(actor, instance, plan, publish=publish)
+        with transaction.atomic():
+            if plan.actions:
+                self._follow(actor, instance, plan.actions)
+            return super().update(actor, instance, plan, publish=publish)
+
+    @staticmethod
+    def _follow(actor, profile, actions) -> None:
+        """``questionSubscriptions: {connect: [...]}`` and the like: the member's own, through the services
+        that send the e-mails and award the achievements."""
+        if actor.user is None or profile.user_id != actor.user.pk:
+            raise NotAllowed("Only the member follows and likes for themselves")
+        forum_target = {"questionSubscriptions": "question", "topicSubscriptions": "topic"}
+        roadmap_calls = {
+            "roadmapLikes": (roadmap.vote, roadmap.unvote),
+            "roadmapSubscriptions": (roadmap.follow, roadmap.unfollow),
+        }
+        for name, changes in actions.items():
+            current = {
+                "questionSubscriptions": lambda: followed_questions(profile),
+                "topicSubscriptions": lambda: followed_topics(profile),
+                "roadmapLikes": lambda: roadmap.liked_items(profile),
+                "roadmapSubscriptions": lambda: roadmap.followed_items(profile),
+            }[name]()
+            wanted = _resulting(current, changes)
+            added = [row for row in wanted if row.pk not in {c.pk for c in current}]
+            removed = [row for row in current if row.pk not in {w.pk for w in wanted}]
+            for row in added:
+                if not _readable_by_member(row, profile):
+                    # As for a row that is not there: no answer tells a hidden question from a missing one.
+                    raise Invalid(f"{name}: no {row._meta.verbose_name_plural} with id or documentId {row.pk}")
+                if name in forum_target:
+                    forum.subscribe(profile, **{forum_target[name]: row})
+                else:
+                    roadmap_calls[name][0](profile, row)
+            for row in removed:
+                if name in forum_target:
+                    forum.unsubscribe(profile, **{forum_target[name]: row})
+                else:
+                    roadmap_calls[name][1](profile, row)
 
 
 class TeamService(CoreService):
@@ -187,6 +227,13 @@ class QuestionService(ForumPostService):
                 topics=topics,
                 page=values.get("page", ""),
             )
+
+
+def _readable_by_member(row, profile) -> bool:
+    """Whether a member may follow or like ``row``: a public question (or their own), a published item."""
+    if hasattr(row, "held"):  # a question
+        return row.public or row.author_id == profile.pk
+    return getattr(row, "live", True)
 
 
 def _resulting(current, changes) -> list:

@@ -28,7 +28,8 @@ def filtered(queryset, q: Q | None, touches_many: bool):
 
 
 def cache_attr(attr: str) -> str:
-    """Where a populated relation's rows are kept on an object: a plain list (or one object)."""
+    """Where a populated relation's rows (by the relation's API name: two relations may share a
+    reverse foreign key) or a media field's image (by its field) are kept on an object."""
     return f"_api_{attr}"
 
 
@@ -92,7 +93,7 @@ def _relation_prefetch(item: PopulateItem, access: Access, single: bool = False)
     return Prefetch(
         relation.attr,
         queryset=with_populate(queryset, item.selection, access),
-        to_attr=cache_attr(relation.attr),
+        to_attr=cache_attr(relation.name),
     )
 
 
@@ -103,14 +104,14 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access, joi
     share it); for one parent with nothing populated below the targets, they are joined (one query).
     """
     model = relation.link_model(item.owner_model)
-    links = relation.links_to(item.owner_model, targets)
+    links = relation.links_to(item.owner_model, targets, access)
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
     if join:
         target_fields = columns(item.selection, access)
         fields = [f"{relation.through}__{name}" for name in target_fields]
         related = [relation.through] + [f"{relation.through}__latest_revision"] * ("latest_revision" in target_fields)
         joined = links.select_related(*related).only(*_link_columns(model), *fields)
-        return Prefetch(relation.attr, queryset=joined.order_by(*ordering, "pk"), to_attr=cache_attr(relation.attr))
+        return Prefetch(relation.attr, queryset=joined.order_by(*ordering, "pk"), to_attr=cache_attr(relation.name))
     target_queryset = with_populate(targets.only(*columns(item.selection, access)), item.selection, access)
     links = (
         links.order_by(*ordering, "pk")
@@ -118,7 +119,7 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access, joi
         # Into the foreign key's own cache: read as ``link.<through>``.
         .prefetch_related(Prefetch(relation.through, queryset=target_queryset))
     )
-    return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.attr))
+    return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.name))
 
 
 def _link_columns(model) -> list[str]:
@@ -147,7 +148,7 @@ def _collect(rows: list, selection: Selection, batches: dict) -> None:
             continue
         found = []
         for row in rows:
-            value = related(row, item.spec.attr)
+            value = related(row, item.spec.name)
             if item.spec.through:
                 found += [getattr(link, item.spec.through) for link in value]
             elif item.spec.many:

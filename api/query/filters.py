@@ -162,11 +162,10 @@ class FilterBuilder:
             content_type, relation, prefix, rows.filter(inner.build(target, value, "", where, depth + 1))
         )
 
-    @staticmethod
-    def _linked(content_type, relation, prefix: str, rows) -> Q:
+    def _linked(self, content_type, relation, prefix: str, rows) -> Q:
         """Rows related to any of ``rows`` (through the link rows that count, for a through-relation)."""
         if relation.through:
-            return Q(**{f"{prefix}{relation.attr}__in": relation.links_to(content_type.model, rows)})
+            return Q(**{f"{prefix}{relation.attr}__in": relation.links_to(content_type.model, rows, self.access)})
         return Q(**{f"{prefix}{relation.attr}__in": rows})
 
     def _media(self, path: str, value, where: str, depth: int) -> Q:

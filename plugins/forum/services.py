@@ -202,6 +202,16 @@ def notifications(profile) -> list[Notification]:
     return sorted(found, key=lambda n: n.date, reverse=True)
 
 
+def followed_questions(profile) -> list[Question]:
+    """The questions the member follows."""
+    return list(Question.objects.filter(subscriptions__profile=profile))
+
+
+def followed_topics(profile) -> list[Topic]:
+    """The topics whose digest the member gets."""
+    return list(Topic.objects.filter(subscriptions__profile=profile))
+
+
 def subscribe(profile, *, question: Question | None = None, topic: Topic | None = None) -> Subscription:
     """Follow a question (reply e-mails) or a topic (daily digest); following twice changes nothing."""
     try:

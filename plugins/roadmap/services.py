@@ -45,3 +45,13 @@ def load_vote_counts(items) -> None:
     )
     for item in items:
         item.vote_count = counts.get(item.pk, 0)
+
+
+def liked_items(profile) -> list[RoadmapItem]:
+    """The roadmap items the member voted for."""
+    return list(RoadmapItem.objects.filter(votes__profile=profile))
+
+
+def followed_items(profile) -> list[RoadmapItem]:
+    """The roadmap items whose updates the member hears of."""
+    return list(RoadmapItem.objects.filter(subscriptions__profile=profile))

@@ -160,3 +160,56 @@ def test_cors_answers_only_the_configured_origins(client, community, website):
     assert "Access-Control-Allow-Origin" not in theirs
     # The admin is not an API: no CORS there.
     assert "Access-Control-Allow-Origin" not in client.get("/admin/login/", HTTP_ORIGIN=website)
+
+
+def test_members_follow_and_like_through_their_profile_as_posthog_does(client, community):
+    from plugins.forum.models import Subscription
+    from plugins.roadmap.models import RoadmapSubscription, RoadmapVote
+
+    user = factories.UserFactory()
+    profile = factories.ProfileFactory(user=user)
+    question = factories.QuestionFactory()
+    topic = factories.TopicFactory()
+    item = community["roadmap"]
+
+    def put(body, who=user):
+        return client.put(
+            f"/api/profiles/{profile.pk}",
+            data=json.dumps({"data": body}),
+            content_type="application/json",
+            **bearer(who),
+            **V4,
+        )
+
+    response = put(
+        {
+            "questionSubscriptions": {"connect": [question.pk]},
+            "topicSubscriptions": {"connect": [topic.pk]},
+            "roadmapLikes": {"connect": [item.pk]},
+            "roadmapSubscriptions": {"connect": [item.pk]},
+        }
+    )
+    assert response.status_code == 200, response.json()
+    assert Subscription.objects.filter(profile=profile, question=question).exists()
+    assert Subscription.objects.filter(profile=profile, topic=topic).exists()
+    assert RoadmapVote.objects.filter(profile=profile, item=item).exists()
+    assert RoadmapSubscription.objects.filter(profile=profile, item=item).exists()
+    # The member reads them back (/users/me), as posthog.com's useUser does; the public sees none.
+    me = get(client, "users/me", {"populate": {"profile": {"populate": "*"}}}, **bearer(user), **V4).json()
+    assert [q["id"] for q in me["profile"]["questionSubscriptions"]] == [question.pk]
+    assert [r["id"] for r in me["profile"]["roadmapLikes"]] == [item.pk]
+    public = get(client, f"profiles/{profile.pk}", {"populate": ["questionSubscriptions"]}, **V4).json()
+    assert public["data"]["attributes"]["questionSubscriptions"] == {"data": []}
+    found = get(client, "profiles", {"filters": {"questionSubscriptions": {"id": {"$eq": question.pk}}}}).json()
+    assert found["data"] == []
+    mine = get(
+        client, "profiles", {"filters": {"questionSubscriptions": {"id": {"$eq": question.pk}}}}, **bearer(user)
+    ).json()
+    assert [p["id"] for p in mine["data"]] == [profile.pk]
+    assert put({"questionSubscriptions": {"disconnect": [question.pk]}}).status_code == 200
+    assert not Subscription.objects.filter(profile=profile, question=question).exists()
+    # Only their own; a hidden question is as missing.
+    assert put({"roadmapLikes": {"connect": [item.pk]}}, factories.UserFactory()).status_code == 403
+    archived = factories.QuestionFactory(archived_at="2026-01-01T00:00:00Z")
+    refused = put({"questionSubscriptions": {"connect": [archived.pk]}})
+    assert refused.status_code == 400 and "no questions" in refused.json()["error"]["message"]

@@ -169,8 +169,9 @@ CALLS: tuple[Call, ...] = (
             "filters": {"id": {"$eq": "{member_profile}"}, "questionSubscriptions": {"id": {"$eq": "{question}"}}},
             "populate": {"questionSubscriptions": True},
         },
+        # posthog.com asks without its JWT: what a member follows is theirs, so the public reads none
+        # (README: the differences from PostHog's Strapi).
         reads=("data",),
-        pending="profiles.questionSubscriptions",
     ),
     Call(
         "useUser.setSubscription",
@@ -178,7 +179,14 @@ CALLS: tuple[Call, ...] = (
         "profiles/{member_profile}",
         who="member",
         body={"data": {"questionSubscriptions": {"connect": ["{question}"]}}},
-        pending="profiles.questionSubscriptions (connect through the subscription service)",
+        reads=("data.id",),
+    ),
+    Call(
+        "useUser.setSubscription (topic, off)",
+        "PUT",
+        "profiles/{member_profile}",
+        who="member",
+        body={"data": {"topicSubscriptions": {"disconnect": ["{topic}"]}}},
     ),
     Call(
         "useUser.likeRoadmap",
@@ -186,7 +194,21 @@ CALLS: tuple[Call, ...] = (
         "profiles/{member_profile}",
         who="member",
         body={"data": {"roadmapLikes": {"connect": ["{roadmap}"]}}},
-        pending="profiles.roadmapLikes (connect through the vote service)",
+    ),
+    Call(
+        "useUser.likeRoadmap (unlike)",
+        "PUT",
+        "profiles/{member_profile}",
+        who="member",
+        body={"data": {"roadmapLikes": {"disconnect": ["{roadmap}"]}}},
+    ),
+    Call(
+        "useUser.updateLocation",
+        "PUT",
+        "profiles/{member_profile}",
+        who="member",
+        body={"data": {"location": "Lisbon, Portugal"}},
+        reads=("data.attributes.location",),
     ),
     # src/hooks/useQuestions.tsx
     Call(
