@@ -97,6 +97,9 @@ registry.register(
                 writable=False,
                 through="achievement",
                 through_filter=(("revoked_at__isnull", True),),
+                # PostHog's shape: [{id, hidden, achievement}]; the member hides one from their page.
+                link_entry="achievement",
+                link_fields=(("hidden", "hidden"),),
             ),
             # What the member follows and likes (PostHog's names): theirs to read and change, with
             # connect / disconnect, through the forum's and the roadmap's services.
@@ -124,8 +127,8 @@ registry.register(
         ),
         owner="user_id",
         # Their own public profile fields; not their team, start date, role or e-mail.
-        owner_writable=(*MEMBER_EDITABLE, *FOLLOWING),
-        service_writable=FOLLOWING,
+        owner_writable=(*MEMBER_EDITABLE, *FOLLOWING, "achievements"),
+        service_writable=(*FOLLOWING, "achievements"),
         service=services.ProfileService(),
         default_permissions={
             "public": READ,
@@ -223,7 +226,8 @@ registry.register(
         AchievementGroup,
         "achievement-groups",
         description="Groups of achievements, optionally tiered bronze / silver / gold.",
-        fields=("name", "slug", "description", "tiered", "achievements"),
+        fields=("name", "slug", "description", "tiered", "icon", "achievements"),
+        renames={"name": "Title"},  # PostHog's schema spells it so
         default_permissions=EDITORIAL_DEFAULTS,
     )
 )
@@ -246,6 +250,7 @@ registry.register(
             "group",
             "icon",
         ),
+        renames={"group": "achievement_group"},  # PostHog's schema
         service=services.AchievementService(),
         default_permissions=EDITORIAL_DEFAULTS,
     )

@@ -86,6 +86,11 @@ class Relation:
     # A through-relation that is its owner's business (what a member follows): the link model's path to
     # the owning user's id. Moderators see every link; a member their own; the public none.
     owner_only: str | None = None
+    # A through-relation shown as Strapi's list of components, one per link (PostHog's profile
+    # ``achievements: [{id, hidden, achievement}]``): the link's fields (API name, model field) beside
+    # its target under ``link_entry``. ``populate[<name>][populate][<link_entry>]`` selects the target.
+    link_entry: str | None = None
+    link_fields: tuple[tuple[str, str], ...] = ()
     # Model order_by terms for populated rows when the request gives no sort (e.g. newest first).
     default_ordering: tuple[str, ...] = ()
     target_model: type | None = field(default=None, compare=False, repr=False)

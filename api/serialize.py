@@ -89,6 +89,8 @@ class Serializer:
         if item.kind == "component":
             return self._component(source, obj, item)
         value = related(obj, item.spec.name)
+        if item.spec.link_entry:
+            return [self._link(link, item) for link in value if getattr(link, item.spec.through) is not None]
         if item.spec.through:
             targets = [getattr(link, item.spec.through) for link in value]
             rows = self.entries([target for target in targets if target is not None], item.selection)
@@ -98,6 +100,15 @@ class Serializer:
             return {"data": rows} if self.v4 else rows
         row = self.entry(value, item.selection) if value is not None else None
         return {"data": row} if self.v4 else row
+
+    def _link(self, link, item: PopulateItem) -> dict:
+        """One entry of a component list: the link's id and fields, its target under ``link_entry``
+        (``{data}``-wrapped in v4, as a component's relation is)."""
+        relation = item.spec
+        entry = self.entry(getattr(link, relation.through), item.selection)
+        data = {"id": link.pk, **{name: _value(getattr(link, attr)) for name, attr in relation.link_fields}}
+        data[relation.link_entry] = {"data": entry} if self.v4 else entry
+        return data
 
     def _media(self, image):
         if image is None:

@@ -13,14 +13,14 @@ from django.db import transaction
 
 from api.writes import WritePlan, editable_version, save
 from plugins.accounts.policy import Actor
-from plugins.achievements.services import delete_achievement
+from plugins.achievements.services import delete_achievement, set_awards_hidden
 from plugins.core.errors import Invalid, NotAllowed
 from plugins.forum import moderation
 from plugins.forum import services as forum
 from plugins.forum.services import followed_questions, followed_topics
-from plugins.roadmap import services as roadmap
 from plugins.profiles.services import claim_or_create_profile, profile_of
 from plugins.rewards.services import delete_product
+from plugins.roadmap import services as roadmap
 from plugins.teams.services import check_membership_change, check_profile_change
 
 
@@ -99,6 +99,9 @@ class ProfileService(CoreService):
             "roadmapLikes": (roadmap.vote, roadmap.unvote),
             "roadmapSubscriptions": (roadmap.follow, roadmap.unfollow),
         }
+        if "achievements" in actions:
+            hidden = {pk: fields["hidden"] for pk, fields in actions.pop("achievements").items() if "hidden" in fields}
+            set_awards_hidden(profile, hidden)
         for name, changes in actions.items():
             current = {
                 "questionSubscriptions": lambda: followed_questions(profile),

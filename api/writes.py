@@ -144,11 +144,33 @@ class Writer:
         relation = ct.relation_map.get(key)
         if relation is None:
             return coerce_attribute(ct.attribute_map[key], value)
+        if relation.link_entry:
+            return self._link_fields(relation, value)
         scratch = WritePlan()
         self._relation(scratch, relation, value)
         if relation.many:
             return [(op, targets) for _relation, op, targets in scratch.many]
         return scratch.values[relation.attr]
+
+    @staticmethod
+    def _link_fields(relation: Relation, value) -> dict[int, dict]:
+        """A component list sent back (``[{id, hidden}, …]``): link id → its fields' new values."""
+        name, fields = relation.name, dict(relation.link_fields)
+        if not isinstance(value, list):
+            raise _error(name, f"{name} is a list of {{id, {', '.join(fields)}}}")
+        changes = {}
+        for entry in value:
+            ref = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(ref, bool) or not isinstance(ref, int):
+                raise _error(name, f"{name}: each entry names its id")
+            unknown = set(entry) - {"id", relation.link_entry, *fields}
+            if unknown:
+                raise invalid_key(f"{name}.{sorted(unknown)[0]}", source="body")
+            for api in fields:
+                if api in entry and not isinstance(entry[api], bool):
+                    raise _error(name, f"{name}.{api} must be true or false")
+            changes[ref] = {attr: entry[api] for api, attr in fields.items() if api in entry}
+        return changes
 
     def _component(self, plan: WritePlan, component, value) -> None:
         if not isinstance(value, dict):

@@ -16,7 +16,12 @@ class AchievementGroupViewSet(SnippetViewSet):
     list_filter = ["tiered"]
     search_fields = ["name", "slug"]
     inspect_view_enabled = True
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]), FieldPanel("description"), FieldPanel("tiered")]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldPanel("description"),
+        FieldPanel("icon"),
+        FieldPanel("tiered"),
+    ]
 
 
 class AchievementViewSet(SnippetViewSet):

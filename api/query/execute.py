@@ -110,21 +110,22 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access, joi
         target_fields = columns(item.selection, access)
         fields = [f"{relation.through}__{name}" for name in target_fields]
         related = [relation.through] + [f"{relation.through}__latest_revision"] * ("latest_revision" in target_fields)
-        joined = links.select_related(*related).only(*_link_columns(model), *fields)
+        joined = links.select_related(*related).only(*_link_columns(model, relation), *fields)
         return Prefetch(relation.attr, queryset=joined.order_by(*ordering, "pk"), to_attr=cache_attr(relation.name))
     target_queryset = with_populate(targets.only(*columns(item.selection, access)), item.selection, access)
     links = (
         links.order_by(*ordering, "pk")
-        .only(*_link_columns(model))
+        .only(*_link_columns(model, relation))
         # Into the foreign key's own cache: read as ``link.<through>``.
         .prefetch_related(Prefetch(relation.through, queryset=target_queryset))
     )
     return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.name))
 
 
-def _link_columns(model) -> list[str]:
-    """A link row needs only its two foreign keys."""
-    return [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
+def _link_columns(model, relation) -> list[str]:
+    """A link row needs its two foreign keys, and the fields a component list shows of it."""
+    keys = [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
+    return keys + [attr for _name, attr in relation.link_fields]
 
 
 def _prefixed(term: str, prefix: str) -> str:

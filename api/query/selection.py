@@ -157,7 +157,11 @@ class SelectionParser:
             relation = content_type.relation_map[name]
             target = self.registry.get(relation.target)
             item = PopulateItem(name, "relation", relation, owner_model=content_type.model)
-            item.selection = self.selection(target, options.get("fields"), options.get("populate"), path, depth + 1)
+            fields, populate, at = options.get("fields"), options.get("populate"), path
+            if relation.link_entry:
+                # The options name the component's entry: populate[achievements][populate][achievement].
+                fields, populate, at = _entry_options(relation.link_entry, populate, path)
+            item.selection = self.selection(target, fields, populate, at, depth + 1)
             if "filters" in options:
                 builder = FilterBuilder(self.registry, self.access)
                 item.filters = builder.build(target, options["filters"], path=f"{path}[filters]")
@@ -177,6 +181,23 @@ class SelectionParser:
                 raise invalid_key(media_name, path=f"{path}[populate]")
             item.children[media_name] = PopulateItem(media_name, "media", media)
         return item
+
+
+def _entry_options(entry: str, populate, path: str):
+    """``fields`` and ``populate`` of a component list's entry, from the list's own ``populate``."""
+    if populate in (None, "", False, "false", "*", True, "true") or populate == ["*"]:
+        return None, None, f"{path}[populate][{entry}]"
+    if isinstance(populate, str | list):
+        nested = [name.partition(".")[2] for name in _names(populate, path) if name.partition(".")[0] == entry]
+        return None, [n for n in nested if n] or None, f"{path}[populate][{entry}]"
+    if not isinstance(populate, dict):
+        raise ValidationError(f"Invalid {path}[populate]: expected *, a list of names or an object")
+    unknown = set(populate) - {entry}
+    if unknown:
+        raise invalid_key(sorted(unknown)[0], path=f"{path}[populate]")
+    options = populate.get(entry)
+    options = options if isinstance(options, dict) else {}
+    return options.get("fields"), options.get("populate"), f"{path}[populate][{entry}]"
 
 
 def _names(raw, path: str) -> list[str]:

@@ -24,6 +24,9 @@ class AchievementGroup(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the name.")
     description = models.TextField(blank=True, validators=[long_text])
+    icon = models.ForeignKey(
+        "assets.CommunityImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     tiered = models.BooleanField(
         default=False, help_text="Its achievements are bronze / silver / gold of one activity."
     )
@@ -100,6 +103,8 @@ class AchievementAward(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=255, blank=True)
+    # The member keeps it off their profile page (it still counts, and moderators still see it).
+    hidden = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,6 +12,7 @@ from plugins.core.errors import Conflict, Invalid, NotAllowed
 from plugins.core.events import emit
 from plugins.points.models import EntryKind
 from plugins.points.services import Posting, balance_of, post
+from plugins.profiles.services import touch_profiles
 
 
 class AwardError(Conflict):
@@ -113,6 +114,27 @@ def revoke_award(award: AchievementAward, *, revoked_by, reason: str) -> Achieve
 
 
 @transaction.atomic
+def set_awards_hidden(profile, hidden_by_award: dict[int, bool]) -> None:
+    """The member shows or hides their achievements on their profile page (award id → hidden).
+
+    Raises ``Invalid`` naming an award that is not theirs (or was revoked), and changes nothing then.
+    """
+    held = set(
+        AchievementAward.objects.filter(profile=profile, revoked_at__isnull=True, pk__in=hidden_by_award).values_list(
+            "pk", flat=True
+        )
+    )
+    missing = set(hidden_by_award) - held
+    if missing:
+        raise Invalid(f"achievements: no achievement of yours with id {sorted(missing)[0]}", field="achievements")
+    with transaction.atomic():
+        for hidden in (True, False):
+            ids = [pk for pk, value in hidden_by_award.items() if value is hidden]
+            if ids:
+                AchievementAward.objects.filter(pk__in=ids).update(hidden=hidden)
+        touch_profiles([profile.pk])
+
+
 def delete_achievement(achievement: Achievement) -> None:
     """Delete an achievement nobody was ever awarded.
 

@@ -171,7 +171,7 @@ def profile(entry: dict, media: MediaCollector) -> dict:
                 "tier": a.get("tier") or "",
                 "icon": media.picture(a.get("icon"), ICON_WIDTH, alt=""),
             }
-            for a in entry.get("achievements") or ()
+            for a in (held["achievement"] for held in entry.get("achievements") or () if not held.get("hidden"))
         ],
         "discussions": recent_discussions(entry),
         "updated_at": entry.get("updatedAt"),

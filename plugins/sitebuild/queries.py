@@ -97,9 +97,10 @@ def profiles(changed_since: str | None = None, also: dict | None = None) -> dict
             "avatar": MEDIA,
             "teams": {"fields": ["name", "slug"], "sort": ["name:asc"]},
             "achievements": {
-                "fields": ["title", "description", "points", "tier"],
                 "sort": ["title:asc"],
-                "populate": {"icon": MEDIA},
+                "populate": {
+                    "achievement": {"fields": ["title", "description", "points", "tier"], "populate": {"icon": MEDIA}}
+                },
             },
             "questions": {"fields": ["subject", "permalink", "createdAt"], "sort": ["createdAt:desc", "id:desc"]},
             "replies": {

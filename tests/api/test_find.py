@@ -192,7 +192,7 @@ def test_dotted_populate_paths(client, community):
 
 def test_single_relation_and_component(client, community):
     row = get(client, f"achievements/{community['oracle'].document_id}", {"populate": "*"}).json()["data"]
-    assert row["group"]["name"] == "Answers" and row["points"] == 100
+    assert row["achievement_group"]["Title"] == "Answers" and row["points"] == 100
     team = community["growth"]
     team.team_image = community["avatar"]
     team.team_image_caption = "Offsite"

@@ -55,8 +55,8 @@ def test_names_types_enums_and_flags_come_from_the_model():
     assert trigger.type == "enumeration" and set(trigger.enum) == set(Trigger.values)
     assert achievements.attribute_map["points"].required and not achievements.attribute_map["threshold"].required
     assert achievements.media_map["icon"].attr == "icon"
-    assert achievements.relation_map["group"].target == "achievement-groups"
-    assert not achievements.relation_map["group"].many
+    assert achievements.relation_map["achievement_group"].target == "achievement-groups"
+    assert not achievements.relation_map["achievement_group"].many
     questions = registry.get("questions")
     assert not questions.attribute_map["permalink"].writable  # the model says editable=False
     assert not questions.relation_map["replies"].writable  # a reverse foreign key the replies keep

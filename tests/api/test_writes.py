@@ -30,7 +30,14 @@ def test_editor_creates_a_published_achievement(client, editor, community):
         client,
         "post",
         "achievements",
-        {"data": {"title": "Bug hunter", "points": 50, "group": community["group"].document_id, "tier": "silver"}},
+        {
+            "data": {
+                "title": "Bug hunter",
+                "points": 50,
+                "achievement_group": community["group"].document_id,
+                "tier": "silver",
+            }
+        },
         editor,
     )
     assert response.status_code == 201, response.json()
@@ -101,7 +108,7 @@ def test_job_teams_are_published_with_the_job(client, editor, community):
         ({"data": {"title": "X", "points": 0}}, "points"),
         ({"data": {"title": "X", "points": "ten"}}, "points must be an integer"),
         ({"data": {"title": "X", "points": 5, "colour": "red"}}, "Invalid key colour"),
-        ({"data": {"title": "X", "points": 5, "group": "nosuchgroup"}}, "no achievement-groups"),
+        ({"data": {"title": "X", "points": 5, "achievement_group": "nosuchgroup"}}, "no achievement-groups"),
         ({"data": {"title": "X", "points": 5, "tier": "platinum"}}, "tier must be one of"),
         ({"title": "X"}, 'Missing "data" payload'),
         ({"data": {"points": 5}}, "title"),
