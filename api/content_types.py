@@ -56,6 +56,7 @@ MEMBER_EDITABLE = (
     "location",
     "country",
     "pineapple_on_pizza",
+    "ama_enabled",
     "avatar",
 )
 # What a member follows and likes, changed through the forum's and the roadmap's services.
@@ -75,6 +76,7 @@ registry.register(
             "start_date",
             "teams",
             "lead_teams",
+            "quotes",
             # The discussions they took part in (archived questions and hidden replies stay out for the public).
             "questions",
             "replies",
@@ -177,7 +179,9 @@ registry.register(
             "lead_profiles",
             "jobs",
             "roadmap_items",
+            "topic_subscriptions",
         ),
+        private=("slack_channel",),
         renames={"roadmap_items": "roadmaps"},
         computed=(
             computed(

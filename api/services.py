@@ -14,7 +14,7 @@ from django.db import transaction
 from api.writes import WritePlan, editable_version, save
 from plugins.accounts.policy import Actor
 from plugins.achievements.services import delete_achievement, set_awards_hidden
-from plugins.core.errors import Invalid, NotAllowed
+from plugins.core.errors import Conflict, Invalid, NotAllowed
 from plugins.forum import moderation
 from plugins.forum import services as forum
 from plugins.forum.services import followed_questions, followed_topics
@@ -128,7 +128,20 @@ class ProfileService(CoreService):
 
 
 class TeamService(CoreService):
-    """A team's members and leads change only as ``check_membership_change`` allows."""
+    """A team's members and leads change only as ``check_membership_change`` allows. Without the role's
+    ``update``, a team's own leads change its members, leads and description (as posthog.com's team
+    page does), and moderators the topics it follows and its Slack channel (the community alerts)."""
+
+    LEADS_WRITE = {"profiles", "leadProfiles", "description"}
+    MODERATORS_WRITE = {"topicSubscriptions", "slackChannel"}
+
+    def writable_by(self, actor, instance, *, owns):
+        allowed = set()
+        if instance.pk in actor.led_team_ids:
+            allowed |= self.LEADS_WRITE
+        if actor.moderates:
+            allowed |= self.MODERATORS_WRITE
+        return allowed or None
 
     def check(self, actor, instance, plan) -> None:
         for attr in ("profiles", "lead_profiles"):
@@ -144,6 +157,9 @@ class TeamService(CoreService):
 
     def update(self, actor, instance, plan, *, publish):
         self.check(actor, instance, plan)
+        if not actor.is_editor and instance.has_unpublished_changes:
+            # Publishing a lead's change would publish the editor's pending draft with it.
+            raise Conflict("An editor's draft of this team is waiting to be published; ask an editor.")
         return super().update(actor, instance, plan, publish=publish)
 
 

@@ -39,6 +39,8 @@ class Topic(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, models.Model):
     slug = models.SlugField(max_length=100, unique=True, blank=True, help_text="Left empty, it is made from the label.")
     group = models.ForeignKey(TopicGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics")
     description = models.TextField(blank=True, validators=[long_text])
+    # The small teams that follow the topic's new questions (posthog.com's community alerts).
+    team_subscribers = models.ManyToManyField("teams.Team", blank=True, related_name="topic_subscriptions")
     # A Slack-compatible incoming webhook (a team's channel) told of each new question in the topic.
     channel_webhook_url = models.URLField(
         "channel webhook", max_length=500, blank=True, help_text="Slack-compatible; hears of each new question."

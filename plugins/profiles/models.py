@@ -55,6 +55,10 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     teams = models.ManyToManyField("teams.Team", blank=True, related_name="profiles")
     lead_teams = models.ManyToManyField("teams.Team", blank=True, related_name="lead_profiles")
     pineapple_on_pizza = models.BooleanField(null=True, blank=True, choices=PINEAPPLE_CHOICES, default=None)
+    # The member takes questions on their profile page ("Ask me anything").
+    ama_enabled = models.BooleanField(default=False)
+    # What people said about working with them, shown on the team page: [{"quote": …, "name": …}].
+    quotes = models.JSONField(default=list, blank=True)
     # A moderator blocked the member: their posts are hidden and they cannot post (plugins.forum.moderation).
     blocked_at = models.DateTimeField(null=True, blank=True, editable=False)
 

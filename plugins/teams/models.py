@@ -86,6 +86,9 @@ class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, mod
     )
     emojis = models.CharField(max_length=64, blank=True, help_text="A few emoji that sum the team up.")
     display_order = models.IntegerField(default=0, db_index=True)
+    # Where the team hears of new questions in the topics it follows (``Topic.team_subscribers``);
+    # private: moderators set it, the public never reads it.
+    slack_channel = models.CharField(max_length=80, blank=True, help_text="e.g. #team-growth. Private.")
 
     objects = TeamQuerySet.as_manager()
 

@@ -117,3 +117,54 @@ def test_a_moderator_cannot_redirect_a_team_members_email(client, community):
     linus = community["linus"]
     fixed = put(client, f"profiles/{linus.document_id}", {"email": "linus@new.example"}, factories.moderator())
     assert fixed.status_code == 200
+
+
+def test_a_lead_manages_their_team_from_the_team_page_as_posthog_does(client, community, newcomer):
+    ada = community["ada"]  # leads Growth
+    ada.user = factories.UserFactory()
+    ada.save()
+    growth, infra = community["growth"], community["infra"]
+    path = f"teams/{growth.pk}"
+    v4 = {"HTTP_STRAPI_RESPONSE_FORMAT": "v4"}
+
+    def put_v4(path, data, user):
+        return client.put(f"/api/{path}", {"data": data}, content_type="application/json", **bearer(user), **v4)
+
+    added = put_v4(path, {"profiles": {"connect": [newcomer.pk]}}, ada.user)
+    assert added.status_code == 200, added.json()
+    assert growth.profiles.filter(pk=newcomer.pk).exists() and is_moderator(newcomer)
+    assert put_v4(path, {"description": "We grow things"}, ada.user).status_code == 200
+    growth.refresh_from_db()
+    assert growth.description == "We grow things"
+    assert put_v4(path, {"profiles": {"disconnect": [newcomer.pk]}}, ada.user).status_code == 200
+    assert not growth.profiles.filter(pk=newcomer.pk).exists()
+    # Not their name, nor another team; another moderator changes no one's membership.
+    assert put_v4(path, {"name": "Shrink"}, ada.user).status_code == 400
+    other_team = put_v4(f"teams/{infra.pk}", {"description": "x"}, ada.user)
+    assert other_team.status_code == 400 and "may not change description" in other_team.json()["error"]["message"]
+    assert put_v4(path, {"profiles": {"connect": [newcomer.pk]}}, factories.moderator()).status_code == 400
+
+
+def test_moderators_subscribe_a_team_to_topics_and_set_its_channel(client, community):
+    growth, topic = community["growth"], factories.TopicFactory(label="Flags")
+    moderator = factories.moderator()
+    body = {"topicSubscriptions": {"connect": [topic.pk]}, "slackChannel": "#team-growth"}
+    response = client.put(
+        f"/api/teams/{growth.pk}",
+        {"data": body},
+        content_type="application/json",
+        HTTP_STRAPI_RESPONSE_FORMAT="v4",
+        **bearer(moderator),
+    )
+    assert response.status_code == 200, response.json()
+    growth.refresh_from_db()
+    assert list(growth.topic_subscriptions.all()) == [topic] and growth.slack_channel == "#team-growth"
+    # The channel is for moderators only.
+    public = client.get(f"/api/teams/{growth.document_id}").json()["data"]
+    assert "slackChannel" not in public
+    assert client.get(f"/api/teams/{growth.document_id}", **bearer(moderator)).json()["data"]["slackChannel"]
+    member = factories.UserFactory()
+    refused = client.put(
+        f"/api/teams/{growth.document_id}", {"data": body}, content_type="application/json", **bearer(member)
+    )
+    assert refused.status_code == 403

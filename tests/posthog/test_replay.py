@@ -53,13 +53,23 @@ def demo_names() -> dict:
     other_topic = Topic.objects.exclude(questions=question).first()
     moderator = factories.moderator()
     factories.ProfileFactory(user=moderator)
-    team = Team.objects.filter(live=True).first()
+    team = Team.objects.filter(live=True, lead_profiles__isnull=False).first()
+    lead = team.lead_profiles.first()
+    if lead.user is None:
+        lead.user = factories.UserFactory()
+        lead.save()
+    newcomer = factories.ProfileFactory(user=factories.UserFactory(), first_name="Newcomer")
     reward = factories.RewardProductFactory(
         title="Replay credit", price=10, kind="merch_credit", discount_amount=Decimal("5.00")
     )
     blocked = factories.ProfileFactory(user=factories.UserFactory(), first_name="Blockee")
     return {
-        "tokens": {"member": issue_jwt(member), "moderator": issue_jwt(moderator), "asker": issue_jwt(asker.user)},
+        "tokens": {
+            "member": issue_jwt(member),
+            "moderator": issue_jwt(moderator),
+            "asker": issue_jwt(asker.user),
+            "lead": issue_jwt(lead.user),
+        },
         "values": {
             "question": question.pk,
             "permalink": question.slug,
@@ -75,6 +85,7 @@ def demo_names() -> dict:
             "new_email": "replay-new@example.com",
             "roadmap": RoadmapItem.objects.filter(live=True).first().pk,
             "team": team.pk,
+            "newcomer_profile": newcomer.pk,
             "team_slug": team.slug,
             "team_name": team.name,
             "reward": reward.handle,
