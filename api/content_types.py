@@ -26,7 +26,7 @@ from plugins.points.services import balance_expression
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.rewards.services import in_stock_q
-from plugins.roadmap.models import RoadmapItem
+from plugins.roadmap.models import RoadmapItem, TeamUpdate
 from plugins.roadmap.services import load_vote_counts
 from plugins.teams.models import Team, load_pineapple_counts
 from plugins.teams.pineapple import VERDICT_LABELS
@@ -61,6 +61,8 @@ MEMBER_EDITABLE = (
 )
 # What a member follows and likes, changed through the forum's and the roadmap's services.
 FOLLOWING = ("questionSubscriptions", "topicSubscriptions", "roadmapLikes", "roadmapSubscriptions")
+# The link rows of what a member follows belong to the member whose profile they hang from.
+OWNED_BY_PROFILE = "profile__user_id"
 # Newest first: a profile's discussions, as its page lists them.
 NEWEST_FIRST = ("-created_at",)
 
@@ -106,24 +108,31 @@ registry.register(
             # What the member follows and likes (PostHog's names): theirs to read and change, with
             # connect / disconnect, through the forum's and the roadmap's services.
             *(
-                Relation(name, attr, target, writable=False, through=through, owner_only="profile__user_id", **extra)
+                Relation(name, attr, target, writable=False, through=through, **extra)
                 for name, attr, target, through, extra in (
                     (
                         "questionSubscriptions",
                         "forum_subscriptions",
                         "questions",
                         "question",
-                        {"through_filter": (("question__isnull", False),)},
+                        {"through_filter": (("question__isnull", False),), "owner_only": OWNED_BY_PROFILE},
                     ),
                     (
                         "topicSubscriptions",
                         "forum_subscriptions",
                         "topics",
                         "topic",
-                        {"through_filter": (("topic__isnull", False),)},
+                        {"through_filter": (("topic__isnull", False),), "owner_only": OWNED_BY_PROFILE},
                     ),
+                    # Votes are public, as on the roadmap itself; what one follows is one's own.
                     ("roadmapLikes", "roadmap_votes", "roadmaps", "item", {}),
-                    ("roadmapSubscriptions", "roadmap_subscriptions", "roadmaps", "item", {}),
+                    (
+                        "roadmapSubscriptions",
+                        "roadmap_subscriptions",
+                        "roadmaps",
+                        "item",
+                        {"owner_only": OWNED_BY_PROFILE},
+                    ),
                 )
             ),
         ),
@@ -295,11 +304,37 @@ registry.register(
             "projected_completion",
             "github_urls",
             "teams",
+            "topic",
             "image",
+            "updates",
+        ),
+        read_only=("updates",),
+        relations=(
+            # Who voted (public, as the count is) and who follows (each member sees only themselves).
+            Relation("likes", "votes", "profiles", writable=False, through="profile"),
+            Relation(
+                "subscribers",
+                "subscriptions",
+                "profiles",
+                writable=False,
+                through="profile",
+                owner_only=OWNED_BY_PROFILE,
+            ),
         ),
         computed=(computed("votes", "integer", lambda item: item.vote_count),),
         components=(Component("cta", fields={"label": "cta_label", "url": "cta_url"}),),
         prepare=load_vote_counts,
+        default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+
+registry.register(
+    ContentType.from_model(
+        TeamUpdate,
+        "team-updates",
+        description="Small teams' weekly updates: what shipped or was answered, and the thing of the week.",
+        fields=("team", "description", "roadmap", "question", "thing_of_the_week"),
         default_permissions=EDITORIAL_DEFAULTS,
     )
 )

@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from plugins.roadmap.models import RoadmapItem
+from plugins.roadmap.models import RoadmapItem, TeamUpdate
 
 
 class RoadmapItemViewSet(SnippetViewSet):
@@ -32,4 +32,20 @@ class RoadmapItemViewSet(SnippetViewSet):
         ),
         FieldPanel("github_urls"),
         MultiFieldPanel([FieldRowPanel([FieldPanel("cta_label"), FieldPanel("cta_url")])], heading="Call to action"),
+    ]
+
+
+class TeamUpdateViewSet(SnippetViewSet):
+    model = TeamUpdate
+    icon = "date"
+    menu_label = "Team updates"
+    add_to_admin_menu = False
+    list_display = ["team", "roadmap", "question", "thing_of_the_week", "created_at"]
+    list_filter = ["team", "thing_of_the_week"]
+    search_fields = ["description"]
+    panels = [
+        FieldPanel("team"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("roadmap"), FieldPanel("question")]),
+        FieldPanel("thing_of_the_week"),
     ]

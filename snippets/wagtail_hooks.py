@@ -17,7 +17,7 @@ from snippets.onboarding import add_team_member_page, resend_set_password_page
 from snippets.profiles import ProfileViewSet
 from snippets.redemptions import RedemptionViewSet, redemption_page
 from snippets.rewards import RewardProductViewSet, restock_page
-from snippets.roadmap import RoadmapItemViewSet
+from snippets.roadmap import RoadmapItemViewSet, TeamUpdateViewSet
 from snippets.site_builds import SiteBuildViewSet, build_site_page
 from snippets.teams import TeamViewSet
 from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet, send_again_page
@@ -36,6 +36,7 @@ class CommunityGroup(SnippetViewSetGroup):
         RewardProductViewSet,
         RedemptionViewSet,
         RoadmapItemViewSet,
+        TeamUpdateViewSet,
     )
 
 

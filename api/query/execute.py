@@ -89,7 +89,7 @@ def _relation_prefetch(item: PopulateItem, access: Access, single: bool = False)
         return _through_prefetch(relation, queryset, item, access, join=single and not item.selection.populate)
     ordering = item.ordering or relation.default_ordering
     queryset = queryset.order_by(*ordering, "pk")
-    queryset = queryset.only(*columns(item.selection, access))
+    queryset = queryset.only(*columns(item.selection, access), *_back_key(item.owner_model, relation.attr))
     return Prefetch(
         relation.attr,
         queryset=with_populate(queryset, item.selection, access),
@@ -120,6 +120,13 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access, joi
         .prefetch_related(Prefetch(relation.through, queryset=target_queryset))
     )
     return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.name))
+
+
+def _back_key(owner_model, attr: str) -> tuple[str, ...]:
+    """For a reverse foreign key (a question's replies), the related rows' key back to their owner: the
+    prefetch needs it to attach each row, and reloads every row on its own when ``only`` leaves it out."""
+    model_field = owner_model._meta.get_field(attr)
+    return (model_field.field.name,) if model_field.one_to_many else ()
 
 
 def _link_columns(model, relation) -> list[str]:

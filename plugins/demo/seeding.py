@@ -25,7 +25,7 @@ from plugins.points.models import EntryKind
 from plugins.points.services import Posting, post_many
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
-from plugins.roadmap.models import RoadmapItem
+from plugins.roadmap.models import RoadmapItem, TeamUpdate
 from plugins.teams.models import Team
 
 User = get_user_model()
@@ -263,6 +263,13 @@ class DemoSeeder:
             item.teams.set([teams[i % len(teams)]])
             with transaction.atomic():
                 publish(item)
+                if shipped:  # the team's weekly update says so
+                    TeamUpdate.objects.create(
+                        team=teams[i % len(teams)],
+                        roadmap=item,
+                        description=f"Shipped: {title}.",
+                        thing_of_the_week=i == 0,
+                    )
             created += 1
         self.report.count("roadmap items", created, len(ROADMAP_ITEMS) - created)
 

@@ -20,6 +20,10 @@ class RoadmapItem(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMix
     )
     category = models.CharField(max_length=80, blank=True)
     teams = ParentalManyToManyField("teams.Team", related_name="roadmap_items", blank=True)
+    # The forum topic where it is discussed (posthog.com's roadmap ``topic``).
+    topic = models.ForeignKey(
+        "forum.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="roadmap_items"
+    )
     milestone = models.BooleanField(default=False)
     complete = models.BooleanField(default=False)
     beta_available = models.BooleanField(default=False)
@@ -71,3 +75,23 @@ class RoadmapSubscription(models.Model):
 
     def __str__(self):
         return f"{self.profile} follows {self.item}"
+
+
+class TeamUpdate(DocumentIdMixin, TimestampedMixin, models.Model):
+    """A small team's weekly update: what shipped (a roadmap item) or was answered (a question); one may
+    be the team's "thing of the week". posthog.com's team pages and roadmap read them."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="updates")
+    description = models.TextField(blank=True, validators=[long_text], help_text="Markdown.")
+    roadmap = models.ForeignKey(RoadmapItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="updates")
+    question = models.ForeignKey(
+        "forum.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="team_updates"
+    )
+    thing_of_the_week = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        about = self.roadmap or self.question
+        return f"{self.team}: {about}" if about else f"{self.team}: update of {self.created_at:%Y-%m-%d}"

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from plugins.forum.models import TopicGroup
+from plugins.roadmap.models import TeamUpdate
 from tests import factories
 
 
@@ -58,7 +59,11 @@ def community(db):
     question = factories.QuestionFactory(subject="How do flags work?", author=linus, page="/docs/flags")
     question.topics.add(topic)
     reply = factories.ReplyFactory(question=question, author=grace, body="Like **this**.")
+    team_update = TeamUpdate.objects.create(
+        team=growth, roadmap=roadmap, question=question, description="Shipped replay", thing_of_the_week=True
+    )
     return {
+        "team_update": team_update,
         "topic_group": topic_group,
         "topic": topic,
         "question": question,

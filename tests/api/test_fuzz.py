@@ -35,6 +35,7 @@ ROWS = {
     "topics": "topic",
     "questions": "question",
     "replies": "reply",
+    "team-updates": "team_update",
 }
 DOCUMENT_PATH = re.compile(r"^/api/(?P<plural>[^/]+)/\{(?P<name>documentId|document_id)\}")
 

@@ -6,6 +6,7 @@ import pytest
 
 from api.models import RolePermission
 from api.registry import ACTIONS, registry
+from plugins.accounts.policy import Actor
 from tests import factories
 from tests.api.helpers import bearer
 
@@ -44,8 +45,16 @@ def test_default_matrix(client, community, plural, role, action):
     document = content_type.model._default_manager.filter(
         **({"live": True} if content_type.draft_and_publish else {})
     ).first()
-    response = attempt(client, plural, action, make_user(role), document.document_id)
+    user = make_user(role)
+    response = attempt(client, plural, action, user, document.document_id)
     allowed = action in content_type.default_permissions.get(role, ())
+    if action == "update" and not allowed:
+        # Beyond the matrix, a type's service lets some callers change some fields (moderators a
+        # team's topic subscriptions): an empty body is then a valid update of nothing.
+        granted = content_type.service.writable_by(Actor(user, None), document, owns=False)
+        allowed = bool(granted)
+    if action == "delete" and not allowed:
+        allowed = content_type.service.may_delete(Actor(user, None), document, owns=False)
     if allowed:
         assert response.status_code in (200, 201, 204, 400), response.content[:300]
     else:

@@ -23,6 +23,13 @@ DEEP = {
     "topics": {"populate": {"questions": {"populate": {"profile": True, "replies": {"populate": "*"}}}}},
     "questions": {"populate": {"profile": True, "replies": {"populate": "*"}, "resolvedBy": True, "topics": True}},
     "replies": {"populate": {"profile": True, "question": {"populate": "*"}}},
+    "team-updates": {
+        "populate": {
+            "team": {"populate": {"profiles": {"populate": "*"}}},
+            "question": {"populate": "*"},
+            "roadmap": True,
+        }
+    },
 }
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from plugins.roadmap.models import TeamUpdate
 from plugins.teams.models import forget_pineapple_counts
 from tests import factories
 from tests.api.helpers import get
@@ -60,7 +61,27 @@ def make_roadmap(n):
         )
 
 
+def make_team_updates(n):
+    for _ in range(n):
+        team = factories.TeamFactory(crest=factories.ImageFactory())
+        factories.ProfileFactory(teams=[team], avatar=factories.ImageFactory())
+        question = factories.QuestionFactory()
+        factories.ReplyFactory(question=question)
+        roadmap = factories.RoadmapItemFactory(teams=[team], image=factories.ImageFactory())
+        TeamUpdate.objects.create(team=team, question=question, roadmap=roadmap)
+
+
 CASES = {
+    "team-updates": (
+        make_team_updates,
+        {
+            "populate": {
+                "team": {"populate": ["profiles", "crest"]},
+                "question": {"populate": ["replies", "profile"]},
+                "roadmap": {"populate": ["image", "teams", "likes"]},
+            }
+        },
+    ),
     "roadmaps": (make_roadmap, {"populate": {"teams": {"populate": ["miniCrest"]}, "image": True, "cta": True}}),
     "profiles": (
         make_profiles,

@@ -53,7 +53,7 @@ def demo_names() -> dict:
     other_topic = Topic.objects.exclude(questions=question).first()
     moderator = factories.moderator()
     factories.ProfileFactory(user=moderator)
-    team = Team.objects.filter(live=True, lead_profiles__isnull=False).first()
+    team = Team.objects.filter(live=True, lead_profiles__isnull=False, updates__isnull=False).distinct().first()
     lead = team.lead_profiles.first()
     if lead.user is None:
         lead.user = factories.UserFactory()
