@@ -6,7 +6,7 @@ from django.conf import settings
 
 from api.authentication import issue_jwt
 from api.base import ApiView, json_response
-from api.errors import ForbiddenError, UnauthorizedError, ValidationError, invalid_key
+from api.errors import ForbiddenError, ValidationError, invalid_key
 from api.permissions import Caller
 from api.query import qs
 from api.query.access import Access
@@ -106,7 +106,7 @@ class MeView(ApiView):
 
     def get(self, request):
         if request.member is None:
-            raise UnauthorizedError()
+            raise ForbiddenError()  # users-permissions: the Public role may not call ``me``
         payload = user_json(request.member)
         populate = user_populate(qs.parse(request.META.get("QUERY_STRING", "")).get("populate"), lenient=self.v4)
         if "profile" in populate:
@@ -144,7 +144,7 @@ class UserView(ApiView):
 
     def put(self, request, user_id):
         if request.member is None:
-            raise UnauthorizedError()
+            raise ForbiddenError()
         account = getattr(request.member, "account", None)
         if user_id not in (str(request.member.pk), account.document_id if account else None):
             raise ForbiddenError()
@@ -211,7 +211,7 @@ class ResetPasswordView(ApiView):
 class ChangePasswordView(ApiView):
     def post(self, request):
         if request.member is None:
-            raise UnauthorizedError()
+            raise ForbiddenError()
         data = body(request)
         user = members.change_password(
             request.member, data.get("currentPassword"), data.get("password"), data.get("passwordConfirmation")

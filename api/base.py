@@ -16,7 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
-from api.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, exception_handler
+from api.errors import ForbiddenError, NotFoundError, ValidationError, exception_handler
 from api.parsers import CheckedFormParser, CheckedMultiPartParser, StrictJSONParser, UnsafeText, check_text
 from api.query.qs import is_index
 from api.renderers import JSONRenderer
@@ -98,8 +98,9 @@ class ApiView(APIView):
         super().check_throttles(request)
 
     def deny(self):
-        """The error for a caller who may not do this: 401 without credentials, 403 with them."""
-        return UnauthorizedError() if self.request.anonymous else ForbiddenError()
+        """The error for a caller who may not do this: 403, with credentials or without, as Strapi answers
+        (its Public role lacks the permission). A 401 is for credentials that are wrong or expired."""
+        return ForbiddenError()
 
 
 class MemberView(ApiView):

@@ -41,6 +41,12 @@ class ValidationError(ApiError):
     default_message = "Invalid request"
 
 
+class PaginationError(ValidationError):
+    """Strapi's own name for a pagination that cannot be read (page and start mixed)."""
+
+    name = "PaginationError"
+
+
 class UnauthorizedError(ApiError):
     status = 401
     name = "UnauthorizedError"
@@ -90,8 +96,13 @@ class RateLimitError(ApiError):
 
 
 def invalid_key(key: str, source: str = "query", path: str | None = None) -> ValidationError:
-    """Strapi's message for a field, operator or relation the content type does not have."""
-    return ValidationError(f"Invalid key {key}", {"key": key, "path": path or key, "source": source})
+    """Strapi's message for a field, operator or relation the content type does not have; its details
+    name the key, where it was, and (for the query) which parameter (``filters``, ``sort``, …)."""
+    path = path or key
+    details = {"key": key, "path": path, "source": source}
+    if source == "query":
+        details["param"] = path.split("[", 1)[0]
+    return ValidationError(f"Invalid key {key}", details)
 
 
 def from_django_validation(exc, api_names: dict[str, str] | None = None) -> ValidationError:

@@ -23,7 +23,17 @@ def image_queryset():
         "image_id", "filter_spec", "file", "width", "height"
     )
     return CommunityImage.objects.only(
-        "document_id", "title", "description", "caption", "width", "height", "file", "file_size", "created_at"
+        "document_id",
+        "title",
+        "description",
+        "caption",
+        "width",
+        "height",
+        "file",
+        "file_size",
+        "created_at",
+        "focal_point_x",
+        "focal_point_y",
     ).prefetch_related(Prefetch("renditions", queryset=renditions, to_attr=FORMATS_ATTR))
 
 
@@ -66,6 +76,36 @@ def _rendition(rendition) -> dict:
     return data
 
 
+# The keys of a file object, which ``fields`` in a media populate chooses from.
+FILE_FIELDS = (
+    "name",
+    "alternativeText",
+    "caption",
+    "focalPoint",
+    "width",
+    "height",
+    "formats",
+    "hash",
+    "ext",
+    "mime",
+    "size",
+    "url",
+    "previewUrl",
+    "provider",
+    "provider_metadata",
+    "createdAt",
+    "updatedAt",
+    "publishedAt",
+)
+
+
+def focal_point(image) -> dict | None:
+    """Where the editor put the image's focus (Wagtail's focal point), as fractions of its width and height."""
+    if image.focal_point_x is None or not image.width or not image.height:
+        return None
+    return {"x": round(image.focal_point_x / image.width, 4), "y": round(image.focal_point_y / image.height, 4)}
+
+
 def file_object(image) -> dict:
     """Strapi's upload-file shape for one image."""
     formats = {}
@@ -78,6 +118,7 @@ def file_object(image) -> dict:
         "documentId": image.document_id,
         "alternativeText": image.description or None,
         "caption": image.caption or None,
+        "focalPoint": focal_point(image),
         "width": image.width,
         "height": image.height,
         "formats": {name: formats[name] for name in ("thumbnail", "small", "medium", "large") if name in formats}

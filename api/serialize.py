@@ -85,7 +85,7 @@ class Serializer:
 
     def _populated(self, obj, source, item: PopulateItem):
         if item.kind == "media":
-            return self._media(related(obj, item.spec.attr))
+            return self._media(related(obj, item.spec.attr), item.file_fields)
         if item.kind == "component":
             return self._component(source, obj, item)
         value = related(obj, item.spec.name)
@@ -110,10 +110,12 @@ class Serializer:
         data[relation.link_entry] = {"data": entry} if self.v4 else entry
         return data
 
-    def _media(self, image):
+    def _media(self, image, fields: tuple[str, ...] | None = None):
         if image is None:
             return {"data": None} if self.v4 else None
         data = file_object(image)
+        if fields is not None:  # ``fields`` of the media populate: its keys, beside id and documentId
+            data = {key: data[key] for key in ("id", "documentId", *fields)}
         if self.v4:
             return {"data": _v4(data)}
         return data

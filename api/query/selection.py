@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 
-from api.errors import ValidationError, invalid_key
+from api.errors import PaginationError, ValidationError, invalid_key
+from api.media import FILE_FIELDS
 from api.query.access import Access
 from api.query.filters import SYSTEM_ATTRIBUTES, FilterBuilder
 from api.query.values import parse_bool, parse_int
@@ -37,6 +38,7 @@ class PopulateItem:
     touches_many: bool = False
     ordering: list[str] = field(default_factory=list)
     children: dict[str, PopulateItem] = field(default_factory=dict)  # a component's media
+    file_fields: tuple[str, ...] | None = None  # media: the file object's keys asked for (None: all)
     owner_model: type | None = None  # the model the relation starts from
 
 
@@ -124,6 +126,10 @@ class SelectionParser:
                 items[name] = item
         return items
 
+    def _file_fields(self, raw, path: str) -> tuple[str, ...] | None:
+        """``fields`` of a media populate: the file object's keys to return (with id and documentId)."""
+        return _file_fields_of(raw, path, self.lenient)
+
     def _populatable(self, content_type: ContentType) -> list[str]:
         names = content_type.populatable(include_private=self.access.include_private)
         return [name for name in names if self._may_find_through(content_type, name)]
@@ -169,7 +175,9 @@ class SelectionParser:
             item.ordering = parse_sort(target, options.get("sort"), f"{path}[sort]", self.access)
             return item
         if name in content_type.media_map:
-            return PopulateItem(name, "media", content_type.media_map[name])
+            item = PopulateItem(name, "media", content_type.media_map[name])
+            item.file_fields = self._file_fields(options.get("fields"), f"{path}[fields]")
+            return item
         component = content_type.component_map[name]
         item = PopulateItem(name, "component", component)
         nested = options.get("populate")
@@ -181,6 +189,19 @@ class SelectionParser:
                 raise invalid_key(media_name, path=f"{path}[populate]")
             item.children[media_name] = PopulateItem(media_name, "media", media)
         return item
+
+
+def _file_fields_of(raw, path: str, lenient: bool) -> tuple[str, ...] | None:
+    """The file object's keys a media populate's ``fields`` asks for; None: all of them."""
+    if raw is None or raw == "*" or raw == ["*"]:
+        return None
+    chosen = []
+    for name in _names(raw, path):
+        if name in FILE_FIELDS:
+            chosen.append(name)
+        elif name not in ("id", "documentId") and not lenient:
+            raise invalid_key(name, path=path)
+    return tuple(chosen)
 
 
 def _entry_options(entry: str, populate, path: str):
@@ -291,15 +312,14 @@ def parse_pagination(raw) -> Pagination:
     page_keys = {"page", "pageSize"} & set(raw)
     offset_keys = {"start", "limit"} & set(raw)
     if page_keys and offset_keys:
-        raise ValidationError("Invalid pagination parameters. Expected either start/limit or page/pageSize")
+        raise PaginationError("Cannot use both page & offset pagination in the same query")
+    # Out-of-range numbers are brought into range, as Strapi does: a page below 1 is the first, a
+    # start below 0 is 0, a size below 1 is 1 and one above the maximum (or a limit of -1) the maximum.
     if offset_keys:
-        start = parse_int(raw.get("start", 0), "pagination[start]", minimum=0)
+        start = max(parse_int(raw.get("start", 0), "pagination[start]"), 0)
         limit = parse_int(raw.get("limit", default), "pagination[limit]")
-        if limit == -1 or limit > maximum:
-            limit = maximum
-        if limit < 1:
-            raise ValidationError("Invalid value for pagination[limit]: must be at least 1 (or -1 for the maximum)")
+        limit = maximum if limit == -1 else min(max(limit, 1), maximum)
         return Pagination(start, limit, with_count, False)
-    page = parse_int(raw.get("page", 1), "pagination[page]", minimum=1)
-    size = min(parse_int(raw.get("pageSize", default), "pagination[pageSize]", minimum=1), maximum)
+    page = max(parse_int(raw.get("page", 1), "pagination[page]"), 1)
+    size = min(max(parse_int(raw.get("pageSize", default), "pagination[pageSize]"), 1), maximum)
     return Pagination((page - 1) * size, size, with_count, True)

@@ -82,6 +82,31 @@ def test_page_size_is_capped_at_the_maximum(client, community, settings):
     assert get(client, "profiles", {"pagination": {"limit": -1}}).json()["meta"]["pagination"]["limit"] == 2
 
 
+@pytest.mark.parametrize(
+    ("pagination", "meta"),
+    [
+        ({"page": 0}, {"page": 1, "pageSize": 25}),
+        ({"page": -3, "pageSize": 0}, {"page": 1, "pageSize": 1}),
+        ({"pageSize": -1}, {"page": 1, "pageSize": 1}),
+        ({"start": -1, "limit": 2}, {"start": 0, "limit": 2}),
+        ({"start": 1, "limit": 0}, {"start": 1, "limit": 1}),
+        ({"limit": -1}, {"start": 0, "limit": 100}),
+        ({"page": 99, "pageSize": 10}, {"page": 99, "pageSize": 10}),
+    ],
+)
+def test_out_of_range_pagination_is_brought_into_range_as_strapi_does(client, community, pagination, meta):
+    body = get(client, "profiles", {"pagination": pagination}).json()
+    assert {k: body["meta"]["pagination"][k] for k in meta} == meta
+    assert len(body["data"]) <= max(meta.get("pageSize", 0), meta.get("limit", 0))
+
+
+def test_mixing_page_and_offset_is_strapis_pagination_error(client, community):
+    response = get(client, "profiles", {"pagination": {"page": 1, "limit": 2}})
+    assert response.status_code == 400
+    assert response.json()["error"]["name"] == "PaginationError"
+    assert response.json()["error"]["message"] == "Cannot use both page & offset pagination in the same query"
+
+
 def test_default_page_size_is_a_setting(client, community, settings):
     settings.API_PAGINATION_DEFAULT = 1
     assert len(get(client, "profiles").json()["data"]) == 1
@@ -90,8 +115,7 @@ def test_default_page_size_is_a_setting(client, community, settings):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"pagination": {"page": 1, "limit": 2}}, "Expected either start/limit or page/pageSize"),
-        ({"pagination": {"page": 0}}, "pagination[page]"),
+        ({"pagination": {"page": "first"}}, "pagination[page]"),
         ({"pagination": {"pageSize": "ten"}}, "expected an integer"),
         ({"sort": "nope:asc"}, "Invalid key nope"),
         ({"sort": "firstName:sideways"}, "asc or desc"),

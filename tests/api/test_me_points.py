@@ -57,5 +57,5 @@ def test_the_public_profile_shows_points_not_the_ledger(client, community, membe
 
 
 def test_anonymous_callers_have_no_points_endpoint(client, community):
-    assert client.get("/api/users/me/points").status_code == 401
-    assert client.get("/api/users/me/achievements").status_code == 401
+    assert client.get("/api/users/me/points").status_code == 403
+    assert client.get("/api/users/me/achievements").status_code == 403

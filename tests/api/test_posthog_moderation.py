@@ -68,7 +68,7 @@ def test_members_do_not_moderate(client, thread):
     assert put(client, f"questions/{question.pk}", {"archived": True}, thread["helper"]).status_code == 403
     refused = put(client, f"questions/{question.pk}", {"archived": True}, thread["asker"])
     assert refused.status_code == 400 and "may not change archived" in refused.json()["error"]["message"]
-    assert put(client, f"questions/{question.pk}", {"archived": True}).status_code == 401
+    assert put(client, f"questions/{question.pk}", {"archived": True}).status_code == 403
     assert not Question.objects.get(pk=question.pk).archived
 
 
@@ -106,7 +106,7 @@ def test_moderators_unpublish_and_publish_a_reply_and_mark_it_helpful(client, th
 def test_moderators_delete_replies_and_members_do_not(client, thread):
     question, answer = thread["question"], thread["answer"]
     assert client.delete(f"/api/replies/{answer.pk}", **bearer(thread["asker"]), **V4).status_code == 403
-    assert client.delete(f"/api/replies/{answer.pk}", **V4).status_code == 401
+    assert client.delete(f"/api/replies/{answer.pk}", **V4).status_code == 403
     gone = client.delete(f"/api/replies/{answer.pk}", **bearer(factories.moderator()), **V4)
     assert gone.status_code == 200, gone.content
     assert not Reply.objects.filter(pk=answer.pk).exists()

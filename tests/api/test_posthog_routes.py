@@ -46,7 +46,7 @@ def test_notifications_list_unread_replies_by_others_until_read(client, thread):
     # The helper's own reply is not news to them.
     subscribe(thread["helper"].profile, question=question)
     assert send(client, "get", "profile/notifications", thread["helper"]).json() == []
-    assert send(client, "get", "profile/notifications").status_code == 401
+    assert send(client, "get", "profile/notifications").status_code == 403
 
 
 def test_up_and_down_toggle_a_vote(client, thread):
@@ -106,7 +106,7 @@ def test_roadmap_subscribe_and_unsubscribe(client, db):
     assert RoadmapSubscription.objects.filter(item=item, profile__user=user).exists()
     assert send(client, "post", f"roadmap/{item.pk}/unsubscribe", user).status_code == 200
     assert not RoadmapSubscription.objects.exists()
-    assert send(client, "post", f"roadmap/{item.pk}/subscribe").status_code == 401
+    assert send(client, "post", f"roadmap/{item.pk}/subscribe").status_code == 403
     hidden = factories.RoadmapItemFactory(title="Secret", live=False)
     assert send(client, "post", f"roadmap/{hidden.pk}/subscribe", user).status_code == 404
 

@@ -79,7 +79,7 @@ def test_redeem_then_replay_with_the_same_key(client, community, member):
 def test_redeem_needs_a_signed_in_member_and_an_idempotency_key(client, community, member):
     stickers = community["stickers"]
     anonymous = client.post(f"/api/reward-products/{stickers.document_id}/redeem")
-    assert anonymous.status_code == 401
+    assert anonymous.status_code == 403
     no_key = redeem_api(client, member, stickers, key=None)
     assert no_key.status_code == 400
     assert "Idempotency-Key" in no_key.json()["error"]["message"]
@@ -128,7 +128,7 @@ def test_ordering_is_for_the_member_and_the_address_is_private(client, community
     # Another member can neither order nor see it; an anonymous caller is told to sign in.
     assert post_json(client, f"{path}/order", {"data": ADDRESS}, other_member).status_code == 404
     assert client.get(path, **bearer(other_member)).status_code == 404
-    assert client.get(path).status_code == 401
+    assert client.get(path).status_code == 403
     # A moderator reads it but does not order for the member.
     assert post_json(client, f"{path}/order", {"data": ADDRESS}, moderator).status_code == 403
     ordered = post_json(client, f"{path}/order", {"data": ADDRESS}, member)
@@ -171,7 +171,7 @@ def test_members_see_their_own_redemptions_and_moderators_the_open_orders(client
     open_orders = client.get("/api/redemptions?status=ordered", **bearer(moderator)).json()["data"]
     assert [r["documentId"] for r in open_orders] == [theirs["documentId"]]
     assert client.get("/api/redemptions?status=lost", **bearer(moderator)).status_code == 400
-    assert client.get("/api/redemptions").status_code == 401
+    assert client.get("/api/redemptions").status_code == 403
 
 
 def test_moderators_cancel_members_cannot(client, community, member):

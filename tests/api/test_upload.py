@@ -97,8 +97,8 @@ def test_one_bad_file_stores_none(client, member):
     assert not CommunityImage.objects.exists()
 
 
-def test_anonymous_uploads_are_401_and_empty_ones_400(client, member):
-    assert upload(client, None, SimpleUploadedFile("a.png", png_bytes())).status_code == 401
+def test_anonymous_uploads_are_403_and_empty_ones_400(client, member):
+    assert upload(client, None, SimpleUploadedFile("a.png", png_bytes())).status_code == 403
     response = client.post("/api/upload", data={}, **bearer(member))
     assert response.status_code == 400 and "Files are empty" in response.json()["error"]["message"]
 

@@ -203,9 +203,9 @@ class TestMembersOwnProfile:
         assert response.status_code == 403
         assert Profile.objects.get(pk=community["ada"].pk).biography == ""
 
-    def test_anonymous_updates_are_401(self, client, community):
+    def test_anonymous_updates_are_403_as_in_strapi(self, client, community):
         response = send(client, "put", f"profiles/{community['ada'].document_id}", {"data": {"biography": "x"}})
-        assert response.status_code == 401
+        assert response.status_code == 403
 
 
 def test_posting_to_a_document_is_405(client, editor, community):

@@ -42,4 +42,4 @@ def test_the_dashboard(client):
 
 
 def test_the_dashboard_is_for_members(client):
-    assert client.get("/api/users/me/dashboard").status_code == 401
+    assert client.get("/api/users/me/dashboard").status_code == 403

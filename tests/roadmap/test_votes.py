@@ -16,7 +16,7 @@ def test_vote_once_take_back_and_counts(client, django_capture_on_commit_callbac
     factories.AchievementFactory(title="Voter", trigger=Trigger.ROADMAP_VOTES, points=5)
     members = [factories.UserFactory() for _ in range(3)]
     url = f"/api/roadmaps/{item.document_id}/vote"
-    assert client.put(url).status_code == 401
+    assert client.put(url).status_code == 403
     for user in members:
         with django_capture_on_commit_callbacks(execute=True):
             assert client.put(url, **bearer(user)).status_code == 200
