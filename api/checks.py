@@ -38,9 +38,9 @@ def problems_of(content_type: ContentType, known: set[str]) -> list[str]:
         if model_field(model, medium.attr) is None:
             found.append(f"{medium.name}: {model.__name__} has no field {medium.attr!r}")
     names = set(content_type.attribute_map) | set(content_type.relation_map) | set(content_type.media_map)
-    for name in set(content_type.owner_writable) - names:
+    for name in set(content_type.owner_writable) - names - set(content_type.write_only):
         found.append(f"owner_writable names {name!r}, which the entry does not expose")
-    for name in set(content_type.service_writable) - names - {"publishedAt"}:
+    for name in set(content_type.service_writable) - names - {"publishedAt", *content_type.write_only}:
         found.append(f"service_writable names {name!r}, which the entry does not expose")
     return found
 

@@ -138,8 +138,10 @@ registry.register(
         ),
         owner="user_id",
         # Their own public profile fields; not their team, start date, role or e-mail.
-        owner_writable=(*MEMBER_EDITABLE, *FOLLOWING, "achievements"),
-        service_writable=(*FOLLOWING, "achievements"),
+        owner_writable=(*MEMBER_EDITABLE, *FOLLOWING, "achievements", "notifications"),
+        service_writable=(*FOLLOWING, "achievements", "notifications"),
+        # posthog.com dismisses notifications (GET /api/profile/notifications) by sending back the rest.
+        write_only=("notifications",),
         service=services.ProfileService(),
         default_permissions={
             "public": READ,

@@ -201,6 +201,9 @@ class ContentType:
     # question by sending ``archived``): the body's value reaches the service in ``WritePlan.actions``,
     # whatever the field's own writability. Who may send them is the service's ``writable_by``.
     service_writable: tuple[str, ...] = ()
+    # Of those, the keys that are not read back (``notifications``: the ones a member still wants,
+    # the others are dismissed); their JSON reaches the service as sent.
+    write_only: tuple[str, ...] = ()
     # A type without draft / publish whose rows a moderator takes down: the model's boolean that, when
     # set, makes a row read as unpublished (``publishedAt: null``, as PostHog's replies do).
     unpublished_by: str | None = None
@@ -256,6 +259,7 @@ class ContentType:
             derived.add(name, private=name in private)
         resolved_components = tuple(derived.component(component) for component in components)
         declared = {relation.name for relation in relations} | {attribute.name for attribute in computed}
+        declared |= set(options.get("write_only", ()))
         for name in {*read_only, *create_only, *ordering, *renames, *owner_writable} - {*fields, *private, *declared}:
             problems.append(f"{name!r} is configured but not exposed in fields or private")
         return cls(

@@ -99,6 +99,8 @@ class ProfileService(CoreService):
             "roadmapLikes": (roadmap.vote, roadmap.unvote),
             "roadmapSubscriptions": (roadmap.follow, roadmap.unfollow),
         }
+        if "notifications" in actions:
+            forum.dismiss_notifications(profile, kept=_question_ids(actions.pop("notifications")))
         if "achievements" in actions:
             hidden = {pk: fields["hidden"] for pk, fields in actions.pop("achievements").items() if "hidden" in fields}
             set_awards_hidden(profile, hidden)
@@ -246,6 +248,20 @@ class QuestionService(ForumPostService):
                 topics=topics,
                 page=values.get("page", ""),
             )
+
+
+def _question_ids(notifications) -> set[int]:
+    """The questions of the notifications a member keeps, as posthog.com sends them back."""
+    if not isinstance(notifications, list):
+        raise Invalid("notifications is the list of notifications to keep", field="notifications")
+    kept = set()
+    for note in notifications:
+        question = note.get("question") if isinstance(note, dict) else None
+        ref = question.get("id") if isinstance(question, dict) else question
+        if isinstance(ref, bool) or not isinstance(ref, int):
+            raise Invalid("notifications: each names its question {id}", field="notifications")
+        kept.add(ref)
+    return kept
 
 
 def _readable_by_member(row, profile) -> bool:

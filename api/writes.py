@@ -136,6 +136,8 @@ class Writer:
     def _action(self, key: str, value):
         """A ``service_writable`` value, checked as its attribute or relation would be."""
         ct = self.content_type
+        if key in ct.write_only:
+            return value
         if key == "publishedAt":
             # Published (a date: when does not matter, the row's own date stays) or taken down (null).
             if value is not None and not isinstance(value, str):

@@ -212,6 +212,14 @@ def followed_topics(profile) -> list[Topic]:
     return list(Topic.objects.filter(subscriptions__profile=profile))
 
 
+def dismiss_notifications(profile, *, kept: set[int]) -> None:
+    """The member dismissed every notification but those about the questions ``kept``: the others'
+    replies are read."""
+    for notification in notifications(profile):
+        if notification.question.pk not in kept:
+            mark_read(profile, notification.question)
+
+
 def subscribe(profile, *, question: Question | None = None, topic: Topic | None = None) -> Subscription:
     """Follow a question (reply e-mails) or a topic (daily digest); following twice changes nothing."""
     try:

@@ -157,3 +157,25 @@ def test_posthogs_routes_outside_the_community_answer_a_clear_404(client, db, pa
         assert response.status_code == 404
         error = response.json()["error"]
         assert error["status"] == 404 and "not part of the community CMS" in error["message"]
+
+
+def test_dismissing_notifications_by_sending_back_the_rest(client, thread):
+    asker, question = thread["asker"], thread["question"]
+    other = ask(asker.profile, subject="Another", body="?")
+    reply(thread["helper"].profile, other, body="Answer")
+    notes = send(client, "get", "profile/notifications", asker).json()
+    assert {n["question"]["id"] for n in notes} == {question.pk, other.pk}
+    kept = [n for n in notes if n["question"]["id"] == other.pk]
+    body = {"data": {"notifications": kept}}
+    response = send(client, "put", f"profiles/{asker.profile.pk}", asker, body, HTTP_STRAPI_RESPONSE_FORMAT="v4")
+    assert response.status_code == 200, response.json()
+    assert [n["question"]["id"] for n in send(client, "get", "profile/notifications", asker).json()] == [other.pk]
+    refused = send(
+        client,
+        "put",
+        f"profiles/{asker.profile.pk}",
+        asker,
+        {"data": {"notifications": "all"}},
+        HTTP_STRAPI_RESPONSE_FORMAT="v4",
+    )
+    assert refused.status_code == 400
