@@ -160,6 +160,13 @@ CALLS: tuple[Call, ...] = (
     ),
     Call("useUser.login (distinctId)", "PUT", "users/{member_id}", who="member", body={"distinctId": "ph-1"}),
     Call("useUser.fetchUser (notifications)", "GET", "profile/notifications", who="member"),
+    Call(
+        "useUser.updateNotifications",
+        "PUT",
+        "profiles/{member_profile}",
+        who="member",
+        body={"data": {"notifications": []}},
+    ),
     Call("useUser.voteReply", "PUT", "replies/{reply}/up", who="member"),
     Call(
         "useUser.isSubscribed",
