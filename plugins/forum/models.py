@@ -134,6 +134,7 @@ class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
         index.FilterField("archived_at"),
         index.FilterField("held"),
         index.FilterField("last_activity_at"),
+        index.RelatedFields("author", [index.FilterField("blocked_at")]),
     ]
 
     class Meta:
@@ -190,7 +191,15 @@ class Reply(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
         index.SearchField("body"),
         index.FilterField("hidden"),
         index.FilterField("question"),
-        index.RelatedFields("question", [index.FilterField("archived_at"), index.FilterField("held")]),
+        index.RelatedFields("author", [index.FilterField("blocked_at")]),
+        index.RelatedFields(
+            "question",
+            [
+                index.FilterField("archived_at"),
+                index.FilterField("held"),
+                index.RelatedFields("author", [index.FilterField("blocked_at")]),
+            ],
+        ),
     ]
 
     class Meta:

@@ -95,5 +95,5 @@ def test_the_roadmaps_query(client, community):
 
 
 def test_v5_still_refuses_unknown_populate_names(client, community):
-    response = get(client, "profiles", {"populate": ["avatar", "quotes"]})
-    assert response.status_code == 400 and "Invalid key quotes" in response.json()["error"]["message"]
+    response = get(client, "profiles", {"populate": ["avatar", "bookmarks"]})
+    assert response.status_code == 400 and "Invalid key bookmarks" in response.json()["error"]["message"]

@@ -135,9 +135,55 @@ test('a read-only token cannot write', async () => {
 test('the v4 response shape', async () => {
   const result = await v4.collection('profiles').find({ populate: ['avatar', 'teams'], filters: { startDate: { $notNull: true } }, pagination: { pageSize: 2 } });
   const row = result.data[0];
-  assert.deepEqual(Object.keys(row).sort(), ['attributes', 'id']);
+  // Strapi 5's v4 shape: documentId beside id, in nested relations and media too.
+  assert.deepEqual(Object.keys(row).sort(), ['attributes', 'documentId', 'id']);
   assert.ok(Array.isArray(row.attributes.teams.data));
+  assert.ok(row.attributes.teams.data.every((t) => t.documentId && !('documentId' in t.attributes)));
   assert.ok('data' in row.attributes.avatar);
+  // The integer id names a document in the v4 shape (the documentId in both).
+  const byId = await v4.collection('profiles').findOne(String(row.id));
+  assert.equal(byId.data.documentId, row.documentId);
+  await assert.rejects(anonymous.collection('profiles').findOne(String(row.id)), HTTPNotFoundError);
+});
+
+test('media objects: focalPoint, and fields inside a media populate', async () => {
+  const { data } = await anonymous.collection('profiles').find({
+    filters: { avatar: { id: { $notNull: true } } }, populate: { avatar: true }, pagination: { pageSize: 1 },
+  });
+  assert.ok('focalPoint' in data[0].avatar);
+  const chosen = await anonymous.collection('profiles').find({
+    filters: { id: { $eq: data[0].id } }, populate: { avatar: { fields: ['url'] } },
+  });
+  assert.deepEqual(Object.keys(chosen.data[0].avatar).sort(), ['documentId', 'id', 'url']);
+});
+
+test('computed attributes filter and sort: points and reputation', async () => {
+  const { data } = await anonymous.collection('profiles').find({
+    sort: ['reputation:desc'], fields: ['firstName', 'reputation', 'points'], pagination: { pageSize: 100 },
+  });
+  const reputations = data.map((p) => p.reputation);
+  assert.deepEqual(reputations, [...reputations].sort((a, b) => b - a));
+  const floor = reputations[Math.floor(reputations.length / 2)];
+  const { data: above } = await anonymous.collection('profiles').find({
+    filters: { points: { $gte: floor } }, pagination: { pageSize: 100 },
+  });
+  assert.equal(above.length, reputations.filter((r) => r >= floor).length);
+});
+
+test('pagination edge cases answer as Strapi does', async () => {
+  for (const [pagination, expected] of [
+    [{ page: 0 }, { page: 1 }],
+    [{ page: 1, pageSize: 0 }, { pageSize: 1 }],
+    [{ start: -1, limit: 2 }, { start: 0, limit: 2 }],
+    [{ limit: -1 }, { start: 0, limit: 100 }],
+  ]) {
+    const { status, body } = await raw({ pagination });
+    assert.equal(status, 200, JSON.stringify(body));
+    for (const [key, value] of Object.entries(expected)) assert.equal(body.meta.pagination[key], value);
+  }
+  const mixed = await raw({ pagination: { page: 1, start: 0 } });
+  assert.equal(mixed.status, 400);
+  assert.equal(mixed.body.error.name, 'PaginationError');
 });
 
 test('errors come in Strapi\'s envelope', async () => {
@@ -154,6 +200,11 @@ test('errors come in Strapi\'s envelope', async () => {
     assert.ok(body.error.message.includes(message), body.error.message);
   }
   await assert.rejects(anonymous.collection('profiles').find({ filters: { nope: 1 } }), HTTPBadRequestError);
+  const invalid = await raw({ filters: { nope: { $eq: 1 } } });
+  assert.deepEqual(invalid.body.error.details, { key: 'nope', path: 'filters[nope]', source: 'query', param: 'filters' });
+  // Without credentials, a write and /users/me are Strapi's 403 (the Public role may not).
+  await assert.rejects(anonymous.collection('achievements').create({ title: 'No', points: 1 }), HTTPForbiddenError);
+  await assert.rejects(anonymous.fetch('/users/me'), HTTPForbiddenError);
   const { status, body } = await raw({}, 'profiles/unknown-document');
   assert.equal(status, 404);
   assert.equal(body.error.name, 'NotFoundError');
@@ -166,8 +217,11 @@ test('users-permissions: sign in and read /users/me', async () => {
   });
   const { jwt, user } = await response.json();
   assert.equal(user.username, process.env.CMS_EDITOR);
-  const me = await strapi({ baseURL, auth: jwt }).fetch('/users/me');
-  assert.equal((await me.json()).username, process.env.CMS_EDITOR);
+  const me = await strapi({ baseURL, auth: jwt }).fetch('/users/me?populate=role');
+  const body = await me.json();
+  assert.equal(body.username, process.env.CMS_EDITOR);
+  assert.equal(body.documentId.length, 24);
+  assert.ok(body.publishedAt && body.role.type);
 });
 
 test('files: upload, find, findOne, update, delete', async () => {
