@@ -8,7 +8,7 @@ code then reads (``data.*.attributes.subject``: every row has it; ``data.0…``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 NOT_ARCHIVED = {"$or": [{"archived": {"$null": True}}, {"archived": {"$eq": False}}]}
 
@@ -25,7 +25,8 @@ class Call:
     status: int = 200
     # Calls the CMS does not serve yet (issue 13 goes on); replayed and expected to fail until built.
     pending: str = ""
-    extra: dict = field(default_factory=dict)
+    # qs.stringify without encodeValuesOnly (the Gatsby build's default): brackets percent-encoded too.
+    encode_keys: bool = False
 
 
 ME_QUERY = {
@@ -490,6 +491,104 @@ CALLS: tuple[Call, ...] = (
     ),
     Call("Roadmap subscribe", "POST", "roadmap/{roadmap}/subscribe", who="member"),
     Call("Roadmap unsubscribe", "POST", "roadmap/{roadmap}/unsubscribe", who="member"),
+    # plugins/gatsby-source-squeak/gatsby-node.ts (no auth on any call)
+    Call(
+        "gatsby-source-squeak (profiles)",
+        "GET",
+        "profiles",
+        qs={
+            "filters": {"$and": [{"startDate": {"$notNull": True}}, {"startDate": {"$lte": "2100-01-01T00:00:00Z"}}]},
+            "pagination": {"page": 1, "pageSize": 100},
+            "populate": ["avatar", "teams", "leadTeams", "quotes", "color"],
+        },
+        reads=(
+            "data.*.id",
+            "data.*.attributes.firstName",
+            "data.*.attributes.teams.data",
+            "data.*.attributes.leadTeams.data",
+            "data.*.attributes.quotes",
+            "data.*.attributes.avatar",
+            "meta.pagination.pageCount",
+        ),
+    ),
+    Call(
+        "gatsby-source-squeak (questions)",
+        "GET",
+        "questions",
+        qs={
+            "pagination": {"page": 1, "pageSize": 100},
+            "populate": {
+                "profile": {"fields": ["id"]},
+                "replies": {"populate": {"profile": {"fields": ["id"]}}},
+                "topics": {"fields": ["id"]},
+                "resolvedBy": {"fields": ["id"]},
+            },
+        },
+        encode_keys=True,
+        reads=("data.*.attributes.body", "data.*.attributes.profile.data.id", "data.*.attributes.replies.data"),
+    ),
+    Call(
+        "gatsby-source-squeak (topic groups)",
+        "GET",
+        "topic-groups",
+        qs={"populate": {"topics": {"fields": ["id"]}}},
+        encode_keys=True,
+        reads=("data.*.attributes.label", "data.*.attributes.slug", "data.*.attributes.topics.data"),
+    ),
+    Call(
+        "gatsby-source-squeak (topics)",
+        "GET",
+        "topics",
+        qs={"pagination": {"page": 1, "pageSize": 100}},
+        reads=("data.*.attributes.label", "data.*.attributes.slug"),
+    ),
+    Call(
+        "gatsby-source-squeak (teams)",
+        "GET",
+        "teams",
+        qs={
+            "pagination": {"page": 1, "pageSize": 100},
+            "populate": {
+                "roadmaps": {"fields": ["id"]},
+                "profiles": {"populate": "*"},
+                "leadProfiles": {"fields": "id"},
+                "crest": True,
+                "crestOptions": True,
+                "miniCrest": True,
+                "teamImage": {"populate": {"image": True}},
+                "tagline": True,
+            },
+        },
+        reads=("data.*.attributes.name", "data.*.attributes.crestOptions", "data.*.attributes.profiles.data"),
+    ),
+    Call(
+        "gatsby-source-squeak (roadmaps)",
+        "GET",
+        "roadmaps",
+        qs={
+            "pagination": {"page": 1, "pageSize": 100},
+            "populate": {"teams": {"fields": ["id"]}, "image": {"fields": "*"}, "likes": True, "cta": True},
+        },
+        encode_keys=True,
+        reads=("data.*.attributes.title", "data.*.attributes.likes.data", "data.*.attributes.cta"),
+    ),
+    # gatsby/sourceNodes.ts
+    Call(
+        "sourceNodes (achievements)",
+        "GET",
+        "achievements",
+        qs={"populate": ["icon", "achievement_group.achievements.icon"], "publicationState": "preview"},
+        encode_keys=True,
+        reads=("data.*.id", "data.*.attributes.title", "data.*.attributes.icon", "data.*.attributes.achievement_group"),
+    ),
+    Call(
+        "sourceNodes (achievement groups)",
+        "GET",
+        "achievement-groups",
+        qs={"populate": ["achievements.icon", "icon"]},
+        encode_keys=True,
+        reads=("data.*.attributes.Title", "data.*.attributes.tiered", "data.*.attributes.achievements.data"),
+    ),
     # src/components/Points, gatsby/sourceNodes.ts
     Call("sourceNodes (rewards)", "GET", "points/rewards", reads=("data.*.handle", "data.*.price", "data.*.title")),
     Call("RewardCard.redeem", "POST", "points/redeem", who="member", body={"handle": "{reward}"}, status=201),

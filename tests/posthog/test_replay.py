@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -132,7 +133,10 @@ def replay(server: str, call: Call, names: dict) -> requests.Response:
     values = names["values"]
     url = f"{server}/api/{_fill(call.path, values)}"
     if call.qs:
-        url += "?" + stringify(_fill(call.qs, values))
+        query = stringify(_fill(call.qs, values))
+        if call.encode_keys:
+            query = "&".join(f"{quote(k, safe='')}={v}" for k, _, v in (p.partition("=") for p in query.split("&")))
+        url += "?" + query
     headers = {"Origin": "https://posthog.com"}
     if call.who != "anonymous":
         headers["Authorization"] = f"Bearer {names['tokens'][call.who]}"
