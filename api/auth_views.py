@@ -15,6 +15,7 @@ from api.query.selection import SelectionParser
 from api.query.values import format_datetime
 from api.registry import registry
 from api.serialize import Serializer
+from api.views import DocumentView
 from plugins.accounts import members
 from plugins.accounts.policy import ROLES, Actor
 
@@ -134,19 +135,20 @@ class MeView(ApiView):
         return Serializer(access).entry(profile, selection)
 
 
-class UserView(ApiView):
-    """``PUT /api/users/<id>``: the signed-in user changes their own ``username``, ``email`` or the analytics
-    ``distinctId`` the website records at sign-in (moderators see it).
+class UserView(DocumentView):
+    """``/api/users/<id>``: ``GET`` is the generated findOne of ``users`` (moderators and editors); ``PUT``
+    is the signed-in user changing their own ``username``, ``email`` or the analytics ``distinctId`` the
+    website records at sign-in, flat as users-permissions takes it.
 
     users-permissions lets a role with ``user.update`` change any user; here nobody changes another
     member's account through the API (editors do it in the admin), so another id is a 403.
     """
 
-    def put(self, request, user_id):
+    def put(self, request, plural, document_id):
         if request.member is None:
             raise ForbiddenError()
         account = getattr(request.member, "account", None)
-        if user_id not in (str(request.member.pk), account.document_id if account else None):
+        if document_id not in (str(request.member.pk), account.document_id if account else None):
             raise ForbiddenError()
         data = body(request)
         unknown = set(data) - {"username", "email", "distinctId"}

@@ -8,6 +8,7 @@ do what, and the core service of a type whose writes go through its plugin's rul
 
 from api import services
 from api.registry import Component, ContentType, Relation, computed, registry
+from plugins.accounts.models import Member, blocked
 from plugins.achievements.models import Achievement, AchievementGroup
 from plugins.forum.models import (
     Question,
@@ -105,6 +106,8 @@ registry.register(
                 link_entry="achievement",
                 link_fields=(("hidden", "hidden"),),
             ),
+            # The member's account (moderators and editors read it: its e-mail, whether it is blocked).
+            Relation("user", "user", "users", many=False, writable=False),
             # What the member follows and likes (PostHog's names): theirs to read and change, with
             # connect / disconnect, through the forum's and the roadmap's services.
             *(
@@ -338,6 +341,28 @@ registry.register(
         description="Small teams' weekly updates: what shipped or was answered, and the thing of the week.",
         fields=("team", "description", "roadmap", "question", "thing_of_the_week"),
         default_permissions=EDITORIAL_DEFAULTS,
+    )
+)
+
+
+registry.register(
+    ContentType.from_model(
+        Member,
+        "users",
+        singular="user",
+        description="Member accounts, as users-permissions shows them (moderators and editors read them).",
+        fields=("username", "profile"),
+        private=("email",),
+        read_only=("username", "email", "profile"),
+        computed=(
+            computed("provider", "string", lambda user: "local", reads="username"),
+            computed("confirmed", "boolean", lambda user: True, reads="username"),
+            computed("blocked", "boolean", lambda user: user.blocked, reads="is_active", expression=blocked),
+            # The website's analytics id for the member (PUT /api/users/<id>), for moderators.
+            computed("distinctId", "string", lambda user: user.distinct_id or None, reads="username", private=True),
+        ),
+        service=services.AccountService(),
+        default_permissions={"moderator": READ, "editor": READ},
     )
 )
 

@@ -165,6 +165,20 @@ class TeamService(CoreService):
         return super().update(actor, instance, plan, publish=publish)
 
 
+class AccountService(CoreService):
+    """Accounts are made by signing up (or an editor's *Add team member*) and changed by their member
+    (``PUT /api/users/<id>``) or in the admin; not through the generated writes."""
+
+    def create(self, actor, plan, *, publish):
+        raise NotAllowed("Accounts are made by signing up: POST /api/auth/local/register")
+
+    def update(self, actor, instance, plan, *, publish):
+        raise NotAllowed("A member changes their own account with PUT /api/users/<id>")
+
+    def delete(self, actor, instance):
+        raise NotAllowed("Accounts are deactivated in the admin, not deleted through the API")
+
+
 class AchievementService(CoreService):
     def delete(self, actor, instance):
         delete_achievement(instance)

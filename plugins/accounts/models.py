@@ -1,6 +1,7 @@
 """What users-permissions keeps on a user that Django's ``User`` does not."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -28,3 +29,37 @@ def _account_for_new_user(sender, instance, created, raw=False, **kwargs):
     # Every way a user is made (sign-up, the admin, createsuperuser, onboarding) gets its documentId.
     if created and not raw:
         Account.objects.get_or_create(user=instance)
+
+
+def blocked() -> models.Expression:
+    """Whether an account is blocked (inactive), as the database computes it."""
+    return models.ExpressionWrapper(models.Q(is_active=False), output_field=models.BooleanField())
+
+
+class MemberManager(models.Manager):
+    """Users as the API reads them: with their Strapi ``documentId`` and Strapi's timestamps beside them."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                document_id=models.F("account__document_id"),
+                distinct_id=models.F("account__distinct_id"),
+                created_at=models.F("date_joined"),
+                updated_at=models.F("date_joined"),
+            )
+        )
+
+
+class Member(get_user_model()):
+    """A user as users-permissions shows one (``/api/users``, a profile's ``user``); the same table."""
+
+    objects = MemberManager()
+
+    class Meta:
+        proxy = True
+
+    @property
+    def blocked(self) -> bool:
+        return not self.is_active

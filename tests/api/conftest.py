@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from plugins.accounts.models import Member
 from plugins.forum.models import TopicGroup
 from plugins.roadmap.models import TeamUpdate
 from tests import factories
@@ -62,7 +63,9 @@ def community(db):
     team_update = TeamUpdate.objects.create(
         team=growth, roadmap=roadmap, question=question, description="Shipped replay", thing_of_the_week=True
     )
+    account = Member.objects.get(pk=factories.UserFactory(username="community-member").pk)
     return {
+        "account": account,
         "team_update": team_update,
         "topic_group": topic_group,
         "topic": topic,

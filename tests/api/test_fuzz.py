@@ -36,6 +36,7 @@ ROWS = {
     "questions": "question",
     "replies": "reply",
     "team-updates": "team_update",
+    "users": "account",
 }
 DOCUMENT_PATH = re.compile(r"^/api/(?P<plural>[^/]+)/\{(?P<name>documentId|document_id)\}")
 

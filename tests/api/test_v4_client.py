@@ -238,3 +238,28 @@ def test_an_invalid_key_says_where_it_was_as_strapi_does(client, community):
     assert error["details"]["param"] == "populate" and error["details"]["key"] == "nope"
     error = get(client, "profiles", {"sort": "nope:asc"}).json()["error"]
     assert error["details"]["param"] == "sort"
+
+
+def test_a_profiles_user_shows_moderators_the_email_and_the_public_nothing(client, community):
+    user = factories.UserFactory(email="ada-account@private.example")
+    ada = community["ada"]
+    ada.user = user
+    ada.save()
+    moderator = factories.moderator()
+    params = {"filters": {"firstName": "Ada"}, "populate": {"user": {"fields": ["email", "blocked"]}}}
+    seen = get(client, "profiles", params, **bearer(moderator), **V4).json()["data"][0]["attributes"]["user"]
+    assert seen["data"]["id"] == user.pk and seen["data"]["documentId"] == user.account.document_id
+    assert seen["data"]["attributes"] == {"email": "ada-account@private.example", "blocked": False}
+    # posthog.com's moderators search members by their account's e-mail.
+    search = {"filters": {"user": {"email": {"$containsi": "ada-account"}}}, "fields": ["firstName"]}
+    found = get(client, "profiles", search, **bearer(moderator)).json()["data"]
+    assert [p["firstName"] for p in found] == ["Ada"]
+    # The public: no user in the answer, and no filtering by it.
+    public = get(client, "profiles", params, **V4).json()["data"][0]["attributes"]
+    assert "user" not in public
+    assert get(client, "profiles", search).status_code == 400
+    assert get(client, "users").status_code == 403
+    listed = get(client, "users", {"filters": {"blocked": False}}, **bearer(moderator)).json()["data"]
+    assert user.pk in [u["id"] for u in listed]
+    one = get(client, f"users/{user.account.document_id}", **bearer(moderator)).json()["data"]
+    assert one["username"] == user.username and one["email"] == user.email

@@ -357,6 +357,17 @@ CALLS: tuple[Call, ...] = (
         qs=PROFILES_QUERY,
         reads=("data.*.id", "data.*.attributes.firstName", "data.*.attributes.reputation", "meta.pagination.pageCount"),
     ),
+    Call(
+        "useCommunityProfiles (moderators, by e-mail)",
+        "GET",
+        "profiles",
+        who="moderator",
+        qs={
+            **PROFILES_QUERY,
+            "filters": {"$or": [{"firstName": {"$containsi": "e"}}, {"user": {"email": {"$containsi": "@"}}}]},
+        },
+        reads=("data.*.attributes.firstName", "data.*.attributes.user.data"),
+    ),
     # src/hooks/useTeam.tsx, useTeamUpdates.tsx, useCommunityAlerts.ts
     Call(
         "useTeam.fetchTeam",

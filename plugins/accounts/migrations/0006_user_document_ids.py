@@ -1,4 +1,5 @@
-"""Every user gets a Strapi documentId (users-permissions users have one in Strapi 5)."""
+"""Every user gets a Strapi documentId (users-permissions users have one in Strapi 5) and an analytics
+distinctId; ``Member`` is the user as the API shows one."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -47,6 +48,12 @@ class Migration(migrations.Migration):
                 ),
                 ("distinct_id", models.CharField(blank=True, max_length=200)),
             ],
+        ),
+        migrations.CreateModel(
+            name="Member",
+            fields=[],
+            options={"proxy": True, "indexes": [], "constraints": []},
+            bases=("auth.user",),
         ),
         migrations.RunPython(give_every_user_one, migrations.RunPython.noop),
     ]
