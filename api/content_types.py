@@ -29,7 +29,12 @@ from plugins.rewards.models import RewardProduct
 from plugins.rewards.services import in_stock_q
 from plugins.roadmap.models import RoadmapItem, TeamUpdate
 from plugins.roadmap.services import load_vote_counts
-from plugins.teams.models import Team, load_pineapple_counts
+from plugins.teams.models import (
+    Team,
+    load_pineapple_counts,
+    pineapple_share_expression,
+    pineapple_verdict_expression,
+)
 from plugins.teams.pineapple import VERDICT_LABELS
 
 READ = ("find", "findOne")
@@ -199,9 +204,18 @@ registry.register(
         renames={"roadmap_items": "roadmaps"},
         computed=(
             computed(
-                "pineappleVerdict", "enumeration", lambda team: team.pineapple().verdict, enum=tuple(VERDICT_LABELS)
+                "pineappleVerdict",
+                "enumeration",
+                lambda team: team.pineapple().verdict,
+                enum=tuple(VERDICT_LABELS),
+                expression=pineapple_verdict_expression,
             ),
-            computed("pineappleShareInFavour", "float", lambda team: team.pineapple().share_in_favour),
+            computed(
+                "pineappleShareInFavour",
+                "float",
+                lambda team: team.pineapple().share_in_favour,
+                expression=pineapple_share_expression,
+            ),
         ),
         prepare=load_pineapple_counts,
         components=(

@@ -2,14 +2,15 @@
 
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import Exact, GreaterThan, LessThan
 from wagtail.fields import RichTextField
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.shared_cache import SharedCache
 from plugins.core.slugs import AutoSlugMixin
 from plugins.core.text import long_text
-from plugins.teams.pineapple import PineappleVerdict
+from plugins.teams.pineapple import AGAINST, IN_FAVOUR, SPLIT, UNDECIDED, PineappleVerdict
 
 IMAGE_MODEL = "assets.CommunityImage"
 
@@ -24,11 +25,37 @@ class TeamQuerySet(models.QuerySet):
         return self.annotate(pineapple_yes=self._answers(True), pineapple_no=self._answers(False))
 
     def _answers(self, answer: bool):
-        memberships = self.model.profiles.through.objects.filter(
-            team_id=OuterRef("pk"), profile__pineapple_on_pizza=answer
-        )
+        return self._answers_of(answer)
+
+    @staticmethod
+    def _answers_of(answer: bool):
+        """The number of a team's members who answered ``answer``, as a sub-query of the team row."""
+        memberships = Team.profiles.through.objects.filter(team_id=OuterRef("pk"), profile__pineapple_on_pizza=answer)
         counted = memberships.values("team_id").annotate(n=Count("*")).values("n")
         return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+def pineapple_verdict_expression():
+    """A team's verdict as the database computes it (``PineappleVerdict.verdict``), for filters and sort."""
+    yes, no = TeamQuerySet._answers_of(True), TeamQuerySet._answers_of(False)
+    return models.Case(
+        models.When(models.Q(Exact(yes + no, 0)), then=models.Value(UNDECIDED)),
+        models.When(models.Q(GreaterThan(yes, no)), then=models.Value(IN_FAVOUR)),
+        models.When(models.Q(LessThan(yes, no)), then=models.Value(AGAINST)),
+        default=models.Value(SPLIT),
+        output_field=models.CharField(),
+    )
+
+
+def pineapple_share_expression():
+    """The share of answering members in favour (``PineappleVerdict.share_in_favour``), None if nobody did."""
+    yes, no = TeamQuerySet._answers_of(True), TeamQuerySet._answers_of(False)
+    answered = models.ExpressionWrapper(yes + no, output_field=models.FloatField())
+    return models.Case(
+        models.When(models.Q(Exact(yes + no, 0)), then=models.Value(None)),
+        default=models.ExpressionWrapper(Cast(yes, models.FloatField()) / answered, output_field=models.FloatField()),
+        output_field=models.FloatField(),
+    )
 
 
 # Counting every member's answer is the costliest part of reading teams, and the answers change

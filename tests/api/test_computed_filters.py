@@ -55,3 +55,29 @@ def test_private_computed_attributes_are_not_filters_for_the_public(client, db):
     response = get(client, "questions", {"filters": {"internalTags": {"$contains": "follow"}}})
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "Invalid key internalTags"
+
+
+def test_teams_filter_and_sort_by_the_pineapple_verdict(client, db):
+    yes, no, split = (factories.TeamFactory(name=n, slug=n.lower()) for n in ("Yes", "No", "Split"))
+    factories.TeamFactory(name="Quiet", slug="quiet")
+    for team, answers in ((yes, [True, True, False]), (no, [False]), (split, [True, False])):
+        for answer in answers:
+            factories.ProfileFactory(teams=[team], pineapple_on_pizza=answer)
+    in_favour = get(client, "teams", {"filters": {"pineappleVerdict": "in_favour"}, "fields": ["name"]}).json()
+    assert [t["name"] for t in in_favour["data"]] == ["Yes"]
+    undecided = get(client, "teams", {"filters": {"pineappleVerdict": {"$eq": "undecided"}}, "fields": ["name"]})
+    assert [t["name"] for t in undecided.json()["data"]] == ["Quiet"]
+    by_share = get(
+        client,
+        "teams",
+        {
+            "sort": ["pineappleShareInFavour:desc", "name:asc"],
+            "filters": {"pineappleShareInFavour": {"$notNull": True}},
+        },
+    ).json()["data"]
+    assert [(t["name"], t["pineappleShareInFavour"]) for t in by_share] == [
+        ("Yes", 0.6667),
+        ("Split", 0.5),
+        ("No", 0.0),
+    ]
+    assert get(client, "teams", {"filters": {"pineappleVerdict": "maybe"}}).json()["data"] == []
