@@ -369,11 +369,20 @@ registry.register(
         private=("email",),
         read_only=("username", "email", "profile"),
         computed=(
-            computed("provider", "string", lambda user: "local", reads="username"),
-            computed("confirmed", "boolean", lambda user: True, reads="username"),
-            computed("blocked", "boolean", lambda user: user.blocked, reads="is_active", expression=blocked),
+            computed("provider", "string", lambda user: "local", reads="username", prepared=False),
+            computed("confirmed", "boolean", lambda user: True, reads="username", prepared=False),
+            computed(
+                "blocked", "boolean", lambda user: user.blocked, reads="is_active", expression=blocked, prepared=False
+            ),
             # The website's analytics id for the member (PUT /api/users/<id>), for moderators.
-            computed("distinctId", "string", lambda user: user.distinct_id or None, reads="username", private=True),
+            computed(
+                "distinctId",
+                "string",
+                lambda user: user.distinct_id or None,
+                reads="username",
+                private=True,
+                prepared=False,
+            ),
         ),
         service=services.AccountService(),
         default_permissions={"moderator": READ, "editor": READ},
@@ -443,8 +452,17 @@ registry.register(
         # Moderators (and, for the solution, the asker) send these; the forum's moderation acts on them.
         service_writable=("archived", "resolved", "resolvedBy", "pinnedTopics"),
         computed=(
-            computed("archived", "boolean", lambda q: q.archived, reads="archived_at", expression=archived),
-            computed("resolved", "boolean", lambda q: q.solution_id is not None, reads="solution", expression=resolved),
+            computed(
+                "archived", "boolean", lambda q: q.archived, reads="archived_at", expression=archived, prepared=False
+            ),
+            computed(
+                "resolved",
+                "boolean",
+                lambda q: q.solution_id is not None,
+                reads="solution",
+                expression=resolved,
+                prepared=False,
+            ),
             # For moderators only: the asker's details and the internal tags.
             computed("internalTags", "json", lambda q: q.internal_tag_names, private=True),
             computed("moderatorPanel", "json", lambda q: q.moderator_panel, private=True),

@@ -45,6 +45,9 @@ class Attribute:
     # For computed attributes that filters and sort may use: the same value as a database
     # expression (a function returning one, with its output field set).
     expression: Callable[[], Any] | None = None
+    # Whether ``compute`` reads what the type's ``prepare`` loads (False: the row alone will do, and a
+    # selection of only such attributes skips the batch loader).
+    prepared: bool = True
     enum: tuple[str, ...] = ()
     # Set only when a row is created; an update naming it is refused with this message.
     create_only: str = ""

@@ -149,7 +149,7 @@ def prepare(rows: list, selection: Selection) -> None:
 
 def _collect(rows: list, selection: Selection, batches: dict) -> None:
     content_type = selection.content_type
-    if rows and content_type.prepare is not None and any(a.compute for a in selection.attributes):
+    if rows and content_type.prepare is not None and any(a.compute and a.prepared for a in selection.attributes):
         batches.setdefault(content_type.plural, (content_type, []))[1].extend(rows)
     for item in selection.populate.values():
         if item.kind != "relation":

@@ -81,3 +81,17 @@ def test_teams_filter_and_sort_by_the_pineapple_verdict(client, db):
         ("No", 0.0),
     ]
     assert get(client, "teams", {"filters": {"pineappleVerdict": "maybe"}}).json()["data"] == []
+
+
+def test_the_public_question_list_does_not_load_the_moderator_panel(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    asker = factories.ProfileFactory()
+    ask(asker, subject="Open", body="?")
+    get(client, "questions")  # the permission matrix, cached per process
+    with CaptureQueriesContext(connection) as queries:
+        rows = get(client, "questions").json()["data"]
+    assert rows[0]["archived"] is False and rows[0]["resolved"] is False
+    # archived and resolved come from the row; the asker's points and activity are for moderators.
+    assert not any("points_pointsaccount" in q["sql"] for q in queries.captured_queries)
