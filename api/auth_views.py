@@ -137,8 +137,9 @@ class MeView(ApiView):
 
 class UserView(DocumentView):
     """``/api/users/<id>``: ``GET`` is the generated findOne of ``users`` (moderators and editors); ``PUT``
-    is the signed-in user changing their own ``username``, ``email`` or the analytics ``distinctId`` the
-    website records at sign-in, flat as users-permissions takes it.
+    is the signed-in user changing their own ``username`` or ``email`` (with their ``currentPassword``: a
+    stolen token must not take the account over) or the analytics ``distinctId`` the website records at
+    sign-in, flat as users-permissions takes it.
 
     users-permissions lets a role with ``user.update`` change any user; here nobody changes another
     member's account through the API (editors do it in the admin), so another id is a 403.
@@ -151,11 +152,15 @@ class UserView(DocumentView):
         if document_id not in (str(request.member.pk), account.document_id if account else None):
             raise ForbiddenError()
         data = body(request)
-        unknown = set(data) - {"username", "email", "distinctId"}
+        unknown = set(data) - {"username", "email", "distinctId", "currentPassword"}
         if unknown:
             raise ValidationError(f"Invalid parameters: {', '.join(sorted(unknown))}")
         user = members.update_account(
-            request.member, username=data.get("username"), email=data.get("email"), distinct_id=data.get("distinctId")
+            request.member,
+            username=data.get("username"),
+            email=data.get("email"),
+            distinct_id=data.get("distinctId"),
+            current_password=data.get("currentPassword"),
         )
         return json_response(user_json(user))
 

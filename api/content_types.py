@@ -112,7 +112,7 @@ registry.register(
                 link_fields=(("hidden", "hidden"),),
             ),
             # The member's account (moderators and editors read it: its e-mail, whether it is blocked).
-            Relation("user", "user", "users", many=False, writable=False),
+            Relation("user", "user", "users", many=False, writable=False, private=True),
             # What the member follows and likes (PostHog's names): theirs to read and change, with
             # connect / disconnect, through the forum's and the roadmap's services.
             *(
@@ -365,8 +365,10 @@ registry.register(
         "users",
         singular="user",
         description="Member accounts, as users-permissions shows them (moderators and editors read them).",
-        fields=("username", "profile"),
-        private=("email",),
+        fields=("profile",),
+        # On posthog.com the username is the e-mail address.
+        private=("username", "email"),
+        trusted_readers_only=True,
         read_only=("username", "email", "profile"),
         computed=(
             computed("provider", "string", lambda user: "local", reads="username", prepared=False),

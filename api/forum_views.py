@@ -16,7 +16,7 @@ from api.query.values import format_datetime
 from plugins.forum import moderation, search
 from plugins.forum import services as forum
 from plugins.forum.links import read_unsubscribe_token
-from plugins.forum.models import Question, Reply, Subscription, Topic, public_questions
+from plugins.forum.models import Question, Reply, Subscription, Topic, public_questions, public_replies
 
 
 def _visible_question(view: ApiView, document_id: str) -> Question:
@@ -128,7 +128,7 @@ class VoteView(MemberView):
         return "vote"
 
     def post(self, request, document_id):
-        target = Reply.objects.filter(**self.ref(document_id), hidden=False).select_related("question").first()
+        target = Reply.objects.filter(public_replies(), **self.ref(document_id)).select_related("question").first()
         if target is None or target.question.archived:
             raise NotFoundError()
         data = request_data(request)

@@ -95,6 +95,9 @@ class Caller:
         return self.actor.moderates
 
     def can(self, content_type: str, action: str) -> bool:
+        entry = registry.get(content_type)
+        if entry is not None and entry.trusted_readers_only and not self.is_trusted:
+            return False
         if self.token is not None:
             return self.token.allows(content_type, action)
         if self._table is None:

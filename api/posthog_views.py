@@ -20,7 +20,7 @@ from api.query.values import format_datetime
 from api.store_views import MAX_IDEMPOTENCY_KEY, redemption_json
 from plugins.forum import moderation
 from plugins.forum import services as forum
-from plugins.forum.models import Question, Reply
+from plugins.forum.models import Question, Reply, public_replies
 from plugins.profiles.models import Profile
 from plugins.profiles.services import block_member, unblock_member
 from plugins.rewards.models import Redemption, RewardProduct
@@ -73,7 +73,7 @@ class ReplyVoteView(MemberView):
         return "vote"
 
     def put(self, request, reply_id, direction):
-        target = find(Reply.objects.filter(hidden=False).select_related("question"), reply_id)
+        target = find(Reply.objects.filter(public_replies()).select_related("question"), reply_id)
         if not target.question.public:
             raise NotFoundError()
         target, mine = forum.toggle_vote(self.profile, target, 1 if direction == "up" else -1)
@@ -154,7 +154,9 @@ class RedeemByHandleView(MemberView):
     """
 
     def post(self, request):
-        data = request_data(request) if "data" in (request.data or {}) else request.data
+        data = request.data
+        if isinstance(data, dict) and "data" in data:
+            data = request_data(request)
         if not isinstance(data, dict):
             raise ValidationError("Expected a JSON object: {handle}")
         only_keys(data, {"handle"})
@@ -196,7 +198,9 @@ class CreditView(MemberView):
         status = account_credit_status(self.profile)
         if status.product is None:
             raise NotFoundError("No account credit is enabled for you (or you have redeemed it)")
-        key = idempotency_key(request, max_length=MAX_IDEMPOTENCY_KEY) or f"credit-{request.member.pk}"
+        # A retry returns the same redemption; a credit enabled again after a cancelled one is a new one.
+        fallback = f"credit-{request.member.pk}-{status.product.pk}-{status.attempts}"
+        key = idempotency_key(request, max_length=MAX_IDEMPOTENCY_KEY) or fallback
         redemption = redeem(self.profile, status.product, idempotency_key=key).redemption
         body = {
             "code": redemption.usable_code,

@@ -207,6 +207,9 @@ class ContentType:
     # Of those, the keys that are not read back (``notifications``: the ones a member still wants,
     # the others are dismissed); their JSON reaches the service as sent.
     write_only: tuple[str, ...] = ()
+    # Rows only trusted callers (moderators, editors, full-access tokens) read, whatever the matrix or a
+    # token's scope says: member accounts, whose usernames are often e-mail addresses.
+    trusted_readers_only: bool = False
     # A type without draft / publish whose rows a moderator takes down: the model's boolean that, when
     # set, makes a row read as unpublished (``publishedAt: null``, as PostHog's replies do).
     unpublished_by: str | None = None

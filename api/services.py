@@ -58,7 +58,7 @@ class CoreService:
         By default an owner changes the entry's ``owner_writable``; a type whose plugin lets others act on
         a row (moderators on a question) says more.
         """
-        return set(self.content_type.owner_writable) if owns else None
+        return set(self.content_type.owner_writable) if owns and not actor.blocked else None
 
 
 # The overrides, as Strapi's createCoreService(uid, {...}) would give them.
@@ -207,6 +207,8 @@ class QuestionService(ForumPostService):
     posthog.com does), each change through the moderation service with its log entry and events."""
 
     def writable_by(self, actor, instance, *, owns):
+        if actor.blocked:
+            return None
         allowed = set(self.content_type.owner_writable) | {"resolved", "resolvedBy"} if owns else set()
         rights = actor.forum_actions
         allowed |= {name for name, right in QUESTION_MODERATION.items() if right in rights}
@@ -304,6 +306,8 @@ class ReplyService(ForumPostService):
     the asker and moderators mark it ``helpful``, moderators delete it, as posthog.com does."""
 
     def writable_by(self, actor, instance, *, owns):
+        if actor.blocked:
+            return None
         allowed = set(self.content_type.owner_writable) if owns else set()
         if {"hide", "unhide"} <= actor.forum_actions:
             allowed |= {"publishedAt", "helpful"}
@@ -328,7 +332,8 @@ class ReplyService(ForumPostService):
         return instance
 
     def may_delete(self, actor, instance, *, owns) -> bool:
-        return "hide" in actor.forum_actions
+        # For good, unlike hiding: moderators only, not community moderators.
+        return actor.moderates
 
     def delete(self, actor, instance):
         moderation.delete_reply(instance, by=actor.user)

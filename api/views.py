@@ -100,9 +100,12 @@ class ContentTypeView(ApiView):
         selection = SelectionParser(registry, access, lenient=self.v4).selection(
             self.content_type, self.params.get("fields"), self.params.get("populate")
         )
-        every_version = Access(include_private=access.include_private, drafts=True)
+        # Trusted callers read back every version (a draft they saved); others what they may read.
+        every_version = Access(include_private=True, drafts=True) if access.include_private else access
         fresh = with_populate(visible(self.content_type, every_version).filter(pk=instance.pk), selection, access)
-        obj = fresh.get()
+        obj = fresh.first()
+        if obj is None:  # written, but no longer theirs to read (a moderator hid it meanwhile)
+            return HttpResponse(status=204)
         prepare([obj], selection)
         return self.respond(self.single(obj, access, selection), status=status)
 
@@ -161,9 +164,12 @@ class DocumentView(ContentTypeView):
         return self.respond(self.single(obj, access, selection))
 
     def put(self, request, plural, document_id):
-        instance = self.lookup(self.content_type.model._default_manager.all(), document_id)
         allowed = None
-        if not self.caller.can(self.content_type.plural, "update"):
+        if self.caller.can(self.content_type.plural, "update"):
+            instance = self.lookup(self.content_type.model._default_manager.all(), document_id)
+        else:
+            # Only rows the caller reads: acting on a hidden row would also answer with it.
+            instance = self.lookup(visible(self.content_type, self.access_for_write()), document_id)
             allowed = self.content_type.service.writable_by(self.caller.actor, instance, owns=self.owns(instance))
             if allowed is None:
                 raise self.deny()

@@ -126,7 +126,8 @@ def _back_key(owner_model, attr: str) -> tuple[str, ...]:
     """For a reverse foreign key (a question's replies), the related rows' key back to their owner: the
     prefetch needs it to attach each row, and reloads every row on its own when ``only`` leaves it out."""
     model_field = owner_model._meta.get_field(attr)
-    return (model_field.field.name,) if model_field.one_to_many else ()
+    reverse = model_field.one_to_many or (model_field.one_to_one and model_field.auto_created)
+    return (model_field.field.name,) if reverse else ()
 
 
 def _link_columns(model, relation) -> list[str]:

@@ -173,6 +173,11 @@ class SelectionParser:
                 item.filters = builder.build(target, options["filters"], path=f"{path}[filters]")
                 item.touches_many = builder.touches_many
             item.ordering = parse_sort(target, options.get("sort"), f"{path}[sort]", self.access)
+            if relation.through and not all(isinstance(term, str) for term in item.ordering):
+                raise ValidationError(
+                    f"Invalid {path}[sort]: {name} sorts by its entries' own fields, not by computed ones",
+                    {"key": "sort", "path": f"{path}[sort]", "source": "query", "param": "populate"},
+                )
             return item
         if name in content_type.media_map:
             item = PopulateItem(name, "media", content_type.media_map[name])

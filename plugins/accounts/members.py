@@ -88,12 +88,17 @@ def register_member(username: str, email: str, password: str, first_name: str = 
 
 
 @transaction.atomic
-def update_account(user, *, username=None, email=None, distinct_id=None):
+def update_account(user, *, username=None, email=None, distinct_id=None, current_password=None):
     """Change the member's own ``username``, ``email`` or analytics ``distinct_id`` (None leaves one as it is).
 
-    Both stay unique, compared case-insensitively as sign-in compares them; the profile's e-mail
-    follows the account's. Raises ``AccountError`` naming the field.
+    The username and e-mail (what signs in, and where a reset link goes) change only with the member's
+    ``current_password``. Both stay unique, compared case-insensitively as sign-in compares them; the
+    profile's e-mail follows the account's. Raises ``AccountError`` naming the field.
     """
+    if (username is not None or email is not None) and not (
+        isinstance(current_password, str) and user.check_password(current_password)
+    ):
+        raise AccountError("Send your currentPassword to change your username or e-mail", "currentPassword")
     changed = []
     if username is not None:
         username = _text(username, "username").strip()

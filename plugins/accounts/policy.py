@@ -103,7 +103,7 @@ class Actor:
         """The forum moderation actions this actor may take."""
         if self.moderates:
             return FORUM_ACTIONS
-        if self.token_kind is None and COMMUNITY_MODERATORS in self._groups:
+        if self.token_kind is None and COMMUNITY_MODERATORS in self._groups and not self.blocked:
             return COMMUNITY_MODERATOR_ACTIONS
         return frozenset()
 
@@ -130,6 +130,15 @@ class Actor:
 
         leads = Profile.lead_teams.through.objects.filter(profile__user=self.user)
         return frozenset(leads.values_list("team_id", flat=True))
+
+    @cached_property
+    def blocked(self) -> bool:
+        """A moderator blocked this member: they post, vote, moderate and edit their posts no more."""
+        if self.user is None or self.token_kind is not None:
+            return False
+        from plugins.profiles.models import Profile
+
+        return Profile.objects.filter(user=self.user, blocked_at__isnull=False).exists()
 
     def may_change_team_membership(self, team_ids) -> bool:
         """Who is on a small team (as a member or a lead) is changed only by editors and that team's own leads.

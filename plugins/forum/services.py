@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from plugins.core.errors import Conflict, NotAllowed
@@ -20,7 +20,6 @@ from plugins.forum.models import (
     ReplyVote,
     Subscription,
     Topic,
-    public_questions,
     public_replies,
 )
 
@@ -147,6 +146,7 @@ def unmark_solution(question: Question, *, by_profile=None, by_moderator=False) 
 
 def vote(profile, target: Reply, value: int) -> Reply:
     """One vote per member on a reply: +1, -1, or 0 to take it back. Returns the reply with fresh counts."""
+    _check_not_blocked(profile)
     if value not in (1, -1, 0):
         raise ValidationError({"value": "A vote is 1 (up), -1 (down) or 0 (take it back)."})
     if target.author_id == profile.pk:
@@ -183,18 +183,19 @@ class Notification:
 
 
 def notifications(profile) -> list[Notification]:
-    """The member's unread replies, by followed question, newest first (two queries)."""
+    """The member's unread replies, by followed question, newest first (one query)."""
     if profile is None:
         return []
-    followed = list(
-        Subscription.objects.filter(profile=profile, question__isnull=False).filter(public_questions("question__"))
+    # One join on the member's subscriptions (a condition per followed question would not scale).
+    unread = (
+        Reply.objects.filter(
+            question__subscriptions__profile=profile,
+            created_at__gt=F("question__subscriptions__last_read_at"),
+        )
+        .filter(public_replies())
+        .exclude(author=profile)
+        .select_related("question")
     )
-    if not followed:
-        return []
-    since = Q()
-    for subscription in followed:
-        since |= Q(question_id=subscription.question_id, created_at__gt=subscription.last_read_at)
-    unread = Reply.objects.filter(since).filter(public_replies()).exclude(author=profile).select_related("question")
     by_question: dict[int, list[Reply]] = {}
     for found in unread.order_by("created_at", "pk"):
         by_question.setdefault(found.question_id, []).append(found)

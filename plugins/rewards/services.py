@@ -85,6 +85,7 @@ class CreditStatus:
 
     product: RewardProduct | None  # the credit enabled for them and not yet used, if any
     redemption: Redemption | None  # their redemption of an account credit, if any (not cancelled)
+    attempts: int = 0  # their redemptions of ``product`` so far, cancelled ones included
 
 
 def account_credit_status(profile) -> CreditStatus:
@@ -98,7 +99,9 @@ def account_credit_status(profile) -> CreditStatus:
         .first()
     )
     available = unredeemed_credits(profile)
-    return CreditStatus(available[0] if available else None, redemption)
+    product = available[0] if available else None
+    attempts = Redemption.objects.filter(profile=profile, product=product).count() if product else 0
+    return CreditStatus(product, redemption, attempts)
 
 
 @dataclass(frozen=True)

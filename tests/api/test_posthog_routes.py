@@ -179,3 +179,84 @@ def test_dismissing_notifications_by_sending_back_the_rest(client, thread):
         HTTP_STRAPI_RESPONSE_FORMAT="v4",
     )
     assert refused.status_code == 400
+
+
+def test_a_blocked_member_votes_edits_and_moderates_no_more(client, thread):
+    from django.contrib.auth.models import Group
+
+    from plugins.accounts.roles import COMMUNITY_MODERATORS
+    from plugins.profiles.services import block_member
+
+    asker, answer, question = thread["asker"], thread["answer"], thread["question"]
+    asker.groups.add(Group.objects.get_or_create(name=COMMUNITY_MODERATORS)[0])
+    voter = factories.ProfileFactory(user=factories.UserFactory()).user
+    block_member(voter.profile, by=factories.moderator())
+    assert send(client, "put", f"replies/{answer.pk}/up", voter).status_code == 403
+    block_member(asker.profile, by=factories.moderator())
+    edit = {"data": {"subject": "Edited"}}
+    refused = send(client, "put", f"questions/{question.pk}", asker, edit, HTTP_STRAPI_RESPONSE_FORMAT="v4")
+    assert refused.status_code == 403
+    question.refresh_from_db()
+    assert question.subject == "How do flags work?"
+    bio = {"data": {"biography": "Spam"}}
+    assert (
+        send(client, "put", f"profiles/{asker.profile.pk}", asker, bio, HTTP_STRAPI_RESPONSE_FORMAT="v4").status_code
+        == 403
+    )
+    # A blocked community moderator's rights go with the block.
+    moderate = {"data": {"action": "archive"}}
+    assert send(client, "post", f"questions/{question.document_id}/moderation", asker, moderate).status_code == 403
+    # Nobody votes on a blocked member's reply either: it is not there for them.
+    block_member(thread["helper"].profile, by=factories.moderator())
+    assert send(client, "put", f"replies/{answer.pk}/up", factories.UserFactory()).status_code == 404
+
+
+def test_an_asker_cannot_reach_a_hidden_reply_by_updating_it(client, thread):
+    from plugins.forum.moderation import set_hidden
+
+    set_hidden(thread["answer"], True, by=factories.moderator())
+    response = send(
+        client,
+        "put",
+        f"replies/{thread['answer'].pk}",
+        thread["asker"],
+        {"data": {"helpful": True}},
+        HTTP_STRAPI_RESPONSE_FORMAT="v4",
+    )
+    assert response.status_code == 404 and "Like this" not in response.content.decode()
+
+
+def test_community_moderators_hide_replies_but_do_not_delete_them(client, thread):
+    from django.contrib.auth.models import Group
+
+    from plugins.accounts.roles import COMMUNITY_MODERATORS
+
+    keeper = factories.UserFactory()
+    keeper.groups.add(Group.objects.get_or_create(name=COMMUNITY_MODERATORS)[0])
+    assert send(client, "delete", f"replies/{thread['answer'].document_id}", keeper).status_code == 403
+
+
+def test_bad_bodies_to_posthogs_routes_are_400(client, thread):
+    for body in (5, True, [1], {"handle": 7}, {"data": "x"}):
+        response = send(client, "post", "points/redeem", thread["asker"], body)
+        assert response.status_code == 400, (body, response.status_code)
+    assert send(client, "post", "escalate", factories.moderator(), {"id": {"x": 1}, "message": "m"}).status_code == 404
+    assert send(client, "put", "replies/abc/up", thread["asker"]).status_code == 404
+
+
+def test_a_credit_enabled_again_after_a_cancelled_redemption_redeems_anew(client, db):
+    from plugins.rewards.services import cancel_redemption
+
+    user = factories.UserFactory()
+    profile = factories.ProfileFactory(user=user)
+    credit = factories.RewardProductFactory(
+        title="$30 app credit", handle="app", price=0, kind="account_credit", discount_amount=Decimal("30.00")
+    )
+    moderator = factories.moderator()
+    enable_account_credit(profile, credit, enabled_by=moderator)
+    first = send(client, "post", "points/credit/redeem", user).json()["data"]
+    cancel_redemption(Redemption.objects.get(profile=profile), cancelled_by=moderator, reason="Wrong account")
+    again = send(client, "post", "points/credit/redeem", user)
+    assert again.status_code == 200, again.json()
+    assert Redemption.objects.filter(profile=profile).count() == 2
+    assert again.json()["data"]["code"] != first["code"] or again.json()["data"]["createdAt"] != first["createdAt"]

@@ -118,7 +118,11 @@ def test_a_user_changes_their_own_account_only(client, db):
     put = lambda path, body, who: client.put(  # noqa: E731
         path, data=json.dumps(body), content_type="application/json", **bearer(who)
     )
-    response = put(f"/api/users/{user.pk}", {"email": "New@Example.com"}, user)
+    # A token alone does not change where the reset link goes: the password must come with it.
+    assert put(f"/api/users/{user.pk}", {"email": "thief@example.com"}, user).status_code == 400
+    wrong = put(f"/api/users/{user.pk}", {"email": "thief@example.com", "currentPassword": "guess"}, user)
+    assert wrong.status_code == 400 and wrong.json()["error"]["message"].startswith("Send your currentPassword")
+    response = put(f"/api/users/{user.pk}", {"email": "New@Example.com", "currentPassword": factories.PASSWORD}, user)
     assert response.status_code == 200, response.json()
     assert response.json()["email"] == "new@example.com"
     user.refresh_from_db()
@@ -127,7 +131,9 @@ def test_a_user_changes_their_own_account_only(client, db):
     # posthog.com records the analytics id at every sign-in.
     assert put(f"/api/users/{user.pk}", {"distinctId": "ph-123"}, user).status_code == 200
     assert Account.objects.get(user=user).distinct_id == "ph-123"
-    taken = put(f"/api/users/{user.pk}", {"username": other.username.upper()}, user)
+    taken = put(
+        f"/api/users/{user.pk}", {"username": other.username.upper(), "currentPassword": factories.PASSWORD}, user
+    )
     assert taken.status_code == 400 and taken.json()["error"]["message"] == "Username already taken"
     assert put(f"/api/users/{user.pk}", {"password": "x"}, user).status_code == 400
     assert client.put(f"/api/users/{user.pk}", data="{}", content_type="application/json").status_code == 403
@@ -263,3 +269,50 @@ def test_a_profiles_user_shows_moderators_the_email_and_the_public_nothing(clien
     assert user.pk in [u["id"] for u in listed]
     one = get(client, f"users/{user.account.document_id}", **bearer(moderator)).json()["data"]
     assert one["username"] == user.username and one["email"] == user.email
+
+
+def test_tokens_that_are_not_trusted_never_read_member_accounts(client, community):
+    from api.tokens import create_token
+
+    user = factories.UserFactory(username="ada@private.example")
+    ada = community["ada"]
+    ada.user = user
+    ada.save()
+    _, read_only = create_token("site build", kind="read-only")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {read_only}"}
+    assert get(client, "users", **headers).status_code == 403
+    populated = get(client, "profiles", {"populate": "*"}, **headers).content.decode()
+    assert "ada@private.example" not in populated
+    assert (
+        get(client, "profiles", {"filters": {"user": {"username": {"$startsWith": "ada"}}}}, **headers).status_code
+        == 400
+    )
+
+
+def test_sorting_a_through_populate_by_a_computed_attribute_is_a_400(client, community):
+    response = get(client, "roadmaps", {"populate": {"likes": {"sort": "points:desc"}}})
+    assert response.status_code == 400 and "computed" in response.json()["error"]["message"]
+
+
+def test_users_with_their_profiles_are_a_fixed_number_of_queries(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    moderator = factories.moderator()
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = get(
+                client, "users", {"populate": ["profile"], "pagination": {"pageSize": 100}}, **bearer(moderator)
+            )
+        assert response.status_code == 200
+        return len(queries), len(response.json()["data"])
+
+    for _ in range(2):
+        factories.ProfileFactory(user=factories.UserFactory())
+    count()  # the permission matrix, cached per process
+    few, rows_few = count()
+    for _ in range(5):
+        factories.ProfileFactory(user=factories.UserFactory())
+    many, rows_many = count()
+    assert rows_many > rows_few and many == few
