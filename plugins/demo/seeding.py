@@ -271,7 +271,7 @@ class DemoSeeder:
                         thing_of_the_week=i == 0,
                     )
             created += 1
-        self.report.count("roadmap items", created, len(ROADMAP_ITEMS) - created)
+        self.report.count("roadmap_items", created, len(ROADMAP_ITEMS) - created)
 
     # People -----------------------------------------------------------------------------------
 

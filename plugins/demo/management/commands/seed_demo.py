@@ -51,7 +51,7 @@ class Command(BaseCommand):
             seeder.progress = lambda kind, n: progress.advance(tasks[kind], n)
             report = seeder.run()
 
-        for kind in [*seeder.counts, *(["awards"] if options["awards"] else [])]:
+        for kind in [*seeder.counts, "roadmap_items", *(["awards"] if options["awards"] else [])]:
             self.stdout.write(
                 f"{kind.replace('_', ' '):<16} {report.created.get(kind, 0):>6} created, "
                 f"{report.existing.get(kind, 0):>6} already there"
