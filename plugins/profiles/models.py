@@ -59,7 +59,7 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     ama_enabled = models.BooleanField(default=False)
     # What people said about working with them, shown on the team page: [{"quote": …, "name": …}].
     quotes = models.JSONField(default=list, blank=True)
-    # A moderator blocked the member: their posts are hidden and they cannot post (plugins.forum.moderation).
+    # A moderator blocked the member: their posts are hidden and they cannot post (profiles.services.block_member).
     blocked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ProfileQuerySet.as_manager()
