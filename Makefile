@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format migrate seed clean browser
+.PHONY: run test setup python lint format migrate seed clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,12 @@ CONFORMANCE := tests/conformance
 $(CONFORMANCE)/node_modules/.package-lock.json: $(CONFORMANCE)/package-lock.json
 	npm ci --prefix $(CONFORMANCE) --no-audit --no-fund --loglevel=error
 
-setup: $(VENV)/.installed $(CONFORMANCE)/node_modules/.package-lock.json
+# Python only: `make run` needs no npm; the tests add the conformance suite's node packages.
+python: $(VENV)/.installed
 
-migrate: setup
+setup: python $(CONFORMANCE)/node_modules/.package-lock.json
+
+migrate: python
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -44,11 +47,11 @@ browser:
 test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: setup
+lint: python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: setup
+format: python
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
