@@ -33,10 +33,14 @@ seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
 # The CMS and its task worker (e-mails, webhooks, search indexing, digests); e-mails land as files in mail/.
+# Links in e-mails and the API point at the address it is served on, unless the environment names another.
+SERVED := http://$(HOST):$(PORT)
+RUN_ENV = DEBUG=1 EMAIL_FILE_PATH=$(CURDIR)/mail WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-$(SERVED)} \
+	PUBLIC_API_URL=$${PUBLIC_API_URL:-$(SERVED)}
 run: seed
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=1 EMAIL_FILE_PATH=$(CURDIR)/mail $(BIN)/python manage.py db_worker & \
-	DEBUG=1 EMAIL_FILE_PATH=$(CURDIR)/mail $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py db_worker & \
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests need Debian's chromium; install it when it is missing (root on CI and dev machines).
 browser:
