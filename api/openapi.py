@@ -156,7 +156,7 @@ def paths_for(content_type: ContentType) -> dict:
             },
             "post": {
                 "operationId": f"create_{content_type.singular}",
-                "summary": f"Create a {content_type.singular}",
+                "summary": f"Create {_article(content_type.singular)} {content_type.singular}",
                 "tags": tag,
                 "parameters": status,
                 "requestBody": body,
@@ -174,7 +174,7 @@ def paths_for(content_type: ContentType) -> dict:
             "put": {
                 "operationId": f"update_{content_type.singular}",
                 "tags": tag,
-                "summary": f"Update a {content_type.singular}",
+                "summary": f"Update {_article(content_type.singular)} {content_type.singular}",
                 "parameters": [document_id, *status],
                 "requestBody": body,
                 "responses": _responses(one),
@@ -182,7 +182,7 @@ def paths_for(content_type: ContentType) -> dict:
             "delete": {
                 "operationId": f"delete_{content_type.singular}",
                 "tags": tag,
-                "summary": f"Delete a {content_type.singular}",
+                "summary": f"Delete {_article(content_type.singular)} {content_type.singular}",
                 "parameters": [document_id],
                 "responses": _responses({"description": "Deleted"}, "204"),
             },
@@ -261,3 +261,7 @@ def add_generated_endpoints(result, generator, request, public):
         paths.update(paths_for(content_type))
     result["paths"] = dict(sorted(paths.items()))
     return result
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"

@@ -72,8 +72,8 @@ class ReplyVoteView(MemberView):
     def rate_limit_scope(self):
         return "vote"
 
-    def put(self, request, reply_id, direction):
-        target = find(Reply.objects.filter(public_replies()).select_related("question"), reply_id)
+    def put(self, request, document_id, direction):
+        target = find(Reply.objects.filter(public_replies()).select_related("question"), document_id)
         if not target.question.public:
             raise NotFoundError()
         target, mine = forum.toggle_vote(self.profile, target, 1 if direction == "up" else -1)
@@ -106,10 +106,10 @@ class BlockView(ApiView):
 
     block = True
 
-    def put(self, request, profile_id):
+    def put(self, request, document_id):
         if not request.actor.moderates or request.member is None:
             raise self.deny()
-        profile = find(Profile.objects.select_related("user"), profile_id)
+        profile = find(Profile.objects.select_related("user"), document_id)
         (block_member if self.block else unblock_member)(profile, by=request.member)
         body = {"id": profile.pk, "documentId": profile.document_id, "blocked": profile.blocked_at is not None}
         return json_response({"data": body, "meta": {}})
@@ -118,8 +118,8 @@ class BlockView(ApiView):
 class RoadmapSubscribeView(MemberView):
     """``POST /api/roadmap/<id>/subscribe`` or ``/unsubscribe``: hear of a roadmap item's updates, or stop."""
 
-    def post(self, request, roadmap_id, action):
-        item = find(RoadmapItem.objects.filter(live=True), roadmap_id)
+    def post(self, request, document_id, action):
+        item = find(RoadmapItem.objects.filter(live=True), document_id)
         (roadmap.follow if action == "subscribe" else roadmap.unfollow)(self.profile, item)
         return json_response({"data": {"id": item.pk, "subscribed": action == "subscribe"}, "meta": {}})
 

@@ -75,21 +75,24 @@ urlpatterns = [
     path("replies/<str:document_id>/moderation", forum_views.ReplyModerationView.as_view(), name="reply-moderation"),
     # posthog.com's own routes (api.posthog_views).
     path("profile/notifications", posthog_views.NotificationsView.as_view(), name="posthog-notifications"),
-    path("profile/block/<str:profile_id>", posthog_views.BlockView.as_view(block=True), name="posthog-block"),
-    path("profile/unblock/<str:profile_id>", posthog_views.BlockView.as_view(block=False), name="posthog-unblock"),
-    path("replies/<str:reply_id>/up", posthog_views.ReplyVoteView.as_view(), {"direction": "up"}, name="posthog-up"),
+    path("profile/block/<str:document_id>", posthog_views.BlockView.as_view(block=True), name="posthog-block"),
+    path("profile/unblock/<str:document_id>", posthog_views.BlockView.as_view(block=False), name="posthog-unblock"),
+    path("replies/<str:document_id>/up", posthog_views.ReplyVoteView.as_view(), {"direction": "up"}, name="posthog-up"),
     path(
-        "replies/<str:reply_id>/down", posthog_views.ReplyVoteView.as_view(), {"direction": "down"}, name="posthog-down"
+        "replies/<str:document_id>/down",
+        posthog_views.ReplyVoteView.as_view(),
+        {"direction": "down"},
+        name="posthog-down",
     ),
     path("escalate", posthog_views.EscalateView.as_view(), name="posthog-escalate"),
     path(
-        "roadmap/<str:roadmap_id>/subscribe",
+        "roadmap/<str:document_id>/subscribe",
         posthog_views.RoadmapSubscribeView.as_view(),
         {"action": "subscribe"},
         name="posthog-roadmap-subscribe",
     ),
     path(
-        "roadmap/<str:roadmap_id>/unsubscribe",
+        "roadmap/<str:document_id>/unsubscribe",
         posthog_views.RoadmapSubscribeView.as_view(),
         {"action": "unsubscribe"},
         name="posthog-roadmap-unsubscribe",
