@@ -95,6 +95,12 @@ class ContentTypeView(ApiView):
     def access_for_write(self) -> Access:
         return self.reader(drafts=False)
 
+    @staticmethod
+    def targets_access(access: Access) -> Access | None:
+        """Which rows a body's relations may name: any for trusted callers (an editor links a draft), what
+        they read for the others."""
+        return None if access.include_private else access
+
     def written(self, instance, status: int = 200):
         access = self.reader(drafts=self.content_type.draft_and_publish and not self.publish_requested())
         selection = SelectionParser(registry, access, lenient=self.v4).selection(
@@ -141,7 +147,7 @@ class CollectionView(ContentTypeView):
     def post(self, request, plural):
         self.authorise("create")
         access = self.access_for_write()
-        writer = Writer(self.content_type, include_private=access.include_private)
+        writer = Writer(self.content_type, include_private=access.include_private, access=self.targets_access(access))
         plan = writer.plan(self.body_data())
         instance = self.content_type.service.create(self.caller.actor, plan, publish=self.publish_requested())
         return self.written(instance, status=201)
@@ -174,7 +180,12 @@ class DocumentView(ContentTypeView):
             if allowed is None:
                 raise self.deny()
         access = self.access_for_write()
-        writer = Writer(self.content_type, include_private=access.include_private, allowed=allowed)
+        writer = Writer(
+            self.content_type,
+            include_private=access.include_private,
+            allowed=allowed,
+            access=self.targets_access(access),
+        )
         plan = writer.plan(self.body_data(), instance=instance)
         instance = self.content_type.service.update(self.caller.actor, instance, plan, publish=self.publish_requested())
         return self.written(instance)

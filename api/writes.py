@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date
 from modelcluster.fields import ParentalManyToManyField
 
 from api.errors import ValidationError, invalid_key
+from api.query.execute import visible
 from api.query.filters import SYSTEM_ATTRIBUTES
 from api.query.qs import is_index
 from api.registry import Attribute, ContentType, Relation, registry
@@ -89,10 +90,13 @@ def coerce_attribute(attribute: Attribute, value):
 
 
 class Writer:
-    def __init__(self, content_type: ContentType, include_private: bool, allowed: set[str] | None = None):
+    def __init__(self, content_type: ContentType, include_private: bool, allowed: set[str] | None = None, access=None):
         self.content_type = content_type
         self.include_private = include_private
         self.allowed = allowed  # None: every writable key
+        # Who writes, as far as reading goes: a relation names only rows they may read (None: any row),
+        # so that a hidden row answers as a missing one.
+        self.access = access
 
     def plan(self, data, instance=None) -> WritePlan:
         """What ``data`` asks to write; ``instance`` is the row an update changes (None: a create)."""
@@ -204,7 +208,9 @@ class Writer:
 
     def _targets(self, relation: Relation, refs, path: str) -> list:
         """Resolve ids, documentIds or ``{id}`` / ``{documentId}`` objects to rows of the target type."""
-        target = registry.get(relation.target).model
+        target_type = registry.get(relation.target)
+        target = target_type.model
+        rows = visible(target_type, self.access) if self.access is not None else target._default_manager.all()
         if not isinstance(refs, list):
             refs = [refs]
         ids, document_ids = [], []
@@ -219,9 +225,7 @@ class Writer:
                 document_ids.append(ref)
             else:
                 raise _error(path, f"{path}: expected ids or documentIds")
-        found = list(target._default_manager.filter(pk__in=ids)) + list(
-            target._default_manager.filter(document_id__in=document_ids)
-        )
+        found = list(rows.filter(pk__in=ids)) + list(rows.filter(document_id__in=document_ids))
         missing = (set(ids) - {row.pk for row in found}) | (set(document_ids) - {row.document_id for row in found})
         if missing:
             shown = ", ".join(str(m) for m in sorted(missing, key=str))

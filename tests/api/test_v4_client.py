@@ -316,3 +316,24 @@ def test_users_with_their_profiles_are_a_fixed_number_of_queries(client, db):
         factories.ProfileFactory(user=factories.UserFactory())
     many, rows_many = count()
     assert rows_many > rows_few and many == few
+
+
+def test_a_hidden_question_answers_as_a_missing_one_when_followed(client, community):
+    user = factories.UserFactory()
+    profile = factories.ProfileFactory(user=user)
+    archived = factories.QuestionFactory(archived_at="2026-01-01T00:00:00Z")
+
+    def follow(ref):
+        body = {"data": {"questionSubscriptions": {"connect": [ref]}}}
+        response = client.put(
+            f"/api/profiles/{profile.document_id}",
+            data=json.dumps(body),
+            content_type="application/json",
+            **bearer(user),
+        )
+        return response.status_code, response.json()["error"]["message"]
+
+    hidden = follow(archived.document_id)
+    missing = follow("a" * 24)
+    assert hidden[0] == missing[0] == 400
+    assert hidden[1].replace(archived.document_id, "X") == missing[1].replace("a" * 24, "X")
