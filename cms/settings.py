@@ -232,6 +232,9 @@ API_PAGINATION_DEFAULT = env_int("API_PAGINATION_DEFAULT", 25)
 API_PAGINATION_MAX = env_int("API_PAGINATION_MAX", 100)
 API_JWT_SECRET = env_str("API_JWT_SECRET") or SECRET_KEY
 API_JWT_LIFETIME = timedelta(days=env_int("API_JWT_LIFETIME_DAYS", 30))
+# What one request may populate: how deep, and how many related rows in all (each a 400 beyond, saying so).
+API_POPULATE_MAX_DEPTH = env_int("API_POPULATE_MAX_DEPTH", 5)
+API_POPULATE_MAX_ROWS = env_int("API_POPULATE_MAX_ROWS", 5000)
 # Public, anonymous reads may be cached by browsers and CDNs for this long.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # Strapi's `Strapi-Response-Format: v4` header, as the default for every request.

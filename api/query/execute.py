@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 
+from api.errors import ValidationError
 from api.media import image_queryset
 from api.query.access import Access, visibility
 from api.query.selection import PopulateItem, Selection
@@ -141,14 +143,29 @@ def _prefixed(term: str, prefix: str) -> str:
 
 
 def prepare(rows: list, selection: Selection) -> None:
-    """Run each content type's batch loader once over all of its rows in the result tree."""
+    """Run each content type's batch loader once over all of its rows in the result tree.
+
+    Raises ``ValidationError`` when the populated relations hold more rows than a response may
+    (``API_POPULATE_MAX_ROWS``), before any of them is serialized.
+    """
     batches: dict = {}
-    _collect(rows, selection, batches)
+    populated = _collect(rows, selection, batches)
+    limit = settings.API_POPULATE_MAX_ROWS
+    if populated > limit:
+        raise ValidationError(
+            f"The populate returns {populated} related rows, more than the {limit} one response may hold "
+            "(API_POPULATE_MAX_ROWS): narrow it with filters or fields inside the populate, a smaller "
+            "pageSize, or fewer relations",
+            {"key": "populate", "source": "query", "param": "populate", "limit": limit, "rows": populated},
+        )
     for content_type, objects in batches.values():
         content_type.prepare(list({id(obj): obj for obj in objects}.values()))
 
 
-def _collect(rows: list, selection: Selection, batches: dict) -> None:
+def _collect(rows: list, selection: Selection, batches: dict) -> int:
+    """Gather the rows each batch loader needs; returns how many related rows the tree holds (every
+    occurrence: a team populated under ten profiles is ten in the response)."""
+    populated = 0
     content_type = selection.content_type
     if rows and content_type.prepare is not None and any(a.compute and a.prepared for a in selection.attributes):
         batches.setdefault(content_type.plural, (content_type, []))[1].extend(rows)
@@ -164,4 +181,6 @@ def _collect(rows: list, selection: Selection, batches: dict) -> None:
                 found += value
             elif value is not None:
                 found.append(value)
-        _collect([r for r in found if r is not None], item.selection, batches)
+        found = [r for r in found if r is not None]
+        populated += len(found) + _collect(found, item.selection, batches)
+    return populated

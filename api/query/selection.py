@@ -14,7 +14,6 @@ from api.query.filters import SYSTEM_ATTRIBUTES, FilterBuilder
 from api.query.values import parse_bool, parse_int
 from api.registry import Attribute, Component, ContentType, Media, Relation
 
-MAX_POPULATE_DEPTH = 6
 SYSTEM_FIELDS = ("createdAt", "updatedAt", "publishedAt")
 
 
@@ -87,8 +86,13 @@ class SelectionParser:
     def populate(self, content_type: ContentType, raw, path: str, depth: int) -> dict[str, PopulateItem]:
         if raw is None or raw is False or raw in ("false", ""):
             return {}
-        if depth >= MAX_POPULATE_DEPTH:
-            raise ValidationError(f"{path} is nested deeper than {MAX_POPULATE_DEPTH} levels")
+        limit = settings.API_POPULATE_MAX_DEPTH
+        if depth >= limit:
+            raise ValidationError(
+                f"{path} is nested deeper than the {limit} levels a request may populate (API_POPULATE_MAX_DEPTH): "
+                "populate fewer levels, or read the deeper rows with their own request",
+                {"key": "populate", "path": path, "source": "query", "param": "populate", "limit": limit},
+            )
         if raw in ("*", True, "true") or raw == ["*"]:
             return {name: self._item(content_type, name, None, path, depth) for name in self._populatable(content_type)}
         if isinstance(raw, str | list):
