@@ -80,10 +80,8 @@ class ApiView(APIView):
 
     def ref(self, ref: str) -> dict:
         """The lookup for a document named in a path: its ``documentId``, or in the v4 shape also the integer
-        ``id`` that v4 responses carry (a documentId is never all digits)."""
-        if self.v4 and is_index(ref) and len(ref) < 19:
-            return {"pk": int(ref)}
-        return {"document_id": ref}
+        ``id`` that v4 responses carry."""
+        return document_lookup(ref, integer_ids=self.v4)
 
     # The rate-limit scope of a request (see api.throttling), or None for no limit.
     def rate_limit_scope(self) -> str | None:
@@ -101,6 +99,14 @@ class ApiView(APIView):
         """The error for a caller who may not do this: 403, with credentials or without, as Strapi answers
         (its Public role lacks the permission). A 401 is for credentials that are wrong or expired."""
         return ForbiddenError()
+
+
+def document_lookup(ref: str, *, integer_ids: bool) -> dict:
+    """``filter`` keywords for a document named by its ``documentId`` or, with ``integer_ids``, by the
+    integer id (a documentId is never all digits; 19 digits would overflow a bigint)."""
+    if integer_ids and is_index(ref) and len(ref) < 19:
+        return {"pk": int(ref)}
+    return {"document_id": ref}
 
 
 class MemberView(ApiView):

@@ -11,11 +11,10 @@ from __future__ import annotations
 from django.db.models import Model
 from django.utils import timezone
 
-from api.base import ApiView, MemberView, json_response
+from api.base import ApiView, MemberView, document_lookup, json_response
 from api.errors import NotFoundError, ValidationError
 from api.media import file_object
 from api.moderation_views import idempotency_key, only_keys, request_data
-from api.query.qs import is_index
 from api.query.values import format_datetime
 from api.store_views import MAX_IDEMPOTENCY_KEY, redemption_json
 from plugins.forum import moderation
@@ -34,8 +33,7 @@ def find(queryset, ref) -> Model:
     ref = str(ref) if isinstance(ref, int) and not isinstance(ref, bool) else ref
     if not isinstance(ref, str) or not ref:
         raise NotFoundError()
-    lookup = {"pk": int(ref)} if is_index(ref) and len(ref) < 19 else {"document_id": ref}
-    found = queryset.filter(**lookup).first()
+    found = queryset.filter(**document_lookup(ref, integer_ids=True)).first()
     if found is None:
         raise NotFoundError()
     return found

@@ -130,10 +130,6 @@ class SelectionParser:
                 items[name] = item
         return items
 
-    def _file_fields(self, raw, path: str) -> tuple[str, ...] | None:
-        """``fields`` of a media populate: the file object's keys to return (with id and documentId)."""
-        return _file_fields_of(raw, path, self.lenient)
-
     def _populatable(self, content_type: ContentType) -> list[str]:
         names = content_type.populatable(include_private=self.access.include_private)
         return [name for name in names if self._may_find_through(content_type, name)]
@@ -185,7 +181,7 @@ class SelectionParser:
             return item
         if name in content_type.media_map:
             item = PopulateItem(name, "media", content_type.media_map[name])
-            item.file_fields = self._file_fields(options.get("fields"), f"{path}[fields]")
+            item.file_fields = _file_fields(options.get("fields"), f"{path}[fields]", self.lenient)
             return item
         component = content_type.component_map[name]
         item = PopulateItem(name, "component", component)
@@ -200,8 +196,8 @@ class SelectionParser:
         return item
 
 
-def _file_fields_of(raw, path: str, lenient: bool) -> tuple[str, ...] | None:
-    """The file object's keys a media populate's ``fields`` asks for; None: all of them."""
+def _file_fields(raw, path: str, lenient: bool) -> tuple[str, ...] | None:
+    """The file object's keys a media populate's ``fields`` asks for (beside id and documentId); None: all."""
     if raw is None or raw == "*" or raw == ["*"]:
         return None
     chosen = []

@@ -22,10 +22,7 @@ class TeamQuerySet(models.QuerySet):
         Sub-queries rather than a join, so that the counts stay right when the query is also
         joined through the same membership table (a prefetch of a profile's teams).
         """
-        return self.annotate(pineapple_yes=self._answers(True), pineapple_no=self._answers(False))
-
-    def _answers(self, answer: bool):
-        return self._answers_of(answer)
+        return self.annotate(pineapple_yes=self._answers_of(True), pineapple_no=self._answers_of(False))
 
     @staticmethod
     def _answers_of(answer: bool):
