@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plugins.roadmap.models import TeamUpdate
+from plugins.roadmap.models import RoadmapVote, TeamUpdate
 from plugins.teams.models import forget_pineapple_counts
 from tests import factories
 from tests.api.helpers import get
@@ -22,6 +22,10 @@ def make_profiles(n):
         for _ in range(3):
             achievement = factories.AchievementFactory(icon=factories.ImageFactory())
             AchievementAward.objects.create(profile=profile, achievement=achievement)
+        for _ in range(2):
+            RoadmapVote.objects.create(
+                profile=profile, item=factories.RoadmapItemFactory(image=factories.ImageFactory())
+            )
 
 
 def make_teams(n):
@@ -90,7 +94,8 @@ CASES = {
                 "teams": {"populate": "*"},
                 "leadTeams": True,
                 "avatar": True,
-                "achievements": {"populate": "*"},
+                "achievements": {"populate": {"achievement": {"populate": "*"}}},
+                "roadmapLikes": {"populate": ["image"]},
             }
         },
     ),
