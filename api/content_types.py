@@ -467,7 +467,8 @@ registry.register(
             ),
             # For moderators only: the asker's details and the internal tags.
             computed("internalTags", "json", lambda q: q.internal_tag_names, private=True),
-            computed("moderatorPanel", "json", lambda q: q.moderator_panel, private=True),
+            # The batch loader finds the asker from ``author_id``.
+            computed("moderatorPanel", "json", lambda q: q.moderator_panel, reads="author", private=True),
         ),
         components=(
             # PostHog's docs pages a question was asked on (ours: the one ``page``).

@@ -17,24 +17,50 @@ from plugins.assets.models import CommunityImage, CommunityRendition
 FORMATS_ATTR = "api_formats"
 
 
-def image_queryset():
-    """Images with their Strapi formats prefetched into ``api_formats`` (one extra query)."""
-    renditions = CommunityRendition.objects.filter(filter_spec__in=FILTER_SPECS).only(
+# The image columns a file object reads: what a populate joins into its row's query.
+IMAGE_FIELDS = (
+    "document_id",
+    "title",
+    "description",
+    "caption",
+    "width",
+    "height",
+    "file",
+    "file_size",
+    "created_at",
+    "focal_point_x",
+    "focal_point_y",
+)
+
+
+def _renditions():
+    return CommunityRendition.objects.filter(filter_spec__in=FILTER_SPECS).only(
         "image_id", "filter_spec", "file", "width", "height"
     )
-    return CommunityImage.objects.only(
-        "document_id",
-        "title",
-        "description",
-        "caption",
-        "width",
-        "height",
-        "file",
-        "file_size",
-        "created_at",
-        "focal_point_x",
-        "focal_point_y",
-    ).prefetch_related(Prefetch("renditions", queryset=renditions, to_attr=FORMATS_ATTR))
+
+
+def image_queryset():
+    """Images with their Strapi formats prefetched into ``api_formats`` (one extra query)."""
+    return CommunityImage.objects.only(*IMAGE_FIELDS).prefetch_related(
+        Prefetch("renditions", queryset=_renditions(), to_attr=FORMATS_ATTR)
+    )
+
+
+def attach_formats(images) -> None:
+    """Load the Strapi formats of ``images`` (joined into their rows' queries, so one image may come as
+    several objects) in one query for them all."""
+    pending: dict[int, list] = {}
+    for image in images:
+        if not hasattr(image, FORMATS_ATTR):
+            pending.setdefault(image.pk, []).append(image)
+    if not pending:
+        return
+    by_image: dict[int, list] = {pk: [] for pk in pending}
+    for rendition in _renditions().filter(image_id__in=pending):
+        by_image[rendition.image_id].append(rendition)
+    for pk, same in pending.items():
+        for image in same:
+            setattr(image, FORMATS_ATTR, by_image[pk])
 
 
 def provider() -> str:

@@ -33,8 +33,9 @@ class Serializer:
         self.access = access
         self.v4 = v4
         # The same row populated under many parents (a team under each of its members) is
-        # serialized once per selection and shared.
+        # serialized once per selection and shared; so is each image's file object.
         self._done: dict[tuple, dict] = {}
+        self._files: dict[int, dict] = {}
 
     def entry(self, obj, selection: Selection) -> dict:
         key = (selection.content_type.plural, obj.pk, id(selection))
@@ -85,7 +86,7 @@ class Serializer:
 
     def _populated(self, obj, source, item: PopulateItem):
         if item.kind == "media":
-            return self._media(related(obj, item.spec.attr), item.file_fields)
+            return self._media(getattr(obj, item.spec.attr), item.file_fields)
         if item.kind == "component":
             return self._component(source, obj, item)
         value = related(obj, item.spec.name)
@@ -113,11 +114,13 @@ class Serializer:
     def _media(self, image, fields: tuple[str, ...] | None = None):
         if image is None:
             return {"data": None} if self.v4 else None
-        data = file_object(image)
+        data = self._files.get(image.pk)
+        if data is None:
+            data = self._files[image.pk] = file_object(image)
         if fields is not None:  # ``fields`` of the media populate: its keys, beside id and documentId
             data = {key: data[key] for key in ("id", "documentId", *fields)}
         if self.v4:
-            return {"data": _v4(data)}
+            return {"data": _v4(dict(data))}
         return data
 
     def _component(self, source, obj, item: PopulateItem) -> dict | list:
@@ -127,7 +130,7 @@ class Serializer:
             raw = attribute.compute(source) if attribute.compute else getattr(source, attribute.attr)
             data[attribute.name] = _value(raw)
         for name, child in item.children.items():
-            data[name] = self._media(related(obj, child.spec.attr))
+            data[name] = self._media(getattr(obj, child.spec.attr))
         if component.repeatable:
             return [data] if any(data[a.name] not in (None, "") for a in component.attributes) else []
         return data

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from api.errors import ValidationError
-from api.media import image_queryset
+from api.media import IMAGE_FIELDS, attach_formats
 from api.query.access import Access, visibility
 from api.query.selection import PopulateItem, Selection
 from api.registry import ContentType
@@ -30,8 +30,8 @@ def filtered(queryset, q: Q | None, touches_many: bool):
 
 
 def cache_attr(attr: str) -> str:
-    """Where a populated relation's rows (by the relation's API name: two relations may share a
-    reverse foreign key) or a media field's image (by its field) are kept on an object."""
+    """Where a populated relation's rows are kept on an object: by the relation's API name, because two
+    relations may share a reverse foreign key."""
     return f"_api_{attr}"
 
 
@@ -41,7 +41,8 @@ def related(obj, relation_attr: str):
 
 
 def columns(selection: Selection, access: Access) -> list[str]:
-    """The model fields a selection reads; loading only these keeps rows and model instances small."""
+    """The model fields a selection reads, and those of the images joined into its rows; loading only
+    these keeps rows and model instances small."""
     content_type = selection.content_type
     model = content_type.model
     concrete = {f.name for f in model._meta.concrete_fields}
@@ -59,47 +60,64 @@ def columns(selection: Selection, access: Access) -> list[str]:
         wanted |= {"live", "last_published_at", "has_unpublished_changes"}
         if access.drafts:
             wanted.add("latest_revision")
-    return sorted(wanted & concrete)
+    images = [f"{attr}__{name}" for attr in _media_attrs(selection) for name in IMAGE_FIELDS]
+    return sorted(wanted & concrete) + images
+
+
+def _media_attrs(selection: Selection) -> list[str]:
+    """The media fields a selection populates, its components' included: each is joined into the row's query."""
+    attrs = []
+    for item in selection.populate.values():
+        if item.kind == "media":
+            attrs.append(item.spec.attr)
+        elif item.kind == "component":
+            attrs += [child.spec.attr for child in item.children.values()]
+    return attrs
 
 
 def with_populate(queryset, selection: Selection, access: Access, single: bool = False):
-    """Add one prefetch per populated relation or media field, recursively.
+    """Join the populated media into the rows' query and add one prefetch per populated relation, recursively.
 
-    Rows land in plain attributes (``to_attr``), so reading them needs no manager or queryset.
-    ``single`` says the queryset yields one row (findOne): links are then joined to their targets.
+    Relations' rows land in plain attributes (``to_attr``), so reading them needs no manager or queryset;
+    images in their foreign key's cache. ``single`` says the queryset yields one row (findOne): links are
+    then joined to their targets.
     """
-    lookups = []
-    for item in selection.populate.values():
-        if item.kind == "component":
-            lookups += [_media_prefetch(child.spec.attr) for child in item.children.values()]
-        elif item.kind == "media":
-            lookups.append(_media_prefetch(item.spec.attr))
-        else:
-            lookups.append(_relation_prefetch(item, access, single))
+    queryset = _joined_media(queryset, selection)
+    lookups = _lookups(selection, access, single, prefix="")
     return queryset.prefetch_related(*lookups) if lookups else queryset
 
 
-def _media_prefetch(attr: str) -> Prefetch:
-    return Prefetch(attr, queryset=image_queryset(), to_attr=cache_attr(attr))
+def _joined_media(queryset, selection: Selection):
+    attrs = _media_attrs(selection)
+    return queryset.select_related(*attrs) if attrs else queryset
 
 
-def _relation_prefetch(item: PopulateItem, access: Access, single: bool = False) -> Prefetch:
+def _lookups(selection: Selection, access: Access, single: bool, prefix: str) -> list[Prefetch]:
+    """The prefetches of a selection's relations and, after each, those below it, as one flat list of paths
+    through the ``to_attr`` lists. Nested in each other's querysets instead, Django (5.2) runs a reverse
+    foreign key's inner prefetches twice, and loads each row's image again the second time."""
+    lookups = []
+    for item in selection.populate.values():
+        if item.kind == "relation":
+            lookups += _relation_lookups(item, access, single, prefix)
+    return lookups
+
+
+def _relation_lookups(item: PopulateItem, access: Access, single: bool, prefix: str) -> list[Prefetch]:
     target = item.selection.content_type
     queryset = filtered(visible(target, access), item.filters, item.touches_many)
     relation = item.spec
+    to_attr = cache_attr(relation.name)
     if relation.through:
-        return _through_prefetch(relation, queryset, item, access, join=single and not item.selection.populate)
+        return _through_lookups(relation, queryset, item, access, prefix, join=single and not item.selection.populate)
     ordering = item.ordering or relation.default_ordering
     queryset = queryset.order_by(*ordering, "pk")
     queryset = queryset.only(*columns(item.selection, access), *_back_key(item.owner_model, relation.attr))
-    return Prefetch(
-        relation.attr,
-        queryset=with_populate(queryset, item.selection, access),
-        to_attr=cache_attr(relation.name),
-    )
+    prefetch = Prefetch(prefix + relation.attr, queryset=_joined_media(queryset, item.selection), to_attr=to_attr)
+    return [prefetch, *_lookups(item.selection, access, False, f"{prefix}{to_attr}__")]
 
 
-def _through_prefetch(relation, targets, item: PopulateItem, access: Access, join: bool = False) -> Prefetch:
+def _through_lookups(relation, targets, item: PopulateItem, access: Access, prefix: str, join: bool = False):
     """Links (e.g. awards) in the targets' order, each with its target.
 
     For many parents the targets are prefetched (one object per distinct target, however many links
@@ -108,20 +126,22 @@ def _through_prefetch(relation, targets, item: PopulateItem, access: Access, joi
     model = relation.link_model(item.owner_model)
     links = relation.links_to(item.owner_model, targets, access)
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
+    to_attr = cache_attr(relation.name)
     if join:
         target_fields = columns(item.selection, access)
         fields = [f"{relation.through}__{name}" for name in target_fields]
         related = [relation.through] + [f"{relation.through}__latest_revision"] * ("latest_revision" in target_fields)
         joined = links.select_related(*related).only(*_link_columns(model, relation), *fields)
-        return Prefetch(relation.attr, queryset=joined.order_by(*ordering, "pk"), to_attr=cache_attr(relation.name))
-    target_queryset = with_populate(targets.only(*columns(item.selection, access)), item.selection, access)
-    links = (
-        links.order_by(*ordering, "pk")
-        .only(*_link_columns(model, relation))
-        # Into the foreign key's own cache: read as ``link.<through>``.
-        .prefetch_related(Prefetch(relation.through, queryset=target_queryset))
-    )
-    return Prefetch(relation.attr, queryset=links, to_attr=cache_attr(relation.name))
+        return [Prefetch(prefix + relation.attr, queryset=joined.order_by(*ordering, "pk"), to_attr=to_attr)]
+    links = links.order_by(*ordering, "pk").only(*_link_columns(model, relation))
+    target_queryset = _joined_media(targets.only(*columns(item.selection, access)), item.selection)
+    # The targets go into the link's foreign key cache: read as ``link.<through>``.
+    through = f"{prefix}{to_attr}__{relation.through}"
+    return [
+        Prefetch(prefix + relation.attr, queryset=links, to_attr=to_attr),
+        Prefetch(through, queryset=target_queryset),
+        *_lookups(item.selection, access, False, f"{through}__"),
+    ]
 
 
 def _back_key(owner_model, attr: str) -> tuple[str, ...]:
@@ -149,7 +169,8 @@ def prepare(rows: list, selection: Selection) -> None:
     (``API_POPULATE_MAX_ROWS``), before any of them is serialized.
     """
     batches: dict = {}
-    populated = _collect(rows, selection, batches)
+    images: list = []
+    populated = _collect(rows, selection, batches, images)
     limit = settings.API_POPULATE_MAX_ROWS
     if populated > limit:
         raise ValidationError(
@@ -158,17 +179,20 @@ def prepare(rows: list, selection: Selection) -> None:
             "pageSize, or fewer relations",
             {"key": "populate", "source": "query", "param": "populate", "limit": limit, "rows": populated},
         )
+    attach_formats(images)
     for content_type, objects in batches.values():
         content_type.prepare(list({id(obj): obj for obj in objects}.values()))
 
 
-def _collect(rows: list, selection: Selection, batches: dict) -> int:
-    """Gather the rows each batch loader needs; returns how many related rows the tree holds (every
-    occurrence: a team populated under ten profiles is ten in the response)."""
+def _collect(rows: list, selection: Selection, batches: dict, images: list) -> int:
+    """Gather the rows each batch loader needs, and the images; returns how many related rows the tree
+    holds (every occurrence: a team populated under ten profiles is ten in the response)."""
     populated = 0
     content_type = selection.content_type
     if rows and content_type.prepare is not None and any(a.compute and a.prepared for a in selection.attributes):
         batches.setdefault(content_type.plural, (content_type, []))[1].extend(rows)
+    for attr in _media_attrs(selection):
+        images += [image for image in (getattr(row, attr) for row in rows) if image is not None]
     for item in selection.populate.values():
         if item.kind != "relation":
             continue
@@ -182,5 +206,5 @@ def _collect(rows: list, selection: Selection, batches: dict) -> int:
             elif value is not None:
                 found.append(value)
         found = [r for r in found if r is not None]
-        populated += len(found) + _collect(found, item.selection, batches)
+        populated += len(found) + _collect(found, item.selection, batches, images)
     return populated
