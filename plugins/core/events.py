@@ -1,7 +1,10 @@
-"""Domain events: a service emits one when its transaction commits; subscribers react.
+"""Domain events: a service emits one when its transaction commits; subscribers react, in the background.
 
 ``emit`` defers delivery with ``transaction.on_commit`` so that nothing reacts to a change that was
-rolled back. Subscribers run in the order they subscribed; one failing does not stop the others.
+rolled back, and then queues it as a task (``deliver_event``): what a change sets off (achievements,
+points, e-mails, touching the profile a page is built from) never runs inside the request that made
+it, which answers as soon as its own rows are written. Payloads are ids and numbers (JSON, for the
+task queue). Subscribers run in the order they subscribed; one failing does not stop the others.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +33,14 @@ def subscribe(event: str):
 
 
 def emit(event: str, **payload) -> None:
-    """Deliver ``event`` to its subscribers once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: deliver(event, **payload))
+    """Queue ``event`` for its subscribers once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: deliver_event.enqueue(event, payload))
+
+
+@task()
+def deliver_event(event: str, payload: dict) -> None:
+    """Background task: deliver one emitted event to its subscribers."""
+    deliver(event, **payload)
 
 
 def deliver(event: str, **payload) -> None:
