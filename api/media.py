@@ -5,10 +5,13 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.db.models import Prefetch
+from django.dispatch import receiver
 
 from api.query.values import format_datetime
 from plugins.assets.formats import FILTER_SPECS, FORMAT_BY_SPEC
@@ -46,6 +49,15 @@ def image_queryset():
     )
 
 
+class StoredFormat(NamedTuple):
+    """A rendition as a file object reads it: a row, not a model instance (there are four per image)."""
+
+    filter_spec: str
+    file_name: str
+    width: int
+    height: int
+
+
 def attach_formats(images) -> None:
     """Load the Strapi formats of ``images`` (joined into their rows' queries, so one image may come as
     several objects) in one query for them all."""
@@ -56,8 +68,9 @@ def attach_formats(images) -> None:
     if not pending:
         return
     by_image: dict[int, list] = {pk: [] for pk in pending}
-    for rendition in _renditions().filter(image_id__in=pending):
-        by_image[rendition.image_id].append(rendition)
+    rows = _renditions().filter(image_id__in=pending).values_list("image_id", "filter_spec", "file", "width", "height")
+    for image_id, *fields in rows:
+        by_image[image_id].append(StoredFormat(*fields))
     for pk, same in pending.items():
         for image in same:
             setattr(image, FORMATS_ATTR, by_image[pk])
@@ -68,18 +81,32 @@ def provider() -> str:
     return "aws-s3" if "s3" in backend.lower() else "local"
 
 
-def _file_fields(file_name: str, url: str, size_bytes: int | None) -> dict:
+def _file_fields(file_name: str, size_bytes: int | None) -> dict:
+    fields = {**_named(file_name), "size": round((size_bytes or 0) / 1000, 2)}
+    if getattr(default_storage, "querystring_auth", False):  # signed URLs expire: never kept
+        fields["url"] = default_storage.url(file_name)
+    return fields
+
+
+@lru_cache(maxsize=65536)
+def _named(file_name: str) -> dict:
+    """What a stored file's name says of it, its URL included: a stored file keeps its name, so this is kept."""
     name = posixpath.basename(file_name)
     stem, ext = posixpath.splitext(name)
-    size = size_bytes or 0
     return {
         "name": name,
         "hash": stem,
         "ext": ext.lower(),
         "mime": mimetypes.guess_type(name)[0] or "application/octet-stream",
-        "size": round(size / 1000, 2),
-        "url": url,
+        "url": default_storage.url(file_name),
     }
+
+
+@receiver(setting_changed)
+def _storage_changed(setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_URL"):
+        _named.cache_clear()
+        _stored_size.cache_clear()
 
 
 @lru_cache(maxsize=65536)
@@ -91,10 +118,10 @@ def _stored_size(name: str) -> int | None:
         return None
 
 
-def _rendition(rendition) -> dict:
-    data = _file_fields(rendition.file.name, rendition.url, None)
+def _rendition(rendition: StoredFormat) -> dict:
+    data = _file_fields(rendition.file_name, None)
     # Asking S3 for a size is a request per file: only the local filesystem is asked.
-    size = _stored_size(rendition.file.name) if provider() == "local" else None
+    size = _stored_size(rendition.file_name) if provider() == "local" else None
     data.update(path=None, width=rendition.width, height=rendition.height)
     if size is not None:
         data["size"] = round(size / 1000, 2)
@@ -138,6 +165,8 @@ def file_object(image) -> dict:
     for rendition in getattr(image, FORMATS_ATTR, None) or ():
         spec = FORMAT_BY_SPEC.get(rendition.filter_spec)
         if spec is not None:
+            if not isinstance(rendition, StoredFormat):  # prefetched by ``image_queryset``
+                rendition = StoredFormat(rendition.filter_spec, rendition.file.name, rendition.width, rendition.height)
             formats[spec.name] = _rendition(rendition)
     data = {
         "id": image.pk,
@@ -150,7 +179,7 @@ def file_object(image) -> dict:
         "formats": {name: formats[name] for name in ("thumbnail", "small", "medium", "large") if name in formats}
         or None,
     }
-    data.update(_file_fields(image.file.name, image.file.url, image.file_size))
+    data.update(_file_fields(image.file.name, image.file_size))
     data["name"] = image.title or data["name"]
     data.update(
         previewUrl=None,
