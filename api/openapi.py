@@ -7,7 +7,9 @@ registry that generates them.
 
 from __future__ import annotations
 
-from api.registry import ContentType, registry
+import re
+
+from api.registry import ContentType, camel_case, registry
 
 TYPE_SCHEMAS = {
     "string": {"type": "string"},
@@ -259,8 +261,23 @@ def add_generated_endpoints(result, generator, request, public):
             },
         }
         paths.update(paths_for(content_type))
-    result["paths"] = dict(sorted(paths.items()))
+    result["paths"] = dict(sorted(_camel_case_path_parameters(paths).items()))
     return result
+
+
+def _camel_case_path_parameters(paths: dict) -> dict:
+    """The hand-written views' URL keywords (``document_id``) under the API's own names (``documentId``), so that
+    one path parameter has one name throughout the document."""
+    renamed = {}
+    for path, operations in paths.items():
+        for keyword in re.findall(r"{(\w+)}", path):
+            path = path.replace(f"{{{keyword}}}", f"{{{camel_case(keyword)}}}")
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "path":
+                    parameter["name"] = camel_case(parameter["name"])
+        renamed[path] = operations
+    return renamed
 
 
 def _article(noun: str) -> str:

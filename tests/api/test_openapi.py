@@ -61,13 +61,29 @@ def test_store_and_points_endpoints_are_documented(schema):
     paths = set(schema["paths"])
     assert {
         "/api/users/me/points",
-        "/api/reward-products/{document_id}/redeem",
+        "/api/reward-products/{documentId}/redeem",
         "/api/redemptions",
-        "/api/redemptions/{document_id}/order",
-        "/api/redemptions/{document_id}/cancel",
-        "/api/profiles/{document_id}/gifts",
-        "/api/profiles/{document_id}/points",
+        "/api/redemptions/{documentId}/order",
+        "/api/redemptions/{documentId}/cancel",
+        "/api/profiles/{documentId}/gifts",
+        "/api/profiles/{documentId}/points",
     } <= paths
-    redeem = schema["paths"]["/api/reward-products/{document_id}/redeem"]["post"]
+    redeem = schema["paths"]["/api/reward-products/{documentId}/redeem"]["post"]
     header = next(p for p in redeem["parameters"] if p["name"] == "Idempotency-Key")
     assert header["in"] == "header" and header["required"] is True
+
+
+def test_a_document_is_named_documentId_in_every_path(schema):
+    import re
+
+    names = {name for path in schema["paths"] for name in re.findall(r"{(\w+)}", path)}
+    assert "documentId" in names and not [name for name in names if "_" in name], names
+    for path, operations in schema["paths"].items():
+        declared = {
+            p["name"]
+            for op in operations.values()
+            if isinstance(op, dict)
+            for p in op.get("parameters", [])
+            if p["in"] == "path"
+        }
+        assert declared == set(re.findall(r"{(\w+)}", path)), path
