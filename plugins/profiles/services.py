@@ -33,23 +33,30 @@ def add_to_teams(members=(), leads=()) -> None:
     """Bulk ``profile.teams.add(team)`` (``members``) and ``profile.lead_teams.add(team)`` (``leads``), as
     ``(profile, team)`` pairs, for imports and seeding.
 
-    The same end state as adding them one by one: the link rows (in one insert each), the Moderators
-    role for the profiles' accounts, their ``updatedAt`` moved and the pineapple counts forgotten, each
-    once for all instead of once a row.
+    The same end state as adding them one by one: the link rows (one insert each), the Moderators
+    role for the accounts of the profiles that joined a team, their ``updatedAt`` moved and the
+    pineapple counts forgotten, each once for all instead of once a row. Pairs already linked change
+    nothing (running an import again touches no profile).
     """
-    members, leads = list(members), list(leads)
+    joined = set()
     with transaction.atomic():
-        for relation, pairs in ((Profile.teams, members), (Profile.lead_teams, leads)):
+        for relation, pairs in ((Profile.teams, list(members)), (Profile.lead_teams, list(leads))):
             Through = relation.through
+            linked = set(
+                Through.objects.filter(profile_id__in={p.pk for p, _ in pairs}).values_list("profile_id", "team_id")
+            )
+            fresh = {(profile.pk, team.pk) for profile, team in pairs} - linked
             Through.objects.bulk_create(
-                [Through(profile_id=profile.pk, team_id=team.pk) for profile, team in pairs],
+                [Through(profile_id=profile_id, team_id=team_id) for profile_id, team_id in sorted(fresh)],
                 ignore_conflicts=True,
                 batch_size=2000,
             )
-        ids = {profile.pk for profile, _ in members + leads}
-        add_team_moderators(Profile.objects.filter(pk__in=ids).values_list("user_id", flat=True))
-        touch_profiles(ids)
-    forget_pineapple_counts()
+            joined |= {profile_id for profile_id, _ in fresh}
+        if joined:
+            add_team_moderators(Profile.objects.filter(pk__in=joined).values_list("user_id", flat=True))
+            touch_profiles(joined)
+    if joined:
+        forget_pineapple_counts()
 
 
 def profile_of(user) -> Profile | None:

@@ -41,8 +41,10 @@ def test_seed_demo_creates_a_community_and_is_idempotent():
     assert Profile.objects.team_members().count() < 9, "some team members have not started yet"
     assert get_user_model().objects.filter(groups__name=MODERATORS).count() == 9
 
+    touched = sorted(Profile.objects.values_list("pk", "updated_at"))
     second_output = seed(*SMALL)
     assert counts() == first
+    assert sorted(Profile.objects.values_list("pk", "updated_at")) == touched, "running it again touches no profile"
     assert "0 created" in second_output and "9 already there" in second_output
     assert "12 created" in first_output
 
