@@ -16,7 +16,7 @@ whose rows are not there yet, so a second run only checks:
    authors are the profiles, shaped as a vendor's forum is: each member asks about six questions
    and writes about four replies (a geometric spread: many a few, some dozens), and 20 regulars —
    the staff who answer — write the rest, about 2,000 questions and 23,000 replies each. So a page
-   of 100 profiles holds about a thousand posts, and a regular alone holds more than one response
+   of 100 profiles holds about 1,200 posts, and a regular alone holds more than one response
    may (``API_POPULATE_MAX_ROWS``);
 4. the full-text index: one INSERT … SELECT per model into Wagtail's PostgreSQL search index
    table, the tsvectors compiled from the models' ``search_fields`` as the search backend writes
@@ -159,7 +159,8 @@ def facts() -> dict:
     from plugins.points.models import LedgerEntry
     from plugins.profiles.models import Profile
 
-    page = list(Profile.objects.order_by("first_name", "last_name", "pk").values_list("pk", flat=True)[:100])
+    # The API lists in primary-key order unless asked to sort.
+    page = list(Profile.objects.order_by("pk").values_list("pk", flat=True)[:100])
     first = Profile.objects.order_by("pk").first()
     return {
         "profiles": Profile.objects.count(),
