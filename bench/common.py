@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
+import math
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -29,6 +33,17 @@ def environment() -> dict:
         LOG_LEVEL="WARNING",
     )
     return env
+
+
+def setup_django(env: dict) -> None:
+    """Configure Django in this process for the benchmark's database (for its set-up and checks)."""
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings"
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
 
 
 def ensure_database(url: str) -> None:
@@ -67,35 +82,164 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
+HOOKS = ROOT / "bench" / "gunicorn_hooks.py"
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict, ready_path: str, workers: int = 2):
-    """Serve the project with gunicorn on a free loopback port; yields the base URL."""
+def gunicorn(env: dict, ready_path: str | None = None, workers: int = 2):
+    """Serve the project with gunicorn on a free loopback port; yields the base URL.
+
+    Ready when every worker has loaded the application (``gunicorn_hooks.py``); with ``ready_path``,
+    also once that path answers 200 (which warms the worker that answers it).
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [PYTHON, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers)]
+    ready = Path(tempfile.mkdtemp(prefix="bench-ready-"))
+    command = [PYTHON, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers), "--config", str(HOOKS)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = subprocess.Popen(command, cwd=ROOT, env={**env, "BENCH_READY_DIR": str(ready)})
     try:
-        wait_until_up(base + ready_path)
+        deadline = time.monotonic() + 60
+        while len(list(ready.iterdir())) < workers:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start its workers")
+            time.sleep(0.1)
+        if ready_path:
+            wait_until_up(base + ready_path)
         yield base
     finally:
         server.terminate()
         server.wait(timeout=20)
+        shutil.rmtree(ready, ignore_errors=True)
 
 
-def wrk(url: str, connections: int, seconds: int, script: str | None = None) -> dict:
-    """Run wrk; its median latency, requests per second and non-2xx count."""
+SCALE_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _ms(value: str, unit: str) -> float:
+    return round(float(value) * SCALE_MS[unit], 2)
+
+
+def wrk(url: str, connections: int, seconds: int, script: str | None = None, timeout: float = 2.0) -> dict:
+    """Run wrk; what a user would see: p50 and p99 latency, requests per second, and every failure.
+
+    wrk leaves a request that takes longer than ``timeout`` out of its latency distribution and counts
+    it only as a timeout, so the percentiles alone would hide the slowest requests: ``errors`` adds
+    the timeouts and socket errors to the non-2xx/3xx responses.
+    """
     threads = min(connections, 2)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", f"--timeout={timeout:g}s"]
     if script:
         command += ["-s", script]
     output = subprocess.run([*command, url], check=True, text=True, capture_output=True).stdout
-    median = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    return {
-        "median_ms": round(float(median.group(1)) * scale[median.group(2)], 2),
-        "requests_per_second": round(float(rps.group(1)), 1),
-        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    percentiles = {
+        int(p): _ms(value, unit)
+        for p, value, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)
     }
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    count = re.search(r"^\s+(\d+) requests in", output, re.M)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    connect, read, write, timeouts = (int(n) for n in sockets.groups()) if sockets else (0, 0, 0, 0)
+    result = {
+        "p50_ms": percentiles.get(50),
+        "p99_ms": percentiles.get(99),
+        "requests": int(count.group(1)) if count else 0,
+        "requests_per_second": round(float(rps.group(1)), 1) if rps else 0.0,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": {"connect": connect, "read": read, "write": write},
+        "timeouts": timeouts,
+        "timeout_s": timeout,
+    }
+    result["errors"] = result["non_2xx"] + connect + read + write + timeouts
+    return result
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """The nearest-rank percentile (of 20 values, p99 is the largest)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 2)
+
+
+def clear_shared_cache(env: dict) -> None:
+    """Empty Django's cache (the shared cache: the database's in the benchmarks), as its TTLs running out would."""
+    setup_django(env)
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def cold(
+    env: dict, requests: list[tuple[str, str, dict, bytes | None]], timeout: float = 2.0, workers: int = 2
+) -> dict:
+    """The first requests a just-started gunicorn answers, one at a time, each on a new connection.
+
+    What a member meets on a cold worker (after a deploy or a restart, or gunicorn recycling a
+    worker): nothing kept in any process — no ``lru_cache`` (timestamps, media sizes), no
+    ``TtlCache`` (achievement summaries, the store's catalogue, webhooks), no database connection,
+    no lazily built module state — and the shared cache emptied, as its 300-second TTLs (permission
+    matrix, pineapple counts) leave it after a quiet spell. PostgreSQL's and the OS's page caches
+    stay warm. Nothing is sent before the measured requests (the workers say they are ready through
+    ``gunicorn_hooks.py``), so the first request each worker takes pays for all of it.
+
+    ``requests`` are ``(method, path, headers, body)``; a request slower than ``timeout`` counts as a
+    timeout (and, as in wrk, not in the percentiles).
+    """
+    clear_shared_cache(env)
+    latencies, errors, timeouts = [], 0, 0
+    with gunicorn(env, workers=workers) as base:
+        host, port = base.removeprefix("http://").split(":")
+        for method, path, headers, body in requests:
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+            except TimeoutError:
+                timeouts += 1
+                continue
+            except OSError:
+                errors += 1
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+            if not 200 <= response.status < 400:
+                errors += 1
+    return {
+        "requests": len(requests),
+        "first_ms": round(latencies[0], 2) if latencies else None,
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "errors": errors + timeouts,
+        "timeouts": timeouts,
+    }
+
+
+def fmt_ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}" if value >= 100 else f"{value:.2f}"
+
+
+def print_table(rows: list[dict]) -> None:
+    """One line per figure: ``name``, warm ``p50``/``p99`` (one connection), ``target``, ``cold`` p50/p99,
+    ``rps`` and its connections, ``load`` p50/p99, ``errors``/``timeouts`` (warm and cold together)."""
+    header = (
+        f"{'query':<14}{'p50 ms':>9}{'p99 ms':>9}{'target':>14}{'cold p50/p99 ms':>18}{'req/s':>12}"
+        f"{'load p50/p99 ms':>18}{'errors/timeouts':>17}  path"
+    )
+    print("\n" + header)
+    for row in rows:
+        target = row.get("target") or "-"
+        cold_run = row.get("cold") or {}
+        rps = f"{row['rps']:.1f} ({row['connections']}c)" if row.get("rps") is not None else "-"
+        load = (
+            f"{fmt_ms(row.get('load_p50'))}/{fmt_ms(row.get('load_p99'))}" if row.get("load_p50") is not None else "-"
+        )
+        failures = f"{row['errors']}/{row['timeouts']}"
+        print(
+            f"{row['name']:<14}{fmt_ms(row['p50']):>9}{fmt_ms(row['p99']):>9}{target:>14}"
+            f"{fmt_ms(cold_run.get('p50_ms')) + '/' + fmt_ms(cold_run.get('p99_ms')):>18}{rps:>12}{load:>18}"
+            f"{failures:>17}  {row.get('path', '')}" + ("   <-- over target" if row.get("over") else "")
+        )

@@ -10,20 +10,29 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.models import ReferenceIndex, Revision
+from wagtail.search import index
+from wagtail.search.backends import get_search_backend
+from wagtail.signals import published
 
+from plugins.accounts.models import Account
 from plugins.accounts.roles import EDITORS
 from plugins.achievements.models import Achievement, AchievementAward, AchievementGroup
 from plugins.demo import catalog
 from plugins.demo.images import demo_image, existing_demo_images
+from plugins.forum.markdown import render_markdown
 from plugins.forum.models import DocsTopicMapping, InternalTag, Question, Reply, Topic, TopicGroup
 from plugins.jobs.models import JobListing
 from plugins.points.models import EntryKind
 from plugins.points.services import Posting, post_many
 from plugins.profiles.models import Profile
+from plugins.profiles.services import add_to_teams
 from plugins.rewards.models import RewardProduct
 from plugins.roadmap.models import RoadmapItem, TeamUpdate
 from plugins.teams.models import Team
@@ -66,6 +75,54 @@ def publish(obj) -> None:
     """Save a draft-state object and publish it through Wagtail, so it has a live revision."""
     obj.save()
     obj.save_revision(log_action=False).publish(log_action=False, skip_permission_checks=True)
+
+
+def publish_all(objects: list) -> None:
+    """``publish`` for many new objects of one model, in a few queries for any number.
+
+    The same end state as publishing each: the rows live, each with one revision that is its latest
+    and its live one (holding a cluster's many-to-many, a job's teams), the search and reference
+    indexes up to date (saving one by one queues those for the task worker), and Wagtail's
+    ``published`` signal sent for each, so what listens to it (achievement backfills) still runs.
+    Like ``publish``, it writes no log entries.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    now = timezone.now()
+    for obj in objects:
+        obj.live, obj.has_unpublished_changes, obj.expired = True, False, False
+        obj.first_published_at = obj.last_published_at = now
+    parental = [f.name for f in model._meta.get_fields() if isinstance(f, ParentalManyToManyField)]
+    with transaction.atomic():
+        model.objects.bulk_create(objects)
+        for obj in objects:
+            for name in parental:  # kept in memory by the cluster until committed
+                getattr(obj, name).commit()
+        content_type = ContentType.objects.get_for_model(model)
+        revisions = Revision.objects.bulk_create(
+            [
+                Revision(
+                    content_type=content_type,
+                    base_content_type=obj.get_base_content_type(),
+                    object_id=str(obj.pk),
+                    content=obj.serializable_data(),
+                    object_str=str(obj),
+                    created_at=now,
+                )
+                for obj in objects
+            ]
+        )
+        for obj, revision in zip(objects, revisions, strict=True):
+            obj.latest_revision = obj.live_revision = revision
+        model.objects.bulk_update(objects, ["latest_revision", "live_revision"])
+        if issubclass(model, index.Indexed):
+            get_search_backend().add_bulk(model, objects)
+        if model in ReferenceIndex.tracked_models:
+            for obj in objects:
+                ReferenceIndex.create_or_update_for_object(obj)
+        for obj, revision in zip(objects, revisions, strict=True):
+            published.send(sender=model, instance=obj, revision=revision)
 
 
 def scaled(counts: dict[str, int], scale: float) -> dict[str, int]:
@@ -115,7 +172,7 @@ class DemoSeeder:
 
     def seed_teams(self) -> list[Team]:
         existing = {team.slug: team for team in Team.objects.all()}
-        teams, created = [], 0
+        teams, fresh = [], []
         for i in range(self.counts["teams"]):
             name, tagline, emojis, description = catalog.TEAMS[i % len(catalog.TEAMS)]
             if i >= len(catalog.TEAMS):
@@ -136,12 +193,11 @@ class DemoSeeder:
                     team_image=demo_image(f"team-image:{slug}", f"The {name} team", name[:12], "rounded", self.images),
                     team_image_caption=f"The {name} team at the last offsite",
                 )
-                with transaction.atomic():
-                    publish(team)
-                created += 1
+                fresh.append(team)
             teams.append(team)
             self.progress("teams", 1)
-        self.report.count("teams", created, len(teams) - created)
+        publish_all(fresh)
+        self.report.count("teams", len(fresh), len(teams) - len(fresh))
         return teams
 
     def seed_achievements(self) -> None:
@@ -149,7 +205,7 @@ class DemoSeeder:
         specs = [(group, spec) for group in catalog.ACHIEVEMENT_GROUPS for spec in group[2]]
         existing = set(Achievement.objects.values_list("slug", flat=True))
         groups = {group.slug: group for group in AchievementGroup.objects.all()}
-        created = 0
+        fresh = []
         for i in range(wanted):
             (group_name, tiered, _), (title, points, tier, trigger, threshold, repeatable) = specs[i % len(specs)]
             if i >= len(specs):
@@ -174,16 +230,15 @@ class DemoSeeder:
                 repeatable=repeatable,
                 icon=demo_image(f"achievement:{slug}", title, title[:2].upper(), "circle", self.images),
             )
-            with transaction.atomic():
-                publish(achievement)
-            created += 1
+            fresh.append(achievement)
             self.progress("achievements", 1)
-        self.report.count("achievements", created, wanted - created)
+        publish_all(fresh)
+        self.report.count("achievements", len(fresh), wanted - len(fresh))
 
     def seed_reward_products(self) -> None:
         wanted = self.counts["reward_products"]
         existing = set(RewardProduct.objects.values_list("handle", flat=True))
-        created = 0
+        fresh = []
         for i in range(wanted):
             title, kind, price, discount, stock, description = catalog.REWARD_PRODUCTS[i % len(catalog.REWARD_PRODUCTS)]
             if i >= len(catalog.REWARD_PRODUCTS):
@@ -202,16 +257,15 @@ class DemoSeeder:
                         f"reward:{handle}", title, "🎁" if kind == "product" else "$", "rounded", self.images
                     ),
                 )
-                with transaction.atomic():
-                    publish(product)
-                created += 1
+                fresh.append(product)
             self.progress("reward_products", 1)
-        self.report.count("reward_products", created, wanted - created)
+        publish_all(fresh)
+        self.report.count("reward_products", len(fresh), wanted - len(fresh))
 
     def seed_jobs(self, teams: list[Team]) -> None:
         wanted = self.counts["jobs"]
         existing = set(JobListing.objects.values_list("slug", flat=True))
-        created = 0
+        fresh = []
         for i in range(wanted):
             title, department, location, remote, employment_type = catalog.JOB_TITLES[i % len(catalog.JOB_TITLES)]
             team = teams[i % len(teams)]
@@ -232,16 +286,15 @@ class DemoSeeder:
                     apply_url=f"https://jobs.example.com/apply/{slug}",
                 )
                 job.teams.set([team])
-                with transaction.atomic():
-                    publish(job)
-                created += 1
+                fresh.append(job)
             self.progress("jobs", 1)
-        self.report.count("jobs", created, wanted - created)
+        publish_all(fresh)
+        self.report.count("jobs", len(fresh), wanted - len(fresh))
 
     def seed_roadmap(self, teams: list[Team]) -> None:
         """The public roadmap: a few items per team, some shipped, some in beta (not scaled: it is a page)."""
         existing = set(RoadmapItem.objects.values_list("slug", flat=True))
-        created = 0
+        fresh, updates = [], []
         for i, (title, category) in enumerate(ROADMAP_ITEMS):
             slug = slugify(title)
             if slug in existing:
@@ -261,17 +314,21 @@ class DemoSeeder:
                 cta_url=f"https://example.com/docs/{slug}" if shipped else "",
             )
             item.teams.set([teams[i % len(teams)]])
-            with transaction.atomic():
-                publish(item)
-                if shipped:  # the team's weekly update says so
-                    TeamUpdate.objects.create(
+            fresh.append(item)
+            if shipped:  # the team's weekly update says so
+                updates.append(
+                    TeamUpdate(
                         team=teams[i % len(teams)],
                         roadmap=item,
                         description=f"Shipped: {title}.",
                         thing_of_the_week=i == 0,
                     )
-            created += 1
-        self.report.count("roadmap_items", created, len(ROADMAP_ITEMS) - created)
+                )
+        with transaction.atomic():
+            publish_all(fresh)
+            for update in updates:  # each item has its key now
+                update.save()
+        self.report.count("roadmap_items", len(fresh), len(ROADMAP_ITEMS) - len(fresh))
 
     # People -----------------------------------------------------------------------------------
 
@@ -286,7 +343,12 @@ class DemoSeeder:
         }
 
     def _create_people(self, kind: str, people: list[dict]) -> list[Profile]:
-        """Create the accounts and profiles in ``people`` that do not exist yet; return all profiles."""
+        """Create the accounts and profiles in ``people`` that do not exist yet; return all profiles.
+
+        In bulk: the users, their ``Account`` rows (which saving a user one by one makes) and the
+        profiles, a few inserts for any number. Avatars come from a shared pool, one drawn image per
+        pair of initials (a few hundred at most), so every profile has one without drawing thousands.
+        """
         by_email = {p.email: p for p in Profile.objects.filter(email__in=[p["email"] for p in people])}
         missing = [p for p in people if p["email"] not in by_email]
         if missing:
@@ -301,20 +363,21 @@ class DemoSeeder:
                             password=make_password(None),  # unusable: members reset it to sign in
                         )
                         for p in missing
-                    ]
+                    ],
+                    batch_size=2000,
                 )
+                Account.objects.bulk_create([Account(user=user) for user in users], batch_size=2000)
                 profiles = []
                 for user, person in zip(users, missing, strict=True):
                     avatar = person.pop("avatar_text", None)
                     fields = {k: v for k, v in person.items() if k not in ("username", "teams", "lead")}
                     if avatar:
-                        fields["avatar"] = demo_image(
-                            f"avatar:{person['username']}", "Avatar", avatar, "circle", self.images
-                        )
+                        fields["avatar"] = demo_image(f"avatar:{avatar}", "Avatar", avatar, "circle", self.images)
                     profiles.append(Profile(user=user, **fields))
                     self.progress(kind, 1)
-                for profile in Profile.objects.bulk_create(profiles):
+                for profile in Profile.objects.bulk_create(profiles, batch_size=2000):
                     by_email[profile.email] = profile
+        self.progress(kind, len(people) - len(missing))
         self.report.count(kind, len(missing), len(people) - len(missing))
         return [by_email[p["email"]] for p in people]
 
@@ -345,12 +408,11 @@ class DemoSeeder:
             )
             people.append(person)
         profiles = self._create_people("team_members", people)
-        with transaction.atomic():
-            for i, profile in enumerate(profiles):
-                team = teams[i % len(teams)]
-                profile.teams.add(team)
-                if i < len(teams):  # the first member of each team leads it
-                    profile.lead_teams.add(team)
+        add_to_teams(
+            members=[(profile, teams[i % len(teams)]) for i, profile in enumerate(profiles)],
+            # The first member of each team leads it.
+            leads=[(profile, teams[i]) for i, profile in enumerate(profiles[: len(teams)])],
+        )
         return profiles
 
     def seed_members(self) -> None:
@@ -385,7 +447,8 @@ class DemoSeeder:
         wanted = self.counts["questions"]
         existing = Question.objects.filter(slug__startswith="demo-").count()
         members = list(Profile.objects.filter(user__isnull=False).order_by("pk")[:200])
-        created = 0
+        # Drawn first, written in bulk: the questions, then their replies, then the solutions and counts.
+        threads = []
         for i in range(existing, wanted):
             topic, prefix = topics[i % len(topics)]
             thing = self.rng.choice(catalog.QUESTION_THINGS)
@@ -396,26 +459,51 @@ class DemoSeeder:
                 f"I'm using **{thing}** and {self.prose.sentence().lower()}\n\n"
                 f"```\n{self.rng.choice(['npm i posthog-js', 'pip install posthog', 'helm upgrade'])}\n```"
             )
-            with transaction.atomic():
-                question = Question(author=author, subject=subject, body=body, slug=f"demo-{i + 1}")
-                question.page = f"{prefix}/overview" if prefix and i % 3 == 0 else ""
-                question.save()
-                question.topics.add(topic)
-                replies = [
-                    Reply.objects.create(
-                        question=question, author=self.rng.choice(members), body=self.prose.paragraph()
-                    )
-                    for _ in range(self.rng.randint(0, 4))
-                ]
-                if replies:
-                    question.num_replies = len(replies)
-                    question.last_activity_at = replies[-1].created_at
-                    question.solution = replies[0] if self.rng.random() < 0.4 else None
-                    question.save(update_fields=["num_replies", "last_activity_at", "solution"])
-            created += 1
-            self.progress("questions", 1)
-        self.progress("questions", existing if existing < wanted else wanted)
+            question = Question(author=author, subject=subject, body=body, slug=f"demo-{i + 1}")
+            question.page = f"{prefix}/overview" if prefix and i % 3 == 0 else ""
+            replies = [
+                Reply(author=self.rng.choice(members), body=self.prose.paragraph())
+                for _ in range(self.rng.randint(0, 4))
+            ]
+            solved = bool(replies) and self.rng.random() < 0.4
+            threads.append((question, topic, replies, solved))
+        with transaction.atomic():
+            created = self._write_threads(threads)
+        self.progress("questions", wanted)
         self.report.count("questions", created, min(existing, wanted))
+
+    def _write_threads(self, threads: list) -> int:
+        """Questions with their topics and replies, in a few inserts: what ``save()`` one by one gives
+        (the HTML rendered from the Markdown, the reply count, the last activity, the solution), and in
+        the search index at once (saving one by one only queues that for the task worker)."""
+        if not threads:
+            return 0
+        questions = [question for question, _, _, _ in threads]
+        for question in questions:
+            question.body_html = render_markdown(question.body)
+        Question.objects.bulk_create(questions, batch_size=1000)
+        Question.topics.through.objects.bulk_create(
+            [Question.topics.through(question_id=q.pk, topic_id=topic.pk) for q, topic, _, _ in threads]
+        )
+        replies = []
+        for question, _, thread, _ in threads:
+            for reply in thread:
+                reply.question = question
+                reply.body_html = render_markdown(reply.body)
+                replies.append(reply)
+        Reply.objects.bulk_create(replies, batch_size=1000)
+        answered = []
+        for question, _, thread, solved in threads:
+            if thread:
+                question.num_replies = len(thread)
+                question.last_activity_at = thread[-1].created_at
+                question.solution = thread[0] if solved else None
+                answered.append(question)
+        Question.objects.bulk_update(answered, ["num_replies", "last_activity_at", "solution"], batch_size=1000)
+        backend = get_search_backend()
+        backend.add_bulk(Question, list(Question.get_indexed_objects().filter(pk__in=[q.pk for q in questions])))
+        backend.add_bulk(Reply, list(Reply.get_indexed_objects().filter(pk__in=[r.pk for r in replies])))
+        return len(questions)
 
     def _biography(self, first_name: str) -> str:
         topic = self.rng.choice(["data pipelines", "feature flags", "TypeScript", "Rust", "Postgres", "analytics"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -161,12 +162,20 @@ def post_many(postings: list[tuple[object, Posting]]) -> int:
     )
     accounts = {a.profile_id: a for a in PointsAccount.objects.select_for_update().filter(profile_id__in=profile_ids)}
     entries = []
+    credited = defaultdict(int)
     for profile, posting in fresh:
         account = accounts[profile.pk]
         account.balance += posting.amount
+        credited[account.pk] += posting.amount
         entries.append(_entry(account, posting, account.balance))
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
-    PointsAccount.objects.bulk_update(list(accounts.values()), ["balance"], batch_size=2000)
+    # One UPDATE per distinct credit (a handful for seeded awards), not a CASE over every account.
+    by_credit = defaultdict(list)
+    for pk, credit in credited.items():
+        by_credit[credit].append(pk)
+    for credit, pks in by_credit.items():
+        for start in range(0, len(pks), 2000):
+            PointsAccount.objects.filter(pk__in=pks[start : start + 2000]).update(balance=F("balance") + credit)
     return len(entries)
 
 

@@ -5,10 +5,11 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from plugins.accounts.policy import Actor
-from plugins.accounts.services import set_team_moderator
+from plugins.accounts.services import add_team_moderators, set_team_moderator
 from plugins.core.errors import NotAllowed
 from plugins.core.events import emit
 from plugins.profiles.models import Profile
+from plugins.teams.models import forget_pineapple_counts
 
 
 def is_on_a_team(profile: Profile) -> bool:
@@ -26,6 +27,36 @@ def sync_team_roles(profile_ids) -> None:
     """``sync_team_role`` for every profile in ``profile_ids`` that has an account."""
     for profile in Profile.objects.filter(pk__in=list(profile_ids), user__isnull=False).select_related("user"):
         sync_team_role(profile)
+
+
+def add_to_teams(members=(), leads=()) -> None:
+    """Bulk ``profile.teams.add(team)`` (``members``) and ``profile.lead_teams.add(team)`` (``leads``), as
+    ``(profile, team)`` pairs, for imports and seeding.
+
+    The same end state as adding them one by one: the link rows (one insert each), the Moderators
+    role for the accounts of the profiles that joined a team, their ``updatedAt`` moved and the
+    pineapple counts forgotten, each once for all instead of once a row. Pairs already linked change
+    nothing (running an import again touches no profile).
+    """
+    joined = set()
+    with transaction.atomic():
+        for relation, pairs in ((Profile.teams, list(members)), (Profile.lead_teams, list(leads))):
+            Through = relation.through
+            linked = set(
+                Through.objects.filter(profile_id__in={p.pk for p, _ in pairs}).values_list("profile_id", "team_id")
+            )
+            fresh = {(profile.pk, team.pk) for profile, team in pairs} - linked
+            Through.objects.bulk_create(
+                [Through(profile_id=profile_id, team_id=team_id) for profile_id, team_id in sorted(fresh)],
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
+            joined |= {profile_id for profile_id, _ in fresh}
+        if joined:
+            add_team_moderators(Profile.objects.filter(pk__in=joined).values_list("user_id", flat=True))
+            touch_profiles(joined)
+    if joined:
+        forget_pineapple_counts()
 
 
 def profile_of(user) -> Profile | None:

@@ -41,8 +41,10 @@ def test_seed_demo_creates_a_community_and_is_idempotent():
     assert Profile.objects.team_members().count() < 9, "some team members have not started yet"
     assert get_user_model().objects.filter(groups__name=MODERATORS).count() == 9
 
+    touched = sorted(Profile.objects.values_list("pk", "updated_at"))
     second_output = seed(*SMALL)
     assert counts() == first
+    assert sorted(Profile.objects.values_list("pk", "updated_at")) == touched, "running it again touches no profile"
     assert "0 created" in second_output and "9 already there" in second_output
     assert "12 created" in first_output
 
@@ -86,3 +88,33 @@ def test_awards_for_benchmarks_are_idempotent():
     )
     seed(*SMALL, "--awards=2")
     assert AchievementAward.objects.count() == 9 * 2
+
+
+def test_bulk_publish_leaves_what_publishing_one_by_one_does(client):
+    """Seeding publishes in bulk; the rows must end as Wagtail's publish leaves them, for the API and the admin."""
+    from plugins.demo.seeding import publish, publish_all
+
+    one = Team(name="One by one", slug="one-by-one")
+    publish(one)
+    bulk = [Team(name=f"In bulk {n}", slug=f"in-bulk-{n}") for n in range(3)]
+    publish_all(bulk)
+    lead = Team.objects.get(slug="in-bulk-0")
+    job = JobListing(title="Engineer", slug="engineer", description="<p>Hi</p>", apply_url="https://example.com")
+    job.teams.set([lead])
+    publish_all([job])
+
+    state = ("live", "has_unpublished_changes", "expired", "locked")
+    reference = Team.objects.get(slug="one-by-one")
+    for team in Team.objects.filter(slug__startswith="in-bulk-"):
+        assert [getattr(team, f) for f in state] == [getattr(reference, f) for f in state]
+        assert team.live_revision_id == team.latest_revision_id is not None
+        assert team.first_published_at and team.last_published_at
+        assert team.revisions.count() == 1 and team.latest_revision.as_object().name == team.name
+    job = JobListing.objects.get(slug="engineer")
+    assert list(job.teams.all()) == [lead]
+    assert job.live and job.live_revision_id == job.latest_revision_id
+    assert [t.pk for t in job.latest_revision.as_object().teams.all()] == [lead.pk]
+
+    listed = client.get("/api/teams", {"pagination[pageSize]": 10}).json()["data"]
+    assert {t["slug"] for t in listed} == {"one-by-one", "in-bulk-0", "in-bulk-1", "in-bulk-2"}
+    assert all(t["publishedAt"] for t in listed)
