@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django_filters import BooleanFilter
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -17,7 +19,15 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetVie
 
 from plugins.accounts.policy import Actor
 from plugins.forum import moderation
-from plugins.forum.models import DocsTopicMapping, InternalTag, Question, Reply, Topic, TopicGroup
+from plugins.forum.models import (
+    DocsTopicMapping,
+    InternalTag,
+    Question,
+    Reply,
+    Topic,
+    TopicGroup,
+    waiting_for_answer,
+)
 
 
 class TopicGroupViewSet(SnippetViewSet):
@@ -134,6 +144,18 @@ def question_moderation(request, pk, action):
     return TemplateResponse(request, "community_admin/question_moderation.html", context)
 
 
+class QuestionFilterSet(WagtailFilterSet):
+    # The community dashboard's "waiting for an answer" links here (with a topic): the same rule, the same rows.
+    waiting = BooleanFilter(label="Waiting for an answer", method="filter_waiting")
+
+    class Meta:
+        model = Question
+        fields = ["topics", "pinned", "held"]
+
+    def filter_waiting(self, queryset, name, value):
+        return queryset.filter(waiting_for_answer()) if value else queryset.exclude(waiting_for_answer())
+
+
 class QuestionViewSet(SnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
@@ -150,7 +172,7 @@ class QuestionViewSet(SnippetViewSet):
         BooleanColumn("held", label="Held"),
         Column("archived_at", label="Archived"),
     ]
-    list_filter = ["topics", "pinned", "held"]
+    filterset_class = QuestionFilterSet
     search_fields = ["subject", "body"]
     ordering = ["-last_activity_at"]
     inspect_view_enabled = True

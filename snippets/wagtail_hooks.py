@@ -10,6 +10,7 @@ from plugins.accounts.policy import Actor
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
+from snippets.dashboard import add_community_dashboard
 from snippets.forum import ForumGroup, question_moderation
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
@@ -127,3 +128,4 @@ def register_community_log_actions(actions):
 
 
 hooks.register("register_bulk_action", AssignAchievementBulkAction)
+hooks.register("construct_homepage_panels", add_community_dashboard)

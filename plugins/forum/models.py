@@ -104,6 +104,28 @@ def resolved() -> models.Expression:
     return models.ExpressionWrapper(models.Q(solution__isnull=False), output_field=models.BooleanField())
 
 
+def replies_by_others() -> models.QuerySet:
+    """A question's public replies by anyone but its asker, for a subquery on questions (``OuterRef``)."""
+    return Reply.objects.filter(public_replies(), question=models.OuterRef("pk")).exclude(
+        author=models.OuterRef("author")
+    )
+
+
+def answered() -> models.Q:
+    """The questions that are answered: someone other than the asker replied where everyone may read it
+    (``replies_by_others``), or the question has a solution that everyone may read (the asker's own too).
+
+    Two ``EXISTS``, so that ``~answered()`` is exact where there is no solution (no NULL comparisons).
+    """
+    public_solution = Reply.objects.filter(public_replies(), pk=models.OuterRef("solution"))
+    return models.Q(models.Exists(replies_by_others())) | models.Q(models.Exists(public_solution))
+
+
+def waiting_for_answer() -> models.Q:
+    """The public questions that nobody has answered yet (``answered``)."""
+    return public_questions() & ~answered()
+
+
 class Question(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
     subject = models.CharField(max_length=200)
     # The permalink: made from the subject once, unique, never changed by an edit.
