@@ -175,11 +175,22 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def clear_shared_cache(env: dict) -> None:
-    """Empty Django's cache (the shared cache: the database's in the benchmarks), as its TTLs running out would."""
+    """Empty the shared cache of this deployment, as its TTLs running out would.
+
+    On Redis only the keys under the deployment's ``CACHE_KEY_PREFIX`` go (Django's ``cache.clear()``
+    would flush the whole Redis database, whatever else it holds); the database cache is emptied.
+    """
     setup_django(env)
     from django.core.cache import cache
 
-    cache.clear()
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        cache.clear()
+        return
+    redis = client(write=True)
+    keys = list(redis.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 def cold(
