@@ -3,7 +3,7 @@
     python bench/api_benchmark.py [--duration 10] [--connections 4] [--timeout 2] [--cold-requests 20]
 
 Sets up the benchmarks' data set (``bench/dataset.py``: 10,000 profiles on 100 teams with avatars,
-five awards each and forum posts — 1,216 on the page of 100 that query (a) reads — 600,000 posts in all,
+five awards each and forum posts — 1,101 on the page of 100 that query (a) reads — 600,000 posts in all,
 1,000,000 ledger entries) in the PostgreSQL database named by BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/cms_bench, created if missing), serves it with gunicorn (2
 workers) on 127.0.0.1 and loads it with wrk on loopback. For each query:
@@ -103,6 +103,7 @@ def main() -> int:
                 "timeouts": timeouts,
                 "path": result["path"],
                 "over": over,
+                "load_average": latency["load_average"] + load["load_average"] + cold_run["load_average"],
             }
         )
     print_table(rows)

@@ -139,6 +139,7 @@ def wrk(url: str, connections: int, seconds: int, script: str | None = None, tim
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", f"--timeout={timeout:g}s"]
     if script:
         command += ["-s", script]
+    load_before = os.getloadavg()[0]
     output = subprocess.run([*command, url], check=True, text=True, capture_output=True).stdout
     percentiles = {
         int(p): _ms(value, unit)
@@ -158,6 +159,8 @@ def wrk(url: str, connections: int, seconds: int, script: str | None = None, tim
         "socket_errors": {"connect": connect, "read": read, "write": write},
         "timeouts": timeouts,
         "timeout_s": timeout,
+        # The machine's 1-minute load average before and after: on a shared machine, the figures' context.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     result["errors"] = result["non_2xx"] + connect + read + write + timeouts
     return result
@@ -172,11 +175,22 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def clear_shared_cache(env: dict) -> None:
-    """Empty Django's cache (the shared cache: the database's in the benchmarks), as its TTLs running out would."""
+    """Empty the shared cache of this deployment, as its TTLs running out would.
+
+    On Redis only the keys under the deployment's ``CACHE_KEY_PREFIX`` go (Django's ``cache.clear()``
+    would flush the whole Redis database, whatever else it holds); the database cache is emptied.
+    """
     setup_django(env)
     from django.core.cache import cache
 
-    cache.clear()
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        cache.clear()
+        return
+    redis = client(write=True)
+    keys = list(redis.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 def cold(
@@ -196,6 +210,7 @@ def cold(
     timeout (and, as in wrk, not in the percentiles).
     """
     clear_shared_cache(env)
+    load_before = os.getloadavg()[0]
     latencies, errors, timeouts = [], 0, 0
     with gunicorn(env, workers=workers) as base:
         host, port = base.removeprefix("http://").split(":")
@@ -223,6 +238,7 @@ def cold(
         "p99_ms": percentile(latencies, 99),
         "errors": errors + timeouts,
         "timeouts": timeouts,
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -232,7 +248,8 @@ def fmt_ms(value: float | None) -> str:
 
 def print_table(rows: list[dict]) -> None:
     """One line per figure: ``name``, warm ``p50``/``p99`` (one connection), ``target``, ``cold`` p50/p99,
-    ``rps`` and its connections, ``load`` p50/p99, ``errors``/``timeouts`` (warm and cold together)."""
+    ``rps`` and its connections, ``load`` p50/p99, ``errors``/``timeouts`` (warm and cold together);
+    then the machine's load average around the runs (``load_average``: the rows' runs' values)."""
     header = (
         f"{'query':<14}{'p50 ms':>9}{'p99 ms':>9}{'target':>14}{'cold p50/p99 ms':>18}{'req/s':>12}"
         f"{'load p50/p99 ms':>18}{'errors/timeouts':>17}  path"
@@ -251,3 +268,7 @@ def print_table(rows: list[dict]) -> None:
             f"{fmt_ms(cold_run.get('p50_ms')) + '/' + fmt_ms(cold_run.get('p99_ms')):>18}{rps:>12}{load:>18}"
             f"{failures:>17}  {row.get('path', '')}" + ("   <-- over target" if row.get("over") else "")
         )
+    loads = [value for row in rows for value in row.get("load_average", [])]
+    if loads:
+        spread = f"{min(loads):.2f}-{max(loads):.2f}"
+        print(f"(machine load average, 1 min, around the runs: {spread} on {os.cpu_count()} CPUs)")

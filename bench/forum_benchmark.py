@@ -150,6 +150,7 @@ def main() -> int:
                 "timeouts": result["timeouts"] + result["cold"]["timeouts"],
                 "path": {"topic list": topic_paths[0], "search": search_paths[0], "ask": "POST /api/questions"}[name],
                 "over": over,
+                "load_average": result["load_average"] + result["cold"]["load_average"],
             }
         )
     print_table(rows)

@@ -199,6 +199,7 @@ def main() -> int:
             "timeouts": read["timeouts"] + read_loaded["timeouts"] + read_cold["timeouts"],
             "path": "GET /api/users/me/points",
             "over": over,
+            "load_average": read["load_average"] + read_loaded["load_average"] + read_cold["load_average"],
         },
         {
             "name": "redeem",
@@ -213,6 +214,7 @@ def main() -> int:
             "errors": redeem["errors"] + redeem_cold["errors"],
             "timeouts": redeem["timeouts"] + redeem_cold["timeouts"],
             "path": f"POST {redeem_path} ({made} redemptions; req/s = redemptions/s)",
+            "load_average": redeem["load_average"] + redeem_cold["load_average"],
         },
     ]
     print_table(rows)
