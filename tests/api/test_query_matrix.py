@@ -21,7 +21,7 @@ from tests.api.helpers import get
 
 pytestmark = pytest.mark.django_db
 
-FEW, MORE = 2, 5  # units of data before the first and the second measurement
+FEW, MORE = 1, 3  # units of data before the first and the second measurement
 
 
 def build_unit(n: int) -> None:
