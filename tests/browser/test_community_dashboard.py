@@ -2,10 +2,8 @@
 community dashboard: every chart drawn by the Chart.js the project ships, showing what the database holds."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from plugins.points.services import gift
@@ -14,6 +12,7 @@ from plugins.rewards.models import RewardKind, RewardProduct
 from plugins.rewards.services import place_order, redeem
 from tests import factories
 from tests.browser.helpers import log_in
+from tests.small_demo import seed_small_demo
 from tests.snippets.dashboard_expected import expected_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,19 +34,7 @@ CHART_DATA = """() => Object.fromEntries(Array.from(document.querySelectorAll("c
 
 def seed_demo() -> None:
     """The demo data, small, with achievements awarded (their points are in the ledger)."""
-    call_command(
-        "seed_demo",
-        "--allow-production",
-        "--teams=3",
-        "--team-members=6",
-        "--members=12",
-        "--achievements=4",
-        "--reward-products=3",
-        "--jobs=2",
-        "--questions=30",
-        "--awards=2",
-        stdout=StringIO(),
-    )
+    seed_small_demo("--questions=30", "--awards=2")
 
 
 def store_activity(moderator) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from io import StringIO
 from urllib.parse import quote
 
 import pytest
 import requests
-from django.core.management import call_command
 
 from api.authentication import issue_jwt
 from plugins.forum.models import Question, Topic
@@ -22,23 +20,14 @@ from plugins.teams.models import Team
 from tests import factories
 from tests.api.helpers import stringify
 from tests.posthog.calls import CALLS, Call
+from tests.small_demo import seed_small_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def seed_demo() -> None:
     """The demo data, small, as in the conformance suite."""
-    call_command(
-        "seed_demo",
-        "--allow-production",
-        "--teams=3",
-        "--team-members=6",
-        "--members=12",
-        "--achievements=4",
-        "--reward-products=3",
-        "--jobs=2",
-        stdout=StringIO(),
-    )
+    seed_small_demo()
 
 
 def demo_names() -> dict:
