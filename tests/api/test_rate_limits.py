@@ -87,7 +87,8 @@ def test_failed_sign_ins_are_limited_per_account_from_any_address(client, settin
     assert [sign_in("wrong", f"10.0.0.{n}").status_code for n in range(3)] == [400, 400, 400]
     refused = sign_in("the right passphrase 42", "10.0.1.1")  # even the right password, from a new address
     assert refused.status_code == 429 and refused.json()["error"]["name"] == "RateLimitError"
-    assert "this account" in refused.json()["error"]["message"] and refused["Retry-After"] == "3600"
+    # The hour counts from the first failure: a second may have gone by on a slow machine.
+    assert "this account" in refused.json()["error"]["message"] and 3590 <= int(refused["Retry-After"]) <= 3600
     # Another account is not held back.
     factories.UserFactory(username="grace")
     other = client.post("/api/auth/local", {"identifier": "grace", "password": "x"}, content_type="application/json")
