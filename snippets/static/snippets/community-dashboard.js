@@ -47,17 +47,21 @@
       },
     });
 
-    draw("questions", {
-      type: "bar",
-      data: {
-        labels: weeks,
-        datasets: [
-          { label: "Asked", data: figures.questions.asked, backgroundColor: colours.asked },
-          { label: "Answered (of those)", data: figures.questions.answered, backgroundColor: colours.answered },
-        ],
-      },
-      options: { scales: { y: counts } },
-    });
+    // A bar chart of weekly series: [label, data, colour] each.
+    const weeklyBars = (name, series) =>
+      draw(name, {
+        type: "bar",
+        data: {
+          labels: weeks,
+          datasets: series.map(([label, data, colour]) => ({ label, data, backgroundColor: colour })),
+        },
+        options: { scales: { y: counts } },
+      });
+
+    weeklyBars("questions", [
+      ["Asked", figures.questions.asked, colours.asked],
+      ["Answered (of those)", figures.questions.answered, colours.answered],
+    ]);
 
     draw("first-reply", {
       type: "line",
@@ -91,18 +95,11 @@
       },
     });
 
-    draw("points", {
-      type: "bar",
-      data: {
-        labels: weeks,
-        datasets: [
-          { label: "Earned", data: figures.points.earned, backgroundColor: colours.earned },
-          { label: "Gifted", data: figures.points.gifted, backgroundColor: colours.gifted },
-          { label: "Redeemed", data: figures.points.redeemed, backgroundColor: colours.redeemed },
-        ],
-      },
-      options: { scales: { y: counts } },
-    });
+    weeklyBars("points", [
+      ["Earned", figures.points.earned, colours.earned],
+      ["Gifted", figures.points.gifted, colours.gifted],
+      ["Redeemed", figures.points.redeemed, colours.redeemed],
+    ]);
 
     const members = figures.helpful.members;
     draw("helpful", {
