@@ -20,6 +20,7 @@ from plugins.teams.models import Team
 from plugins.teams.services import check_profile_change
 from snippets.errors import REFUSED, show_refusal
 from snippets.onboarding import add_team_member_button, set_password_email_button
+from snippets.site_preview import UNSAVED_CHOICES
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
 
@@ -62,6 +63,17 @@ class ProfileForm(WagtailAdminModelForm):
         except REFUSED as error:
             show_refusal(error, form=self)
         return cleaned
+
+    def save(self, commit=True):
+        instance = super().save(commit=commit)
+        if not commit:
+            # Wagtail's preview builds the instance with save(commit=False), which leaves plain many-to-many
+            # choices to save_m2m: kept on the instance, the preview shows the teams as chosen.
+            chosen = {
+                name: list(self.cleaned_data[name]) for name in ("teams", "lead_teams") if name in self.cleaned_data
+            }
+            setattr(instance, UNSAVED_CHOICES, chosen)
+        return instance
 
 
 class ProfileIndexView(IndexView):
