@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from api.permissions import Caller
 from api.query.access import Access
@@ -35,9 +36,24 @@ from plugins.sitebuild import preview, queries
 from plugins.sitebuild.render import assets, site_asset_url
 from plugins.teams.models import Team
 
-# Set by a form's save(commit=False) on the instance it builds: the to-many choices that Django writes
-# only with save_m2m, by model field name, so that a preview shows them.
+# Set by ``ChoicesPreviewed`` on the instance its save(commit=False) builds: the many-to-many choices, by field name.
 UNSAVED_CHOICES = "unsaved_choices"
+
+
+class ChoicesPreviewed(WagtailAdminModelForm):
+    """A form whose plain many-to-many choices show in a preview.
+
+    Wagtail's preview builds the instance with ``save(commit=False)``, which leaves such choices to
+    ``save_m2m`` (parental ones are held on the instance already); kept on the instance, the preview
+    reads them from there.
+    """
+
+    def save(self, commit=True):
+        instance = super().save(commit=commit)
+        if not commit:
+            fields = [f.name for f in instance._meta.many_to_many if f.name in self.cleaned_data]
+            setattr(instance, UNSAVED_CHOICES, {name: list(self.cleaned_data[name]) for name in fields})
+        return instance
 
 
 def public_access() -> Access:
@@ -119,8 +135,8 @@ def serve_site_preview(instance, request, mode_name) -> HttpResponse | None:
         html = preview.team_page(unsaved_entry(instance, "teams", queries.teams(today)), asset_url)
     elif isinstance(instance, JobListing):
         entry = unsaved_entry(instance, "jobs", queries.jobs())
-        slugs = [team["slug"] for team in entry.get("teams") or ()]
-        teams = saved_entries("teams", queries.teams(today), Team.objects.filter(slug__in=slugs).values("pk"))
+        team_ids = [team["id"] for team in entry.get("teams") or ()]
+        teams = saved_entries("teams", queries.teams(today), team_ids)
         html = preview.job_page(entry, teams, asset_url)
     elif isinstance(instance, Profile):
         html = preview.profile_page(unsaved_entry(instance, "profiles", queries.profiles()), asset_url)

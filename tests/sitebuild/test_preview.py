@@ -127,13 +127,30 @@ def snapshot() -> dict:
     }
 
 
-def test_a_new_team_is_previewed_before_it_is_first_saved(client, demo, eddie):
-    url = reverse("wagtailsnippets_teams_team:preview_on_add")
-    checked = client.post(url, form_data(Team(), eddie, name="Brand new team", tagline="Not saved yet"))
+def preview_new(client, instance, user, **values) -> str:
+    url = reverse(f"wagtailsnippets_{instance._meta.app_label}_{instance._meta.model_name}:preview_on_add")
+    checked = client.post(url, form_data(instance, user, **values))
     assert checked.json()["is_valid"] is True
-    html = client.get(url).content.decode()
-    assert "<h1>Brand new team" in html and "Not saved yet" in html and "Nobody on this team yet." in html
-    assert not Team.objects.filter(name="Brand new team").exists()
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_new_entries_are_previewed_before_they_are_first_saved(client, demo, eddie):
+    team = Team.objects.filter(live=True).exclude(profiles=None).first()
+    before = snapshot()
+
+    team_page = preview_new(client, Team(), eddie, name="Brand new team", tagline="Not saved yet")
+    job_page = preview_new(client, JobListing(), eddie, title="Brand new role", teams=[team],
+                           description="<p>Fresh.</p>", apply_url="https://jobs.example.com/new")  # fmt: skip
+    profile_page = preview_new(client, Profile(), eddie, first_name="Newcomer", teams=[team])
+
+    assert (
+        "<h1>Brand new team" in team_page and "Not saved yet" in team_page and "Nobody on this team yet." in team_page
+    )
+    assert "<h1>Brand new role</h1>" in job_page and f'id="team-{team.slug}"' in job_page
+    assert "<h1>Newcomer" in profile_page and f'href="/teams/{team.slug}/"' in profile_page
+    assert snapshot() == before
 
 
 def test_the_preview_loads_the_sites_own_stylesheet(client, eddie):
