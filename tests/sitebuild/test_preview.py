@@ -1,18 +1,34 @@
 """Editing a profile, small team or job listing previews its page as the static site build renders it."""
 
+from datetime import timedelta
+
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.admin.panels import get_edit_handler
 from wagtail.models import Revision
 
+from plugins.achievements.services import award_achievement
 from plugins.jobs.models import JobListing
 from plugins.notifications.models import WebhookDelivery
 from plugins.profiles.models import Profile
 from plugins.sitebuild.render import assets, site_asset_url
 from plugins.teams.models import Team
-from tests.factories import editor
+from tests.factories import (
+    AchievementFactory,
+    ImageFactory,
+    JobListingFactory,
+    ProfileFactory,
+    QuestionFactory,
+    ReplyFactory,
+    RoadmapItemFactory,
+    TeamFactory,
+    editor,
+)
 from tests.sitebuild.conftest import build, read
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +174,54 @@ def test_the_preview_loads_the_sites_own_stylesheet(client, eddie):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
     assert response.content == assets()[site_asset_url("site.css")]
     assert client.get(reverse("community_site_preview_asset", args=["missing.css"])).status_code == 404
+
+
+def add_to_team(team, n: int):
+    """``n`` more of all the team page shows: started members with avatars (each a lead), jobs, roadmap items."""
+    started = timezone.localdate() - timedelta(days=30)
+    for _ in range(n):
+        member = ProfileFactory(avatar=ImageFactory(), start_date=started, pineapple_on_pizza=True, teams=[team])
+        member.lead_teams.add(team)
+        JobListingFactory(teams=[team])
+        RoadmapItemFactory(teams=[team])
+
+
+def add_to_profile(profile, n: int):
+    """``n`` more of everything the profile's page shows: teams, achievements with icons, questions, replies."""
+    for _ in range(n):
+        profile.teams.add(TeamFactory(crest=ImageFactory()))
+        award_achievement(profile, AchievementFactory(icon=ImageFactory()))
+        QuestionFactory(author=profile)
+        ReplyFactory(author=profile)
+
+
+def preview_queries(client, instance, user) -> int:
+    url = reverse(f"wagtailsnippets_{instance._meta.app_label}_{instance._meta.model_name}:preview_on_edit",
+                  args=[instance.pk])  # fmt: skip
+    client.post(url, form_data(instance, user))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_preview_reads_a_fixed_number_of_queries_however_much_the_page_shows(client, eddie):
+    team = TeamFactory(crest=ImageFactory())
+    job = JobListingFactory(teams=[team])
+    profile = ProfileFactory(avatar=ImageFactory(), start_date=timezone.localdate(), teams=[team])
+
+    def counts() -> list[int]:
+        # Each once first, so that what is kept between requests (the pineapple counts, forgotten when a
+        # membership changes; the permission matrix) is kept.
+        [preview_queries(client, obj, eddie) for obj in (team, job, profile)]
+        return [preview_queries(client, obj, eddie) for obj in (team, job, profile)]
+
+    add_to_team(team, 1)
+    add_to_profile(profile, 1)
+    few = counts()
+    add_to_team(team, 4)
+    add_to_profile(profile, 4)
+    assert counts() == few
+    assert preview(client, team, eddie).count('class="member-name"') == 6
+    assert preview(client, job, eddie).count('class="member-name"') == 6
+    profile_page = preview(client, profile, eddie)
+    assert profile_page.count('<li class="achievement') == 5 and profile_page.count("/teams/") == 6
