@@ -130,8 +130,12 @@ class QuestionInspectView(InspectView):
 
     @cached_property
     def header_more_buttons(self):
-        history = reverse("wagtailsnippets_forum_question:history", args=[self.object.pk])
-        return [*super().header_more_buttons, Button("History", url=history, icon_name="history", priority=30)]
+        buttons = super().header_more_buttons
+        # Wagtail's history page is for those who may change questions (not community moderators).
+        if self.user_has_any_permission({"add", "change", "delete"}):
+            history = reverse("wagtailsnippets_forum_question:history", args=[self.object.pk])
+            buttons.append(Button("History", url=history, icon_name="history", priority=30))
+        return buttons
 
     def get_object(self, queryset=None):
         questions = Question.objects.select_related("author__user").prefetch_related("topics")

@@ -76,6 +76,7 @@ def test_a_moderator_reads_the_question_its_replies_and_the_asker_panel(client, 
     assert "2 questions, 1 reply, 0 points" in panel
     assert "https://analytics.example.com/person?email=ada@example.com" in panel
     assert "Internal: follow-up" in content
+    assert reverse("wagtailsnippets_forum_question:history", args=[question.pk]) in content
     for code in (question.document_id, question.author.document_id, question.slug):
         assert code not in content
 
@@ -92,6 +93,7 @@ def test_community_moderators_see_what_they_may_do_and_no_private_data(client, c
     assert 'value="archive"' in content and 'value="move"' in content and 'value="hide"' in content
     for action in ("pin", "tag", "escalate", "approve"):
         assert f'value="{action}"' not in content
+    assert reverse("wagtailsnippets_forum_question:history", args=[question.pk]) not in content  # not theirs to read
     response = client.post(page_url(question), {"action": "pin"})
     assert response.status_code in (302, 403) and response.get("Location") != page_url(question)  # Wagtail's refusal
     question.refresh_from_db()
