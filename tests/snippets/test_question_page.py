@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from plugins.accounts.roles import COMMUNITY_MODERATORS
@@ -68,6 +69,7 @@ def test_a_moderator_reads_the_question_its_replies_and_the_asker_panel(client, 
     assert "My <strong>flags</strong> vanish." in content  # the stored, sanitised HTML, as HTML
     assert "<script>alert" not in content and "My **flags**" not in content
     assert "Try <code>flush</code>." in content and "Buy my course" in content
+    assert "Author blocked" not in content
     assert "Hide</button>" in content and "Show again</button>" in content
     assert str(shown.author) in content and str(hidden.author) in content
     panel = content[content.index('id="asker-section"') :]
@@ -79,6 +81,16 @@ def test_a_moderator_reads_the_question_its_replies_and_the_asker_panel(client, 
     assert reverse("wagtailsnippets_forum_question:history", args=[question.pk]) in content
     for code in (question.document_id, question.author.document_id, question.slug):
         assert code not in content
+
+
+def test_blocked_members_are_marked(client, moderator_user, question):
+    reply = factories.ReplyFactory(question=question)
+    for profile in (question.author, reply.author):
+        profile.blocked_at = timezone.now()
+        profile.save(update_fields=["blocked_at"])
+    client.force_login(moderator_user)
+    content = client.get(page_url(question)).content.decode()
+    assert "Asker blocked: the question is hidden" in content and "Author blocked" in content
 
 
 def test_community_moderators_see_what_they_may_do_and_no_private_data(client, community_moderator, question):
