@@ -23,7 +23,7 @@ from plugins.forum.models import (
     TopicGroup,
     waiting_for_answer,
 )
-from snippets.question_page import QuestionIndexView, QuestionInspectView
+from snippets.question_page import QuestionIndexView, QuestionInspectView, ReplyIndexView, question_page_url
 
 
 class TopicGroupViewSet(SnippetViewSet):
@@ -99,9 +99,7 @@ class QuestionEditView(EditView):
         question = self.object
         return [
             # Archiving, tagging, pinning, moving, escalating and hiding replies happen on the moderator page.
-            Button(
-                "Moderate", url=reverse("wagtailsnippets_forum_question:inspect", args=[question.pk]), icon_name="cog"
-            ),
+            Button("Moderate", url=question_page_url(question.pk), icon_name="cog"),
             Button(
                 "View replies",
                 url=reverse("wagtailsnippets_forum_reply:list") + f"?question={question.pk}",
@@ -163,6 +161,7 @@ class ReplyViewSet(SnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Reply
+    index_view_class = ReplyIndexView
     icon = "comment"
     menu_label = "Replies"
     list_display = ["__str__", Column("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]

@@ -109,12 +109,31 @@ ACTIONS = {
 }
 
 
-class QuestionIndexView(IndexView):
+def question_page_url(question_id: int) -> str:
+    return reverse("wagtailsnippets_forum_question:inspect", args=[question_id])
+
+
+class ModeratorPageIndexView(IndexView):
+    """A list whose titles open the moderator page: moderators read a post before they change it (Edit is in "…")."""
+
+    def moderator_page_url(self, instance) -> str:
+        raise NotImplementedError
+
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         column = super()._get_title_column(field_name, column_class, **kwargs)
-        # Moderators read a question before they change it: its title opens the moderator page (Edit is in "…").
-        column._get_url_func = lambda question: self.get_inspect_url(question) or self.get_edit_url(question)
+        column._get_url_func = self.moderator_page_url
         return column
+
+
+class QuestionIndexView(ModeratorPageIndexView):
+    def moderator_page_url(self, question) -> str:
+        return question_page_url(question.pk)
+
+
+class ReplyIndexView(ModeratorPageIndexView):
+    def moderator_page_url(self, reply) -> str:
+        # The reply in its thread, where it is hidden or shown again.
+        return f"{question_page_url(reply.question_id)}#reply-{reply.pk}"
 
 
 class QuestionInspectView(InspectView):

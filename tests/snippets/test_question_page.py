@@ -53,6 +53,13 @@ def test_the_question_list_opens_the_moderator_page_under_a_proper_column_header
     assert "Num replies" not in content and ">Replies<" in content.replace("\n", "").replace(" ", "")
 
 
+def test_a_reply_in_the_reply_list_opens_its_thread_on_the_moderator_page(client, community_moderator, question):
+    reply = factories.ReplyFactory(question=question)
+    client.force_login(community_moderator)
+    content = client.get(reverse("wagtailsnippets_forum_reply:list")).content.decode()
+    assert f'href="{page_url(question)}#reply-{reply.pk}"' in content
+
+
 def test_a_moderator_reads_the_question_its_replies_and_the_asker_panel(client, moderator_user, question, settings):
     settings.FORUM_ANALYTICS_URL_TEMPLATE = "https://analytics.example.com/person?email={email}"
     factories.QuestionFactory(author=question.author)
