@@ -12,7 +12,7 @@ from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
 from snippets.dashboard import add_community_dashboard
-from snippets.forum import ForumGroup, question_moderation
+from snippets.forum import ForumGroup
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
 from snippets.onboarding import add_team_member_page, resend_set_password_page
@@ -69,7 +69,6 @@ def register_community_urls():
             name="community_resend_set_password",
         ),
         path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
-        path("community/questions/<int:pk>/<str:action>/", question_moderation, name="community_question_moderation"),
         path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
         path("webhook-deliveries/<int:pk>/send-again/", send_again_page, name="community_webhook_send_again"),
         path("site-builds/build/", build_site_page, name="community_build_site"),
