@@ -1,7 +1,8 @@
 """Admin for redemptions: moderators see what members redeemed, fulfil open orders and cancel.
 
 Redemptions change only through the store's services (which keep points and stock right), so the
-snippet views never create, edit or delete one; the redemption's page has the moderator's actions.
+snippet views never create, edit or delete one; the redemption's page has the shipping address and the
+moderator's actions, and is where a redemption's title in the list leads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
@@ -41,14 +41,14 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(Redemption, ReadOnlyPolicy(Redemption), exact_class=True)
 
 
-def manage_button(redemption) -> Button:
-    url = reverse("community_redemption", args=[redemption.pk])
-    return Button("Manage", url=url, icon_name="cog", priority=5)
-
-
 class RedemptionIndexView(IndexView):
+    def get_inspect_url(self, instance):
+        # Nobody may edit a redemption, so the title links to this; a moderator opens an order to
+        # fulfil or cancel it, so it leads to the page with the address and those actions.
+        return reverse("community_redemption", args=[instance.pk])
+
     def get_list_more_buttons(self, instance):
-        return [manage_button(instance)]
+        return []
 
 
 class RedemptionViewSet(SnippetViewSet):
@@ -67,8 +67,6 @@ class RedemptionViewSet(SnippetViewSet):
     list_filter = ["status", "kind"]
     search_fields = ["title", "code", "document_id"]
     ordering = ["-created_at"]
-    inspect_view_enabled = True
-    inspect_view_fields = ["document_id", "profile", "title", "kind", "price", "status", "code", "created_at"]
 
 
 class CancelForm(forms.Form):

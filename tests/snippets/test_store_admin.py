@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
+from bs4 import BeautifulSoup
+from django.urls import NoReverseMatch, reverse
 from wagtail.models import ModelLogEntry
 
 from plugins.points.services import Posting, balance_of, post
@@ -39,6 +40,24 @@ def test_moderators_see_open_orders_with_the_address(client, moderator_user, ord
     assert "12 Analytical Row" in detail and "Mark as fulfilled" in detail
     menu = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Open orders" in menu
+
+
+def test_an_open_orders_title_opens_its_page_with_the_address_and_the_actions(client, moderator_user, ordered):
+    redemption, _ = ordered
+    client.force_login(moderator_user)
+    listing = client.get(reverse("wagtailsnippets_rewards_redemption:list") + "?status=ordered")
+    soup = BeautifulSoup(listing.content, "html.parser")
+    [row] = soup.select("table.listing tbody tr")
+    title = row.select_one("td.title a")
+    assert title.get_text(strip=True) == "Stickers"
+    assert title["href"] == reverse("community_redemption", args=[redemption.pk])
+    page = BeautifulSoup(client.get(title["href"]).content, "html.parser")
+    assert "12 Analytical Row" in page.select_one("address").get_text()
+    buttons = [button.get_text(strip=True) for button in page.select("form button[type=submit]")]
+    assert "Mark as fulfilled" in buttons and "Cancel and refund 100 points" in buttons
+    # No read-only page without the address is left to land on.
+    with pytest.raises(NoReverseMatch):
+        reverse("wagtailsnippets_rewards_redemption:inspect", args=[redemption.pk])
 
 
 def test_nobody_adds_edits_or_deletes_a_redemption_by_hand(client, superuser, ordered):
