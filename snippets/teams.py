@@ -1,15 +1,86 @@
-"""Admin for small teams."""
+"""Admin for small teams, and the team's members page where editors and the team's leads say who is on it."""
 
-from django.db.models import Count
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.images import get_image_model
+from wagtail.snippets.views.snippets import EditView, IndexView, InspectView, SnippetViewSet
+from wagtail.snippets.widgets import AdminSnippetChooser
 
+from plugins.accounts.policy import Actor
+from plugins.profiles.models import Profile
+from plugins.profiles.services import set_team_membership
 from plugins.teams.models import Team
+from snippets.errors import REFUSED, show_refusal
+
+# The thumbnail the member rows draw (community_admin/includes/team_member_rows.html), fetched with them.
+AVATAR = "fill-64x64"
+
+
+def members_of(team: Team):
+    """The team's members and leads (a lead is on it even when not also listed as a member), leads first,
+    each with ``leads`` set and their avatar's thumbnail fetched with them."""
+    members = Profile.teams.through.objects.filter(team_id=team.pk).values("profile_id")
+    leading = Profile.lead_teams.through.objects.filter(team_id=team.pk)
+    avatars = get_image_model().objects.prefetch_renditions(AVATAR)
+    return (
+        Profile.objects.filter(Q(pk__in=members) | Q(pk__in=leading.values("profile_id")))
+        .annotate(leads=Exists(leading.filter(profile_id=OuterRef("pk"))))
+        .prefetch_related(Prefetch("avatar", queryset=avatars))
+        .order_by("-leads", "first_name", "last_name", "pk")
+    )
+
+
+def members_button(team) -> Button:
+    return Button("Members", url=reverse("community_team_members", args=[team.pk]), icon_name="group", priority=5)
+
+
+class MembersPanel(Panel):
+    """The team's members on its edit page, with the way to the page that changes them."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "community_admin/team_members_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["members"] = members_of(self.instance)
+            context["members_url"] = reverse("community_team_members", args=[self.instance.pk])
+            return context
+
+
+class TeamIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [members_button(instance), *super().get_list_more_buttons(instance)]
+
+
+class TeamEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [members_button(self.object), *super().header_more_buttons]
+
+
+class TeamInspectView(InspectView):
+    @cached_property
+    def header_more_buttons(self):
+        return [members_button(self.object), *super().header_more_buttons]
 
 
 class TeamViewSet(SnippetViewSet):
     model = Team
+    index_view_class = TeamIndexView
+    edit_view_class = TeamEditView
+    inspect_view_class = TeamInspectView
     icon = "group"
     menu_label = "Small teams"
     add_to_admin_menu = False
@@ -43,7 +114,64 @@ class TeamViewSet(SnippetViewSet):
         FieldPanel("emojis"),
         FieldRowPanel([FieldPanel("crest"), FieldPanel("mini_crest")]),
         MultiFieldPanel([FieldPanel("team_image"), FieldPanel("team_image_caption")], heading="Team image"),
+        MembersPanel(heading="Members"),
     ]
 
     def get_queryset(self, request):
         return Team.objects.with_pineapple_counts().annotate(member_count=Count("profiles", distinct=True))
+
+
+class AddMemberForm(forms.Form):
+    profile = forms.ModelChoiceField(
+        queryset=Profile.objects.all(), widget=AdminSnippetChooser(Profile), label="Person"
+    )
+    lead = forms.BooleanField(required=False, label="Leads the team")
+
+
+# What each button on a member's row asks for: (stays a member, leads).
+ROW_ACTIONS = {"remove": (False, False), "lead": (True, True), "unlead": (True, False)}
+
+
+def team_members_page(request, pk):
+    """The team's members and leads; POST ``action`` = add (the form), or remove / lead / unlead ``profile``.
+
+    Everyone who may look at teams sees who is on it; editors and the team's own leads change it.
+    """
+    actor = Actor.of(request.user)
+    if not actor.moderates:
+        raise PermissionDenied
+    team = get_object_or_404(Team, pk=pk)
+    add_form = AddMemberForm(prefix="add")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                add_form = AddMemberForm(request.POST, prefix="add")
+                if add_form.is_valid():
+                    person, lead = add_form.cleaned_data["profile"], add_form.cleaned_data["lead"]
+                    set_team_membership(actor, team, person, member=True, lead=lead)
+                    messages.success(request, f"{person} is on {team}{' and leads it' if lead else ''}.")
+                    return redirect("community_team_members", pk=pk)
+            elif action in ROW_ACTIONS:
+                person = get_object_or_404(members_of(team), pk=request.POST.get("profile"))
+                member, lead = ROW_ACTIONS[action]
+                set_team_membership(actor, team, person, member=member, lead=lead)
+                done = {"remove": "is no longer on", "lead": "now leads", "unlead": "no longer leads"}[action]
+                messages.success(request, f"{person} {done} {team}.")
+                return redirect("community_team_members", pk=pk)
+            else:
+                messages.error(request, "Unknown action.")
+        except REFUSED as error:
+            show_refusal(error, request=request)
+    context = {
+        "team": team,
+        "members": members_of(team),
+        "may_change": actor.may_change_team_membership({team.pk}),
+        "add_form": add_form,
+        "page_title": f"Members of {team}",
+        "header_icon": "group",
+        "team_url": reverse(
+            "wagtailsnippets_teams_team:edit" if actor.is_editor else "wagtailsnippets_teams_team:inspect", args=[pk]
+        ),
+    }
+    return TemplateResponse(request, "community_admin/team_members.html", context)

@@ -3,6 +3,7 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -22,7 +23,7 @@ from snippets.rewards import RewardProductViewSet, restock_page
 from snippets.roadmap import RoadmapItemViewSet, TeamUpdateViewSet
 from snippets.site_builds import SiteBuildViewSet, build_site_page
 from snippets.site_preview import serve_site_preview, site_preview_asset
-from snippets.teams import TeamViewSet
+from snippets.teams import TeamViewSet, team_members_page
 from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet, send_again_page
 
 
@@ -69,6 +70,7 @@ def register_community_urls():
             name="community_resend_set_password",
         ),
         path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
+        path("community/teams/<int:pk>/members/", team_members_page, name="community_team_members"),
         path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
         path("webhook-deliveries/<int:pk>/send-again/", send_again_page, name="community_webhook_send_again"),
         path("site-builds/build/", build_site_page, name="community_build_site"),
@@ -97,6 +99,21 @@ def register_api_permissions_menu_item():
     return SuperuserMenuItem("API permissions", reverse("community_api_permissions"), icon_name="lock", order=900)
 
 
+class TeamMemberSet(LogFormatter):
+    label = "Put on the team"
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return f"{data.get('profile')} is on the team{' and leads it' if data.get('lead') else ', not as a lead'}"
+
+
+class TeamMemberRemoved(LogFormatter):
+    label = "Taken off the team"
+
+    def format_message(self, log_entry):
+        return f"{(log_entry.data or {}).get('profile')} is no longer on the team"
+
+
 @hooks.register("register_log_actions")
 def register_community_log_actions(actions):
     actions.register_action("community.team_member.add", "Add team member", "Team member added")
@@ -110,6 +127,8 @@ def register_community_log_actions(actions):
     actions.register_action("community.reward.restock", "Restock", "Stock changed")
     actions.register_action("community.member.block", "Block member", "Member blocked: their posts are hidden")
     actions.register_action("community.member.unblock", "Unblock member", "Member unblocked")
+    actions.register_action("community.team.member_set")(TeamMemberSet)
+    actions.register_action("community.team.member_remove")(TeamMemberRemoved)
     for action, label, message in (
         ("archive", "Archive", "Question archived"),
         ("unarchive", "Unarchive", "Question unarchived"),

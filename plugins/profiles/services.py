@@ -10,6 +10,7 @@ from plugins.core.errors import NotAllowed
 from plugins.core.events import emit
 from plugins.profiles.models import Profile
 from plugins.teams.models import forget_pineapple_counts
+from plugins.teams.services import check_membership_change
 
 
 def is_on_a_team(profile: Profile) -> bool:
@@ -57,6 +58,26 @@ def add_to_teams(members=(), leads=()) -> None:
             touch_profiles(joined)
     if joined:
         forget_pineapple_counts()
+
+
+def set_team_membership(actor: Actor, team, profile: Profile, *, member: bool, lead: bool = False) -> None:
+    """Put ``profile`` on ``team`` (``member``), leading it too with ``lead``, or take them off it (neither).
+
+    A lead is a member who also leads, as the site shows them. Refuses (``NotAllowed``) anyone but an
+    editor or the team's own leads (``check_membership_change``, the rule the profile form and the API
+    ask). The Moderators role, the pineapple counts and the profile's ``updatedAt`` follow through the
+    membership signals; the change is logged on the team.
+    """
+    check_membership_change(actor, {team.pk})
+    lead = member and lead
+    with transaction.atomic():
+        was = (profile.teams.filter(pk=team.pk).exists(), profile.lead_teams.filter(pk=team.pk).exists())
+        if was == (member, lead):
+            return
+        (profile.teams.add if member else profile.teams.remove)(team)
+        (profile.lead_teams.add if lead else profile.lead_teams.remove)(team)
+        action = "community.team.member_remove" if not member else "community.team.member_set"
+        log(team, action, user=actor.user, data={"profile": str(profile), "lead": lead})
 
 
 def profile_of(user) -> Profile | None:

@@ -1,8 +1,10 @@
 """In the admin too, only editors and a team's own leads put people on (or take them off) that team."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from plugins.accounts.roles import MODERATORS
 from tests import factories
@@ -62,3 +64,112 @@ def test_a_moderator_cannot_change_a_team_members_email_in_the_admin(client):
     assert response.status_code == 200 and "Only editors and the team" in response.content.decode()
     member.refresh_from_db()
     assert member.email == "grace@example.com"
+
+
+# The team's members page: who is on it, and adding and removing them from the team's side.
+
+
+def members_url(team) -> str:
+    return reverse("community_team_members", args=[team.pk])
+
+
+@pytest.fixture
+def growth():
+    """A team with a lead (an account, and so a Moderator) and a member, each with a role and an avatar."""
+    team = factories.TeamFactory(name="Growth")
+    lead = factories.ProfileFactory(
+        first_name="Lena",
+        last_name="Lead",
+        company_role="Product engineer",
+        avatar=factories.ImageFactory(),
+        user=factories.UserFactory(is_staff=True),
+        teams=[team],
+    )
+    lead.lead_teams.add(team)
+    member = factories.ProfileFactory(
+        first_name="Max", last_name="Member", company_role="Designer", avatar=factories.ImageFactory(), teams=[team]
+    )
+    return team, lead, member
+
+
+def rows(response) -> list[list[str]]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [
+        [cell.get_text(" ", strip=True) for cell in row.select("td")] for row in soup.select("table.listing tbody tr")
+    ]
+
+
+def test_the_team_shows_its_members_with_name_role_and_avatar_leads_first(client, editor_user, growth):
+    team, lead, member = growth
+    client.force_login(editor_user)
+    for url in (members_url(team), reverse("wagtailsnippets_teams_team:edit", args=[team.pk])):
+        response = client.get(url)
+        assert response.status_code == 200
+        shown = rows(response)
+        assert [row[1:3] for row in shown] == [["Lena Lead Lead", "Product engineer"], ["Max Member", "Designer"]]
+        soup = BeautifulSoup(response.content, "html.parser")
+        avatars = [img["src"] for img in soup.select("table.listing img.avatar")]
+        assert len(avatars) == 2 and all("fill-64x64" in src for src in avatars)
+    edit = client.get(reverse("wagtailsnippets_teams_team:edit", args=[team.pk])).content.decode()
+    assert members_url(team) in edit
+
+
+def test_an_editor_adds_a_lead_and_removes_a_member_from_the_teams_page(client, editor_user, growth):
+    team, lead, member = growth
+    newcomer = factories.ProfileFactory(first_name="Nia", user=factories.UserFactory())
+    client.force_login(editor_user)
+    added = client.post(members_url(team), {"action": "add", "add-profile": newcomer.pk, "add-lead": "on"})
+    assert added.status_code == 302
+    assert list(newcomer.teams.all()) == [team] and list(newcomer.lead_teams.all()) == [team]
+    assert newcomer.user.groups.filter(name=MODERATORS).exists()
+
+    removed = client.post(members_url(team), {"action": "remove", "profile": member.pk})
+    assert removed.status_code == 302
+    assert not member.teams.exists() and not member.lead_teams.exists()
+    history = [entry.message for entry in ModelLogEntry.objects.for_instance(team).order_by("timestamp")]
+    assert history == ["Nia Member is on the team and leads it", "Max Member is no longer on the team"]
+
+
+def test_a_lead_manages_their_own_team_and_the_moderator_role_follows(client, growth):
+    team, lead, member = growth
+    lead.user.groups.add(Group.objects.get(name=MODERATORS))
+    newcomer = factories.ProfileFactory(first_name="Nia", user=factories.UserFactory())
+    client.force_login(lead.user)
+    page = client.get(members_url(team)).content.decode()
+    assert "Add to Growth" in page and "Remove from Growth" in page
+
+    client.post(members_url(team), {"action": "add", "add-profile": newcomer.pk})
+    assert list(newcomer.teams.all()) == [team] and not newcomer.lead_teams.exists()
+    assert newcomer.user.groups.filter(name=MODERATORS).exists()
+    client.post(members_url(team), {"action": "lead", "profile": newcomer.pk})
+    assert list(newcomer.lead_teams.all()) == [team]
+    client.post(members_url(team), {"action": "unlead", "profile": newcomer.pk})
+    assert not newcomer.lead_teams.exists() and list(newcomer.teams.all()) == [team]
+
+    client.post(members_url(team), {"action": "remove", "profile": newcomer.pk})
+    assert not newcomer.teams.exists()
+    assert not newcomer.user.groups.filter(name=MODERATORS).exists()
+
+
+def test_a_lead_of_another_team_or_a_moderator_sees_the_members_but_may_not_change_them(client, growth):
+    team, lead, member = growth
+    other_lead = factories.ProfileFactory(first_name="Olga", user=factories.moderator())
+    other_lead.lead_teams.add(factories.TeamFactory(name="Billing"))
+    newcomer = factories.ProfileFactory(first_name="Nia", user=factories.UserFactory())
+    for user in (other_lead.user, factories.moderator()):
+        client.force_login(user)
+        page = client.get(members_url(team))
+        assert page.status_code == 200 and "Max Member" in page.content.decode()
+        assert "Add to Growth" not in page.content.decode() and "Remove from Growth" not in page.content.decode()
+
+        added = client.post(members_url(team), {"action": "add", "add-profile": newcomer.pk}, follow=True)
+        assert "Only editors and the team" in added.content.decode()
+        removed = client.post(members_url(team), {"action": "remove", "profile": member.pk}, follow=True)
+        assert "Only editors and the team" in removed.content.decode()
+    assert not newcomer.teams.exists() and list(member.teams.all()) == [team]
+
+
+def test_members_without_the_moderator_role_do_not_reach_the_teams_members_page(client, growth):
+    team, lead, member = growth
+    client.force_login(factories.UserFactory(is_staff=True))
+    assert client.get(members_url(team)).status_code in (302, 403)
