@@ -3,12 +3,14 @@
 A full build renders every page. An incremental build (``changed_since``) starts from the previous
 site, always re-renders the team, team and careers pages (a few hundred, from two small queries)
 and re-renders only the profiles that changed: edited since the time, or holding an achievement,
-on a team, or in a discussion that was edited since. Profiles that no longer exist lose their
-pages. Both give the same bytes for the same content.
+on a team, or in a discussion that was edited since, or on a team whose sidebar (the teammates a
+team member's page lists) differs from the previous build's. Profiles that no longer exist lose
+their pages. Both give the same bytes for the same content.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,6 +79,10 @@ class SiteBuilder:
         self.today = self.today or timezone.localdate()
         self.media = MediaCollector(self.source, self.cache_dir / "media", workers=max(self.workers * 2, 4))
         self.report = BuildReport()
+        # The teams as their pages show them, and the media each uses: a team member's page lists its
+        # teammates from these, with no request of its own.
+        self.teams_by_slug: dict[str, dict] = {}
+        self.team_media: dict[str, set] = {}
 
     # The two entry points ---------------------------------------------------------------------
 
@@ -105,13 +111,16 @@ class SiteBuilder:
         with StagedChanges(self.out) as site:
             manifest = {**previous, "pages": dict(previous["pages"])}
             self._build_shared(site, manifest)
+            # A teammate joined, left or changed their name, role or avatar: every member's page lists them.
+            before, now = previous.get("sidebars", {}), manifest["sidebars"]
+            changed_sidebars = sorted(slug for slug in before.keys() | now.keys() if before.get(slug) != now.get(slug))
             existing = self._existing_profile_ids()
             for url in [u for u in manifest["pages"] if _is_profile_page(u)]:
                 if _profile_id(url) not in existing:
                     del manifest["pages"][url]
                     site.remove(url)
                     self.report.pages_removed += 1
-            query = queries.profiles(since, also=self._dependencies_changed(since))
+            query = queries.profiles(since, also=self._dependencies_changed(since, changed_sidebars))
             self.progress.start("profiles")
             for batch in queries.fetch_all(
                 self.source, "/profiles", query, self.workers, on_total=self._profiles_total
@@ -147,6 +156,8 @@ class SiteBuilder:
             teams.append(view)
             team_media[view["slug"]] = used
         by_slug = {t["slug"]: t for t in teams}
+        self.teams_by_slug, self.team_media = by_slug, team_media
+        manifest["sidebars"] = {slug: _fingerprint(team) for slug, team in by_slug.items()}
         jobs = [content.job(entry, by_slug) for entry in raw_jobs]
 
         # Pages of teams and jobs that are gone are dropped; all current ones are written again.
@@ -204,7 +215,9 @@ class SiteBuilder:
     def _render_profiles(self, site: StagedSite | StagedChanges, manifest: dict, batch: list[dict]) -> None:
         for entry in batch:
             with self.media.recording() as used:
-                view = content.profile(entry, self.media)
+                view = content.profile(entry, self.media, self.teams_by_slug)
+            for team in view["team_sidebar"]:
+                used = used | self.team_media[team["slug"]]
             self._page(site, manifest, view["url"], "profile.html", section="community", profile=view, media=used,
                        lastmod=view["updated_at"])  # fmt: skip
             self.report.profiles_rendered += 1
@@ -234,19 +247,23 @@ class SiteBuilder:
             self.progress.advance("profile list", len(batch))
         return ids
 
-    def _dependencies_changed(self, since: str) -> dict:
-        """Conditions under which an unedited profile's page changed: what it shows from elsewhere was edited.
+    def _dependencies_changed(self, since: str, changed_sidebars=()) -> dict:
+        """Conditions under which an unedited profile's page changed: what it shows from elsewhere was edited,
+        or a team it is on has another sidebar than in the previous build (``changed_sidebars``, slugs).
 
-        Filters on the related entries' ``updatedAt`` rather than lists of ids, so the query stays
-        short however much changed (a request line has a length limit).
+        Filters on the related entries' ``updatedAt`` (and a few team slugs) rather than lists of
+        profile ids, so the query stays short however much changed (a request line has a length limit).
         """
         later = {"updatedAt": {"$gt": since}}
-        return {
+        conditions = {
             "achievements": {"achievements": later},
             "teams": {"teams": later},
             "questions": {"questions": later},
             "replies": {"replies": {"question": later}},
         }
+        if changed_sidebars:
+            conditions["sidebars"] = {"teams": {"slug": {"$in": list(changed_sidebars)}}}
+        return conditions
 
     def _raise_watermark(self, manifest: dict, entries: list[dict]) -> None:
         newest = max((e.get("updatedAt") or "" for e in entries), default="")
@@ -267,6 +284,12 @@ class SiteBuilder:
         site.write("/sitemap.xml", render("sitemap.xml", base_url=self.base_url, pages=pages))
         site.write(MANIFEST, stable_json(manifest))
         site.publish()
+
+
+def _fingerprint(team: dict) -> str:
+    """What a team member's sidebar shows of ``team``, as a short hash to compare builds by."""
+    shown = {key: team[key] for key in ("name", "url", "crest", "members")}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _is_profile_page(url: str) -> bool:

@@ -137,8 +137,9 @@ def job(entry: dict, teams_by_slug: dict) -> dict:
     }
 
 
-def profile(entry: dict, media: MediaCollector) -> dict:
-    """A community profile's page: biography (Markdown, sanitised), links, achievements, points, discussions."""
+def profile(entry: dict, media: MediaCollector, teams_by_slug: dict | None = None) -> dict:
+    """A community profile's page: biography (Markdown, sanitised), links, achievements, points, discussions;
+    for a team member, their small teams and teammates (``team_sidebar``), from the teams already fetched."""
     code = entry.get("country") or ""
     links = [
         ("Website", entry.get("website")),
@@ -174,8 +175,20 @@ def profile(entry: dict, media: MediaCollector) -> dict:
             for a in (held["achievement"] for held in entry.get("achievements") or () if not held.get("hidden"))
         ],
         "discussions": recent_discussions(entry),
+        "team_sidebar": team_sidebar(entry, teams_by_slug or {}),
         "updated_at": entry.get("updatedAt"),
     }
+
+
+def team_sidebar(entry: dict, teams_by_slug: dict) -> list[dict]:
+    """The handbook's team-member sidebar: each published small team the member is on (started, as the
+    team page lists them), with its crest and the teammates, leads first, the member left out."""
+    sidebar = []
+    for team in (teams_by_slug[t["slug"]] for t in entry.get("teams") or () if t.get("slug") in teams_by_slug):
+        if any(m["id"] == entry["id"] for m in team["members"]):
+            teammates = [m for m in team["members"] if m["id"] != entry["id"]]
+            sidebar.append({**{k: team[k] for k in ("name", "slug", "url", "crest")}, "teammates": teammates})
+    return sidebar
 
 
 def recent_discussions(entry: dict) -> list[dict]:

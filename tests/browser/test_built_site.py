@@ -76,3 +76,20 @@ def test_retina_screens_get_the_2x_images(built_site, browser, tmp_path):
     crest = page.locator("img.crest").first
     assert "original_images" in crest.evaluate("img => img.currentSrc")
     context.close()
+
+
+def test_a_team_members_profile_shows_their_team_and_teammates_beside_it(built_site, page, tmp_path):
+    from plugins.teams.models import Team
+
+    team = Team.objects.filter(live=True).order_by("display_order").first()
+    lead = team.lead_profiles.get()
+    visit(page, f"{built_site}/community/profiles/{lead.pk}/", tmp_path / "team-member-profile.png")
+    sidebar = page.locator("aside.team-sidebar")
+    assert sidebar.locator("h2").inner_text() == team.name
+    teammates = team.profiles.team_members().exclude(pk=lead.pk).count()
+    assert sidebar.locator("li.member").count() == teammates
+    # Beside the profile on a wide screen, not under it.
+    assert sidebar.bounding_box()["x"] > page.locator("article.profile").bounding_box()["x"] + 400
+    sidebar.locator("a.member-name").first.click()
+    page.wait_for_url("**/community/profiles/*/")
+    assert page.locator("aside.team-sidebar a.member-name", has_text=lead.first_name).is_visible()

@@ -7,9 +7,11 @@ from datetime import UTC
 import pytest
 from django.utils import timezone
 
+from plugins.accounts.policy import Actor, TokenKind
 from plugins.achievements.models import Achievement
 from plugins.points.services import Posting, post
 from plugins.profiles.models import Profile
+from plugins.profiles.services import set_team_membership
 from plugins.sitebuild import queries
 from plugins.sitebuild.build import SiteBuilder
 from plugins.sitebuild.sources import InProcessSource, SourceError, TooLarge
@@ -112,7 +114,10 @@ def test_changed_since_rerenders_only_the_changed_profile_and_matches_a_whole_bu
     assert "Renamed" in read(out, f"/community/profiles/{profile.pk}/")
 
 
-@pytest.mark.parametrize("change", ["points", "achievement edited", "team renamed", "question", "deleted", "new"])
+@pytest.mark.parametrize(
+    "change",
+    ["points", "achievement edited", "team renamed", "question", "deleted", "new", "joined a team", "teammate renamed"],
+)
 def test_changed_since_follows_what_a_profile_page_shows(demo, tmp_path, change, django_capture_on_commit_callbacks):
     leaving = factories.ProfileFactory(first_name="Leaving")
     out = tmp_path / "site"
@@ -137,6 +142,13 @@ def test_changed_since_follows_what_a_profile_page_shows(demo, tmp_path, change,
         leaving.delete()
     elif change == "new":
         factories.ProfileFactory(first_name="Newcomer")
+    elif change == "joined a team":  # every teammate's page lists the newcomer
+        newcomer = factories.ProfileFactory(first_name="Newcomer", start_date=timezone.localdate())
+        set_team_membership(Actor(token_kind=TokenKind.FULL_ACCESS), member.teams.first(), newcomer, member=True)
+    elif change == "teammate renamed":  # listed by name on every teammate's page
+        teammate = member.teams.first().profiles.exclude(pk=member.pk).first()
+        teammate.first_name = "Renamed"
+        teammate.save()
     report = _changed_equals_whole(tmp_path, out, since)
     assert report.profiles_rendered + report.pages_removed >= 1
     assert report.profiles_rendered < Profile.objects.count() / 2

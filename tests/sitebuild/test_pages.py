@@ -7,6 +7,8 @@ from django.utils import timezone
 from plugins.achievements.services import award_achievement
 from plugins.jobs.models import JobListing
 from plugins.profiles.models import Profile
+from plugins.sitebuild.build import SiteBuilder
+from plugins.sitebuild.sources import InProcessSource
 from plugins.teams.models import Team
 from tests import factories
 from tests.sitebuild.conftest import build, profile_links, read, tree
@@ -150,3 +152,61 @@ def test_private_data_never_reaches_the_site(demo, tmp_path):
     assert emails
     for email in emails:
         assert email.encode() not in everything
+
+
+class CountingSource(InProcessSource):
+    """The in-process API, counting the requests the build sends."""
+
+    def __init__(self):
+        super().__init__()
+        self.paths = []
+
+    def get(self, path, params):
+        self.paths.append(path)
+        return super().get(path, params)
+
+
+def sidebar(page: str) -> str:
+    return page.split('<aside class="team-sidebar"', 1)[1].split("</aside>", 1)[0] if "team-sidebar" in page else ""
+
+
+def test_a_team_members_page_shows_their_team_and_teammates_with_roles_and_avatars(demo, tmp_path):
+    team = Team.objects.filter(live=True).order_by("display_order").first()
+    lead = team.lead_profiles.get()
+    member = team.profiles.team_members().exclude(pk=lead.pk).order_by("pk").first()
+    member.avatar = factories.ImageFactory()
+    member.save()
+    outsider = Profile.objects.filter(teams__isnull=True, lead_teams__isnull=True).order_by("pk").first()
+    out = tmp_path / "site"
+    build(out)
+
+    aside = sidebar(read(out, f"/community/profiles/{lead.pk}/"))
+    assert f'href="/teams/{team.slug}/"' in aside and team.name in aside
+    teammates = set(team.profiles.team_members().exclude(pk=lead.pk).values_list("pk", flat=True))
+    assert len(teammates) >= 2
+    assert set(profile_links(aside)) == teammates  # everyone started on the team, the lead themself left out
+    assert member.company_role in aside and member.first_name in aside
+    assert 'src="/media/' in aside.split(f'href="/community/profiles/{member.pk}/"')[0].rsplit("<li", 1)[1]
+    for src in (part.split('"')[0] for part in aside.split('src="')[1:]):
+        assert (out / src.lstrip("/")).is_file()
+
+    # The member sees their lead first, marked as the lead.
+    theirs = sidebar(read(out, f"/community/profiles/{member.pk}/"))
+    assert profile_links(theirs)[0] == lead.pk and "Lead</span>" in theirs
+    assert member.pk not in profile_links(theirs)
+    assert sidebar(read(out, f"/community/profiles/{outsider.pk}/")) == ""
+
+
+def test_the_sidebar_asks_the_api_nothing_more_however_many_teammates(demo, tmp_path):
+    def requests_of_a_build(out):
+        source = CountingSource()
+        SiteBuilder(source=source, out=out).build()
+        return sorted(source.paths)
+
+    before = requests_of_a_build(tmp_path / "one")
+    team = Team.objects.filter(live=True).order_by("display_order").first()
+    for newcomer in factories.ProfileFactory.create_batch(8, start_date=timezone.localdate(), teams=[team]):
+        assert newcomer.is_team_member
+    after = requests_of_a_build(tmp_path / "two")
+    assert after == before == sorted(["/teams", "/jobs", "/profiles"])
+    assert len(profile_links(sidebar(read(tmp_path / "two", f"/community/profiles/{newcomer.pk}/")))) >= 10
