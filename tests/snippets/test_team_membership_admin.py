@@ -3,6 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -173,3 +175,22 @@ def test_members_without_the_moderator_role_do_not_reach_the_teams_members_page(
     team, lead, member = growth
     client.force_login(factories.UserFactory(is_staff=True))
     assert client.get(members_url(team)).status_code in (302, 403)
+
+
+def test_the_members_page_reads_the_same_queries_however_many_members(client, editor_user, growth):
+    team, lead, member = growth
+    client.force_login(editor_user)
+    client.get(members_url(team))  # the avatars' thumbnails are made once, on the first look
+
+    def queries_of_a_look():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(members_url(team)).status_code == 200
+        return len(captured)
+
+    few = queries_of_a_look()
+    for _ in range(5):
+        factories.ProfileFactory(
+            company_role="Engineer", avatar=factories.ImageFactory(), user=factories.UserFactory(), teams=[team]
+        ).lead_teams.add(team)
+    client.get(members_url(team))
+    assert queries_of_a_look() == few
