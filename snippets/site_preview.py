@@ -124,6 +124,11 @@ def _rows(item, pks: list, access: Access) -> list:
     return list(with_populate(queryset, item.selection, access))
 
 
+def team_ids_of(entry: dict) -> list:
+    """The ids of the teams an entry (a job listing, a profile) lists."""
+    return [team["id"] for team in entry.get("teams") or ()]
+
+
 def asset_url(name: str) -> str:
     return reverse("community_site_preview_asset", args=[name])
 
@@ -135,11 +140,11 @@ def serve_site_preview(instance, request, mode_name) -> HttpResponse | None:
         html = preview.team_page(unsaved_entry(instance, "teams", queries.teams(today)), asset_url)
     elif isinstance(instance, JobListing):
         entry = unsaved_entry(instance, "jobs", queries.jobs())
-        team_ids = [team["id"] for team in entry.get("teams") or ()]
-        teams = saved_entries("teams", queries.teams(today), team_ids)
+        teams = saved_entries("teams", queries.teams(today), team_ids_of(entry))
         html = preview.job_page(entry, teams, asset_url)
     elif isinstance(instance, Profile):
-        html = preview.profile_page(unsaved_entry(instance, "profiles", queries.profiles()), asset_url)
+        entry = unsaved_entry(instance, "profiles", queries.profiles())
+        html = preview.profile_page(entry, saved_entries("teams", queries.teams(today), team_ids_of(entry)), asset_url)
     else:
         return None
     return HttpResponse(html)

@@ -50,7 +50,10 @@ def job_page(entry: dict, team_entries: list[dict], asset_url: Callable[[str], s
     return _page("job.html", job["url"], asset_url, section="careers", job=job)
 
 
-def profile_page(entry: dict, asset_url: Callable[[str], str]) -> str:
-    """A community profile's page (``/community/profiles/<id>/``) from its entry of the ``profiles`` query."""
-    profile = content.profile(entry, ServedMedia())
+def profile_page(entry: dict, team_entries: list[dict], asset_url: Callable[[str], str]) -> str:
+    """A community profile's page (``/community/profiles/<id>/``) from its entry of the ``profiles`` query and
+    its teams' entries of the ``teams`` query (the team-member sidebar)."""
+    media = ServedMedia()
+    teams = {team["slug"]: team for team in (content.team(t, media) for t in team_entries)}
+    profile = content.profile(entry, media, teams)
     return _page("profile.html", profile["url"], asset_url, section="community", profile=profile)

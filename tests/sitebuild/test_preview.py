@@ -224,4 +224,6 @@ def test_a_preview_reads_a_fixed_number_of_queries_however_much_the_page_shows(c
     assert preview(client, team, eddie).count('class="member-name"') == 6
     assert preview(client, job, eddie).count('class="member-name"') == 6
     profile_page = preview(client, profile, eddie)
-    assert profile_page.count('<li class="achievement') == 5 and profile_page.count("/teams/") == 6
+    assert profile_page.count('<li class="achievement') == 5
+    # Each team twice: under the name, and in the team-member sidebar with its teammates.
+    assert profile_page.count("/teams/") == 12 and profile_page.count('<aside class="team-sidebar"') == 1
