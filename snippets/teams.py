@@ -168,6 +168,8 @@ def team_members_page(request, pk):
         "members": members_of(team),
         "may_change": actor.may_change_team_membership({team.pk}),
         "add_form": add_form,
+        "add_label": f"Add to {team}",
+        "remove_label": f"Remove from {team}",
         "page_title": f"Members of {team}",
         "header_icon": "group",
         "team_url": reverse(
