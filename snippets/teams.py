@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.images import get_image_model
@@ -43,20 +44,37 @@ def members_button(team) -> Button:
     return Button("Members", url=reverse("community_team_members", args=[team.pk]), icon_name="group", priority=5)
 
 
+MEMBERS_TEMPLATE = "community_admin/team_members_panel.html"
+
+
+def members_context(team) -> dict:
+    """What the team's members look like on its edit and inspect pages, with the way to the page that changes them."""
+    return {"team": team, "members": members_of(team), "members_url": reverse("community_team_members", args=[team.pk])}
+
+
 class MembersPanel(Panel):
-    """The team's members on its edit page, with the way to the page that changes them."""
+    """The team's members on its edit page."""
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "community_admin/team_members_panel.html"
+        template_name = MEMBERS_TEMPLATE
 
         def is_shown(self):
             return bool(self.instance.pk)
 
         def get_context_data(self, parent_context=None):
-            context = super().get_context_data(parent_context)
-            context["members"] = members_of(self.instance)
-            context["members_url"] = reverse("community_team_members", args=[self.instance.pk])
-            return context
+            return {**super().get_context_data(parent_context), **members_context(self.instance)}
+
+
+class MembersComponent(Component):
+    """The team's members on its inspect page (where a lead, who may not edit the team, lands)."""
+
+    template_name = MEMBERS_TEMPLATE
+
+    def __init__(self, team):
+        self.team = team
+
+    def get_context_data(self, parent_context):
+        return members_context(self.team)
 
 
 class TeamIndexView(IndexView):
@@ -74,6 +92,12 @@ class TeamInspectView(InspectView):
     @cached_property
     def header_more_buttons(self):
         return [members_button(self.object), *super().header_more_buttons]
+
+    def get_field_label(self, field_name, field):
+        return "Members" if field_name == "profiles" else super().get_field_label(field_name, field)
+
+    def get_profiles_display_value(self):
+        return MembersComponent(self.object)
 
 
 class TeamViewSet(SnippetViewSet):
@@ -106,6 +130,7 @@ class TeamViewSet(SnippetViewSet):
         "team_image",
         "team_image_caption",
         "emojis",
+        "profiles",
     ]
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),

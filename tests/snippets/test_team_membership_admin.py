@@ -104,7 +104,11 @@ def rows(response) -> list[list[str]]:
 def test_the_team_shows_its_members_with_name_role_and_avatar_leads_first(client, editor_user, growth):
     team, lead, member = growth
     client.force_login(editor_user)
-    for url in (members_url(team), reverse("wagtailsnippets_teams_team:edit", args=[team.pk])):
+    pages = [
+        members_url(team),
+        *(reverse(f"wagtailsnippets_teams_team:{view}", args=[team.pk]) for view in ("edit", "inspect")),
+    ]
+    for url in pages:
         response = client.get(url)
         assert response.status_code == 200
         shown = rows(response)
