@@ -2,12 +2,12 @@
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import LiveStatusTagColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.achievements.models import Achievement, AchievementGroup
+from snippets.lists import CommunitySnippetViewSet
 
 
-class AchievementGroupViewSet(SnippetViewSet):
+class AchievementGroupViewSet(CommunitySnippetViewSet):
     model = AchievementGroup
     icon = "folder-open-inverse"
     menu_label = "Achievement groups"
@@ -24,7 +24,7 @@ class AchievementGroupViewSet(SnippetViewSet):
     ]
 
 
-class AchievementViewSet(SnippetViewSet):
+class AchievementViewSet(CommunitySnippetViewSet):
     model = Achievement
     icon = "pick"
     menu_label = "Achievements"

@@ -15,7 +15,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
 from plugins.accounts.policy import Actor
 from plugins.forum import moderation
@@ -28,9 +28,10 @@ from plugins.forum.models import (
     TopicGroup,
     waiting_for_answer,
 )
+from snippets.lists import CommunitySnippetViewSet
 
 
-class TopicGroupViewSet(SnippetViewSet):
+class TopicGroupViewSet(CommunitySnippetViewSet):
     model = TopicGroup
     icon = "folder-open-inverse"
     menu_label = "Topic groups"
@@ -41,7 +42,7 @@ class TopicGroupViewSet(SnippetViewSet):
     panels = [FieldPanel("label"), FieldPanel("slug"), FieldPanel("sort_order")]
 
 
-class TopicViewSet(SnippetViewSet):
+class TopicViewSet(CommunitySnippetViewSet):
     model = Topic
     icon = "tag"
     menu_label = "Topics"
@@ -58,7 +59,7 @@ class TopicViewSet(SnippetViewSet):
     ]
 
 
-class DocsTopicMappingViewSet(SnippetViewSet):
+class DocsTopicMappingViewSet(CommunitySnippetViewSet):
     model = DocsTopicMapping
     icon = "link"
     menu_label = "Docs → topic"
@@ -68,7 +69,7 @@ class DocsTopicMappingViewSet(SnippetViewSet):
     panels = [FieldPanel("path_prefix"), FieldPanel("topic")]
 
 
-class InternalTagViewSet(SnippetViewSet):
+class InternalTagViewSet(CommunitySnippetViewSet):
     model = InternalTag
     icon = "warning"
     menu_label = "Internal tags"
@@ -156,7 +157,7 @@ class QuestionFilterSet(WagtailFilterSet):
         return queryset.filter(waiting_for_answer()) if value else queryset.exclude(waiting_for_answer())
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Question
@@ -190,7 +191,7 @@ class QuestionViewSet(SnippetViewSet):
     )
 
 
-class ReplyViewSet(SnippetViewSet):
+class ReplyViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Reply
@@ -204,6 +205,9 @@ class ReplyViewSet(SnippetViewSet):
     edit_handler = ObjectList(
         [FieldPanel("body"), FieldPanel("hidden"), FieldPanel("question", read_only=True)], base_form_class=PostForm
     )
+
+    def get_queryset(self, request):
+        return Reply.objects.select_related("question")  # its title, "Reply to …", names the question
 
 
 class ForumGroup(SnippetViewSetGroup):

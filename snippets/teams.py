@@ -3,12 +3,12 @@
 from django.db.models import Count
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.teams.models import Team
+from snippets.lists import CommunitySnippetViewSet
 
 
-class TeamViewSet(SnippetViewSet):
+class TeamViewSet(CommunitySnippetViewSet):
     model = Team
     icon = "group"
     menu_label = "Small teams"
