@@ -73,8 +73,10 @@ class RewardProductViewSet(CommunitySnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("title"), FieldPanel("handle")]),
-            FieldRowPanel([FieldPanel("kind"), FieldPanel("price")]),
-            FieldRowPanel([FieldPanel("discount_amount"), FieldPanel("stock")]),
+            # The kind's labels are long sentences: beside a number, the select took the row's width
+            # and left the price too narrow to show 300. The three numbers share a row of their own.
+            FieldPanel("kind"),
+            FieldRowPanel([FieldPanel("price"), FieldPanel("discount_amount"), FieldPanel("stock")]),
             FieldPanel("image"),
             FieldPanel("description"),
         ],
