@@ -13,7 +13,7 @@ from snippets.lists import CommunitySnippetViewSet
 
 class AchievementGroupViewSet(CommunitySnippetViewSet):
     model = AchievementGroup
-    icon = "folder-open-inverse"
+    icon = "folder-inverse"
     menu_label = "Achievement groups"
     add_to_admin_menu = False
     list_display = ["name", "slug", "tiered"]

@@ -44,7 +44,7 @@ class TopicGroupViewSet(CommunitySnippetViewSet):
 
 class TopicViewSet(CommunitySnippetViewSet):
     model = Topic
-    icon = "tag"
+    icon = "folder"
     menu_label = "Topics"
     list_display = ["label", "slug", "group"]
     list_filter = ["group"]
@@ -195,7 +195,7 @@ class ReplyViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Reply
-    icon = "comment"
+    icon = "comment-add"
     menu_label = "Replies"
     list_display = ["__str__", Column("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]
     list_filter = ["hidden", "question"]
@@ -212,7 +212,7 @@ class ReplyViewSet(CommunitySnippetViewSet):
 
 class ForumGroup(SnippetViewSetGroup):
     menu_label = "Forum"
-    menu_icon = "help"
+    menu_icon = "comment"
     menu_order = 155
     items = (
         QuestionViewSet,

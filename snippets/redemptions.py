@@ -62,7 +62,7 @@ class RedemptionIndexView(CommunityIndexView):
 class RedemptionViewSet(CommunitySnippetViewSet):
     model = Redemption
     index_view_class = RedemptionIndexView
-    icon = "tag"
+    icon = "clipboard-list"
     menu_label = "Redemptions"
     add_to_admin_menu = False
     list_display = [
@@ -110,7 +110,7 @@ def redemption_page(request, pk):
         "redemption": redemption,
         "order": getattr(redemption, "order", None),
         "page_title": f"Redemption: {redemption}",
-        "header_icon": "tag",
+        "header_icon": "clipboard-list",
         "cancel_form": cancel_form,
         "can_cancel": redemption.status not in (RedemptionStatus.CANCELLED, RedemptionStatus.FULFILLED),
         "can_fulfil": redemption.status == RedemptionStatus.ORDERED,
