@@ -5,10 +5,13 @@ import json
 import re
 
 import pytest
+from django.db.models import SlugField
 from django.urls import reverse
 from wagtail.admin.panels import FieldRowPanel
+from wagtail.snippets.models import get_snippet_models
 
 from plugins.profiles.models import Profile
+from plugins.rewards.models import RewardProduct
 from snippets.rewards import RewardProductViewSet
 from tests import factories
 
@@ -65,3 +68,15 @@ def test_add_team_member_page_has_the_admins_header_and_footer(editor_client):
     assert '<h2 class="w-relative w-h1" id="header-title">' in html
     footer = html[html.find('<footer class="footer') :]
     assert "Add team member" in footer and 'type="submit"' in footer
+
+
+@pytest.mark.parametrize("model", get_snippet_models(), ids=lambda model: model._meta.label_lower)
+def test_every_slug_is_called_a_slug(editor_client, model):
+    """One word in the admin: the reward product's ``handle`` (PostHog's field name) is labelled "Slug" too."""
+    slugs = [field for field in model._meta.get_fields() if isinstance(field, SlugField)]
+    for field in slugs:
+        assert field.verbose_name == "slug", f"{model._meta.label}.{field.name}"
+    if model is RewardProduct:
+        product = factories.RewardProductFactory()
+        html = editor_client.get(reverse("wagtailsnippets_rewards_rewardproduct:edit", args=[product.pk])).content
+        assert b"Slug" in html and b"Handle" not in html
