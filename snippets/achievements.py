@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 
 from plugins.achievements.models import Achievement, AchievementGroup
+from plugins.assets.collections import ICONS
+from snippets.images import CollectionImageChooser
 from snippets.lists import CommunitySnippetViewSet
 
 
@@ -23,7 +25,7 @@ class AchievementGroupViewSet(CommunitySnippetViewSet):
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
         FieldPanel("description"),
-        FieldPanel("icon"),
+        FieldPanel("icon", widget=CollectionImageChooser(ICONS)),
         FieldPanel("tiered"),
     ]
 
@@ -80,7 +82,7 @@ class AchievementViewSet(CommunitySnippetViewSet):
         [
             FieldRowPanel([FieldPanel("title"), FieldPanel("slug")]),
             FieldPanel("description"),
-            FieldRowPanel([FieldPanel("points"), FieldPanel("icon")]),
+            FieldRowPanel([FieldPanel("points"), FieldPanel("icon", widget=CollectionImageChooser(ICONS))]),
             # A select rather than a chooser: a handful of groups, each option saying whether it is tiered.
             FieldRowPanel([FieldPanel("group", widget=forms.Select), FieldPanel("tier")]),
             MultiFieldPanel(

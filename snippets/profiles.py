@@ -14,11 +14,13 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView
 
 from plugins.accounts.policy import Actor
+from plugins.assets.collections import AVATARS
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
 from plugins.teams.services import check_profile_change
 from snippets.errors import REFUSED, show_refusal
+from snippets.images import CollectionImageChooser
 from snippets.lists import CommunityIndexView, CommunitySnippetViewSet
 from snippets.onboarding import add_team_member_button, set_password_email_button
 
@@ -131,7 +133,7 @@ class ProfileViewSet(CommunitySnippetViewSet):
             MultiFieldPanel(
                 [
                     FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("pronouns")]),
-                    FieldPanel("avatar"),
+                    FieldPanel("avatar", widget=CollectionImageChooser(AVATARS)),
                     FieldPanel("biography"),
                     FieldRowPanel([FieldPanel("company"), FieldPanel("company_role")]),
                     FieldPanel("color"),
