@@ -9,21 +9,19 @@ from django.db import migrations
 EDITOR_ACTIONS = ("add", "change", "delete", "view")
 
 
-def _permission(apps, action):
+def grant(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    content_type, _ = ContentType.objects.get_or_create(app_label="roadmap", model="teamupdate")
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type, codename=f"{action}_teamupdate", defaults={"name": f"Can {action} team update"}
-    )
-    return permission
-
-
-def grant(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
-    editors, moderators = Group.objects.get(name="Editors"), Group.objects.get(name="Moderators")
-    editors.permissions.add(*[_permission(apps, action) for action in EDITOR_ACTIONS])
-    moderators.permissions.add(_permission(apps, "view"))
+    content_type, _ = ContentType.objects.get_or_create(app_label="roadmap", model="teamupdate")
+    permissions = {
+        action: Permission.objects.get_or_create(
+            content_type=content_type, codename=f"{action}_teamupdate", defaults={"name": f"Can {action} team update"}
+        )[0]
+        for action in EDITOR_ACTIONS
+    }
+    Group.objects.get(name="Editors").permissions.add(*permissions.values())
+    Group.objects.get(name="Moderators").permissions.add(permissions["view"])
 
 
 def revoke(apps, schema_editor):
