@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django_filters import BooleanFilter, ModelMultipleChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets.button import Button
@@ -23,6 +22,7 @@ from snippets.errors import REFUSED, show_refusal
 from snippets.images import CollectionImageChooser
 from snippets.lists import CommunityIndexView, CommunitySnippetViewSet
 from snippets.onboarding import add_team_member_button, set_password_email_button
+from snippets.site_preview import ChoicesPreviewed
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
 
@@ -48,7 +48,7 @@ def moderation_button(profile, actor: Actor) -> list[Button]:
     return [Button("Achievements and points", url=url, icon_name="pick", priority=5)]
 
 
-class ProfileForm(WagtailAdminModelForm):
+class ProfileForm(ChoicesPreviewed):
     """The profile form; who is on a small team is changed only by editors and that team's own leads."""
 
     def clean(self):
