@@ -69,15 +69,27 @@ def parse_body(request, body: type[Body], data: dict | None = None) -> dict:
 
 def body_error(serializer: serializers.Serializer, prefix: str) -> ValidationError:
     """A serializer's errors as Strapi's ``ValidationError``: one entry per field, the message naming it."""
-    errors = []
-    for name, messages in serializer.errors.items():
-        for message in messages if isinstance(messages, list) else [messages]:
-            path = [] if name == "non_field_errors" else [name]
-            errors.append({"path": path, "message": str(message), "name": "ValidationError"})
+    errors = [
+        {"path": path, "message": message, "name": "ValidationError"}
+        for path, message in _flatten(serializer.errors, [])
+    ]
     summary = "; ".join(
-        f"{prefix}{error['path'][0]}: {error['message']}" if error["path"] else error["message"] for error in errors
+        f"{prefix}{'.'.join(map(str, error['path']))}: {error['message']}" if error["path"] else error["message"]
+        for error in errors
     )
     return ValidationError(summary, {"errors": errors})
+
+
+def _flatten(errors, path: list):
+    """(path, message) for each of DRF's errors, which nest by field name and, in a list, by index."""
+    if isinstance(errors, dict):
+        for key, inner in errors.items():
+            yield from _flatten(inner, path if key == "non_field_errors" else [*path, key])
+    elif isinstance(errors, list):
+        for inner in errors:
+            yield from _flatten(inner, path)
+    else:
+        yield path, str(errors)
 
 
 def _shape(body: type[Body]) -> str:

@@ -202,3 +202,36 @@ def test_each_action_requires_what_its_schema_says(client, schema, world):
     # order, cancel, gifts, achievements, account credits, two moderations, vote, solution, escalate, redeem
     # by handle, and five of users-permissions' (sign-in, register, forgot, reset and change the password).
     assert len(checked) == 16, checked
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "where", "message"),
+    [
+        ("replies/{replies}/vote", {"value": "1"}, ["value"], "Expected one of 1, -1, 0"),
+        ("replies/{replies}/vote", {"value": True}, ["value"], "Expected one of"),
+        ("profiles/{profiles}/gifts", {"points": "5", "reason": "x"}, ["points"], "whole number"),
+        ("profiles/{profiles}/achievements", {"achievement": {"id": 1}}, ["achievement"], "Expected an id"),
+        ("questions/{questions}/moderation", {"action": "move", "topics": ["a", 5]}, ["topics", 1], "Expected text"),
+        ("questions/{questions}/moderation", {"action": "move"}, ["topics"], "move needs topics"),
+        ("redemptions/{redemptions}/cancel", {"reason": "  "}, ["reason"], "blank"),
+    ],
+)
+def test_a_body_of_the_wrong_json_types_is_refused_naming_the_field(client, world, path, data, where, message):
+    moderator, documents = world
+    url = "/api/" + path.format(**documents)
+    response = client.post(url, json.dumps({"data": data}), content_type="application/json", **bearer(moderator))
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert [entry["path"] for entry in error["details"]["errors"]] == [where]
+    assert message in error["message"] and f"data.{'.'.join(map(str, where))}: " in error["message"]
+
+
+def test_a_key_the_body_does_not_take_is_refused(client, world):
+    moderator, documents = world
+    response = client.post(
+        f"/api/replies/{documents['replies']}/vote",
+        json.dumps({"data": {"value": 1, "weight": 2}}),
+        content_type="application/json",
+        **bearer(moderator),
+    )
+    assert response.status_code == 400 and response.json()["error"]["message"] == "Invalid key weight"
