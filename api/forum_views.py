@@ -132,7 +132,7 @@ class SolutionView(MemberView):
 class VoteBody(Body):
     """A vote on a reply."""
 
-    value = Choice([1, -1, 0], help_text="1 up, -1 down, 0 takes the vote back.")
+    value = Choice([(1, "up"), (-1, "down"), (0, "take the vote back")])
 
 
 class VoteView(MemberView):
