@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
 from api.base import ApiView, json_response
 from api.bodies import Body, Reference, Text, WholeNumber
 from api.errors import NotFoundError, ValidationError
@@ -105,6 +107,9 @@ class ProfileAchievementsView(ModeratorView):
 
 
 class ProfileAchievementView(ModeratorView):
+    """Revoke the member's latest award of an achievement, saying why (``?reason=``, or ``{data: {reason}}``)."""
+
+    @extend_schema(parameters=[OpenApiParameter("reason", str, description="Why it is revoked (required).")])
     def delete(self, request, document_id, achievement_id):
         reason = request.query_params.get("reason") or ""
         if not reason and isinstance(request.data, dict) and isinstance(request.data.get("data"), dict):
@@ -127,6 +132,16 @@ class ProfileGiftsView(ModeratorView):
 
     body = GiftBody
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A retry with the same value returns the first gift and counts once.",
+            )
+        ]
+    )
     def post(self, request, document_id):
         data = self.parsed_body()
         key = idempotency_key(request, max_length=MAX_GIFT_KEY)
