@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django_filters import BooleanFilter
@@ -17,7 +13,6 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from plugins.accounts.policy import Actor
 from plugins.forum import moderation
 from plugins.forum.models import (
     DocsTopicMapping,
@@ -28,6 +23,7 @@ from plugins.forum.models import (
     TopicGroup,
     waiting_for_answer,
 )
+from snippets.question_page import QuestionIndexView, QuestionInspectView, ReplyIndexView, question_page_url
 
 
 class TopicGroupViewSet(SnippetViewSet):
@@ -100,19 +96,10 @@ class PostForm(WagtailAdminModelForm):
 class QuestionEditView(EditView):
     @cached_property
     def header_more_buttons(self):
-        rights = Actor.of(self.request.user).forum_actions
-        actions = []
         question = self.object
-        for action, label, shown in (
-            ("archive", "Archive", not question.archived),
-            ("unarchive", "Unarchive", question.archived),
-            ("approve", "Approve", question.held),
-        ):
-            if shown and action in rights:
-                url = reverse("community_question_moderation", args=[question.pk, action])
-                actions.append(Button(label, url=url, icon_name="cog", priority=5))
         return [
-            *actions,
+            # Archiving, tagging, pinning, moving, escalating and hiding replies happen on the moderator page.
+            Button("Moderate", url=question_page_url(question.pk), icon_name="cog"),
             Button(
                 "View replies",
                 url=reverse("wagtailsnippets_forum_reply:list") + f"?question={question.pk}",
@@ -120,28 +107,6 @@ class QuestionEditView(EditView):
             ),
             *super().header_more_buttons,
         ]
-
-
-ADMIN_ACTIONS = {"archive": moderation.archive, "unarchive": moderation.unarchive, "approve": moderation.approve}
-
-
-def question_moderation(request, pk, action):
-    """Archive, unarchive or approve a question from its admin page (GET asks to confirm, POST does it)."""
-    question = get_object_or_404(Question, pk=pk)
-    if action not in ADMIN_ACTIONS or action not in Actor.of(request.user).forum_actions:
-        raise PermissionDenied
-    edit_url = reverse("wagtailsnippets_forum_question:edit", args=[pk])
-    if request.method == "POST":
-        ADMIN_ACTIONS[action](question, by=request.user)
-        messages.success(request, f"“{question}”: {action}d.")
-        return redirect(edit_url)
-    context = {
-        "question": question,
-        "action": action,
-        "edit_url": edit_url,
-        "page_title": f"{action.title()}: {question}",
-    }
-    return TemplateResponse(request, "community_admin/question_moderation.html", context)
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -160,13 +125,15 @@ class QuestionViewSet(SnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Question
+    index_view_class = QuestionIndexView
     edit_view_class = QuestionEditView
+    inspect_view_class = QuestionInspectView
     icon = "help"
     menu_label = "Questions"
     list_display = [
         "subject",
         Column("author", label="Asked by"),
-        "num_replies",
+        Column("num_replies", label="Replies", sort_key="num_replies"),
         Column("last_activity_at", label="Last activity"),
         BooleanColumn("pinned"),
         BooleanColumn("held", label="Held"),
@@ -194,6 +161,7 @@ class ReplyViewSet(SnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Reply
+    index_view_class = ReplyIndexView
     icon = "comment"
     menu_label = "Replies"
     list_display = ["__str__", Column("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]

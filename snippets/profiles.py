@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django_filters import BooleanFilter, ModelMultipleChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets.button import Button
@@ -20,6 +19,7 @@ from plugins.teams.models import Team
 from plugins.teams.services import check_profile_change
 from snippets.errors import REFUSED, show_refusal
 from snippets.onboarding import add_team_member_button, set_password_email_button
+from snippets.site_preview import ChoicesPreviewed
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
 
@@ -45,7 +45,7 @@ def moderation_button(profile, user) -> list[Button]:
     return [Button("Achievements and points", url=url, icon_name="pick", priority=5)]
 
 
-class ProfileForm(WagtailAdminModelForm):
+class ProfileForm(ChoicesPreviewed):
     """The profile form; who is on a small team is changed only by editors and that team's own leads."""
 
     def clean(self):

@@ -7,11 +7,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from plugins.accounts.policy import Actor
+from plugins.core.preview import SERVE_SITE_PREVIEW_HOOK
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
 from snippets.dashboard import add_community_dashboard
-from snippets.forum import ForumGroup, question_moderation
+from snippets.forum import ForumGroup
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
 from snippets.onboarding import add_team_member_page, resend_set_password_page
@@ -20,6 +21,7 @@ from snippets.redemptions import RedemptionViewSet, redemption_page
 from snippets.rewards import RewardProductViewSet, restock_page
 from snippets.roadmap import RoadmapItemViewSet, TeamUpdateViewSet
 from snippets.site_builds import SiteBuildViewSet, build_site_page
+from snippets.site_preview import serve_site_preview, site_preview_asset
 from snippets.teams import TeamViewSet
 from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet, send_again_page
 
@@ -67,10 +69,10 @@ def register_community_urls():
             name="community_resend_set_password",
         ),
         path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
-        path("community/questions/<int:pk>/<str:action>/", question_moderation, name="community_question_moderation"),
         path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
         path("webhook-deliveries/<int:pk>/send-again/", send_again_page, name="community_webhook_send_again"),
         path("site-builds/build/", build_site_page, name="community_build_site"),
+        path("site-preview/assets/<str:name>", site_preview_asset, name="community_site_preview_asset"),
     ]
 
 
@@ -129,3 +131,4 @@ def register_community_log_actions(actions):
 
 hooks.register("register_bulk_action", AssignAchievementBulkAction)
 hooks.register("construct_homepage_panels", add_community_dashboard)
+hooks.register(SERVE_SITE_PREVIEW_HOOK, serve_site_preview)
