@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 
 from api.authentication import issue_jwt
-from api.base import ApiView, json_response
+from api.base import ApiView, JsonObjectSchema, json_response
+from api.bodies import Body, Text
 from api.errors import ForbiddenError, ValidationError, invalid_key
 from api.permissions import Caller
 from api.query import qs
@@ -58,10 +59,65 @@ def user_json(user) -> dict:
     }
 
 
-def body(request) -> dict:
-    if not isinstance(request.data, dict):
-        raise ValidationError("Expected a JSON object in the request body")
-    return request.data
+class AuthBody(Body):
+    """users-permissions' bodies are flat, and name unknown keys "parameters"."""
+
+    envelope = False
+    unknown_key = "Invalid parameters: {keys}"
+
+
+def secret(help_text: str, **kwargs) -> Text:
+    # Spaces are part of a password: never trimmed.
+    return Text(trim_whitespace=False, help_text=help_text, **kwargs)
+
+
+class LoginBody(AuthBody):
+    """Sign in with a username or e-mail and the password."""
+
+    identifier = Text(help_text="The username or e-mail.")
+    password = secret("The password.")
+
+
+class RegisterBody(AuthBody):
+    """A new member account (and its community profile)."""
+
+    # Blank ones are refused by the sign-up rules, which say what a username and an e-mail must be.
+    username = Text(allow_blank=True)
+    email = Text(allow_blank=True)
+    password = secret("At least the length the password validators ask for.")
+    firstName = Text(required=False, allow_blank=True, help_text="The new profile's first name.")
+    lastName = Text(required=False, allow_blank=True, help_text="The new profile's last name.")
+
+
+class ForgotPasswordBody(AuthBody):
+    """Ask for a password reset link by e-mail."""
+
+    email = Text(help_text="Where the reset link goes, if an account has it.")
+
+
+class ResetPasswordBody(AuthBody):
+    """A new password, with the code from the reset link."""
+
+    code = Text(help_text="The code from the reset e-mail's link.")
+    password = secret("The new password.")
+    passwordConfirmation = secret("The new password again.")
+
+
+class ChangePasswordBody(AuthBody):
+    """The signed-in member's new password."""
+
+    currentPassword = secret("The password now.")
+    password = secret("The new password.")
+    passwordConfirmation = secret("The new password again.")
+
+
+class AccountBody(AuthBody):
+    """What the signed-in member changes on their own account; what is left out stays as it is."""
+
+    username = Text(required=False)
+    email = Text(required=False)
+    distinctId = Text(required=False, allow_blank=True, help_text="The analytics id the website records.")
+    currentPassword = secret("Needed to change the username or e-mail.", required=False)
 
 
 def signed_in(user):
@@ -70,32 +126,31 @@ def signed_in(user):
 
 class LocalLoginView(ApiView):
     authentication_classes: list = []
+    body = LoginBody
 
     def rate_limit_scope(self):
         return "login"
 
     def post(self, request):
-        data = body(request)
-        return signed_in(members.sign_in(data.get("identifier"), data.get("password")))
+        data = self.parsed_body()
+        return signed_in(members.sign_in(data["identifier"], data["password"]))
 
 
 class RegisterView(ApiView):
     authentication_classes: list = []
+    body = RegisterBody
 
     def rate_limit_scope(self):
         return "register"
 
     def post(self, request):
-        data = body(request)
-        unknown = set(data) - {"username", "email", "password", "firstName", "lastName"}
-        if unknown:
-            raise ValidationError(f"Invalid parameters: {', '.join(sorted(unknown))}")
+        data = self.parsed_body()
         user = members.register_member(
-            data.get("username"),
-            data.get("email"),
-            data.get("password"),
-            first_name=data.get("firstName"),
-            last_name=data.get("lastName"),
+            data["username"],
+            data["email"],
+            data["password"],
+            first_name=data.get("firstName", ""),
+            last_name=data.get("lastName", ""),
         )
         return signed_in(user)
 
@@ -145,16 +200,16 @@ class UserView(DocumentView):
     member's account through the API (editors do it in the admin), so another id is a 403.
     """
 
+    body = AccountBody
+    schema = JsonObjectSchema()  # its PUT (the generated endpoint's GET and DELETE are documented from the registry)
+
     def put(self, request, plural, document_id):
         if request.member is None:
             raise ForbiddenError()
         account = getattr(request.member, "account", None)
         if document_id not in (str(request.member.pk), account.document_id if account else None):
             raise ForbiddenError()
-        data = body(request)
-        unknown = set(data) - {"username", "email", "distinctId", "currentPassword"}
-        if unknown:
-            raise ValidationError(f"Invalid parameters: {', '.join(sorted(unknown))}")
+        data = self.parsed_body()
         user = members.update_account(
             request.member,
             username=data.get("username"),
@@ -200,27 +255,31 @@ def user_populate(raw, lenient: bool) -> dict[str, dict]:
 
 class ForgotPasswordView(ApiView):
     authentication_classes: list = []
+    body = ForgotPasswordBody
 
     def post(self, request):
-        members.send_password_reset(body(request).get("email"), settings.API_PASSWORD_RESET_URL)
+        members.send_password_reset(self.parsed_body()["email"], settings.API_PASSWORD_RESET_URL)
         return json_response({"ok": True})
 
 
 class ResetPasswordView(ApiView):
     authentication_classes: list = []
+    body = ResetPasswordBody
 
     def post(self, request):
-        data = body(request)
-        user = members.reset_password(data.get("code"), data.get("password"), data.get("passwordConfirmation"))
+        data = self.parsed_body()
+        user = members.reset_password(data["code"], data["password"], data["passwordConfirmation"])
         return signed_in(user)
 
 
 class ChangePasswordView(ApiView):
+    body = ChangePasswordBody
+
     def post(self, request):
         if request.member is None:
             raise ForbiddenError()
-        data = body(request)
+        data = self.parsed_body()
         user = members.change_password(
-            request.member, data.get("currentPassword"), data.get("password"), data.get("passwordConfirmation")
+            request.member, data["currentPassword"], data["password"], data["passwordConfirmation"]
         )
         return signed_in(user)

@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.views import APIView
 
 from api.authentication import BearerAuthentication
+from api.bodies import Body, parse_body, request_schema
 from api.errors import ForbiddenError, NotFoundError, ValidationError, exception_handler
 from api.parsers import CheckedFormParser, CheckedMultiPartParser, StrictJSONParser, UnsafeText, check_text
 from api.query.qs import is_index
@@ -26,10 +27,13 @@ from plugins.profiles.services import claim_or_create_profile, profile_of
 
 
 class JsonObjectSchema(AutoSchema):
-    """The hand-written views take and return JSON objects described in their docstrings."""
+    """The hand-written views return JSON objects described in their docstrings, and take the body they
+    declare (``ApiView.body``, the one they parse with) or none."""
 
     def get_request_serializer(self):
-        return OpenApiTypes.OBJECT if self.method in ("POST", "PUT", "PATCH") else None
+        body = getattr(self.view, "body", None)
+        # No media types: an operation that reads no body documents none (rather than a free-form object).
+        return {body.media_type: request_schema(body)} if body is not None else {}
 
     def get_response_serializers(self):
         return OpenApiTypes.OBJECT
@@ -44,6 +48,8 @@ class ApiView(APIView):
     permission_classes: list = []
     renderer_classes = [JSONRenderer]
     parser_classes = [StrictJSONParser, CheckedMultiPartParser, CheckedFormParser]
+    # The request body the view's POST or PUT reads (``api.bodies``): parsed with it, and documented by it.
+    body: type[Body] | None = None
 
     def get_exception_handler(self):
         return exception_handler
@@ -82,6 +88,10 @@ class ApiView(APIView):
         """The lookup for a document named in a path: its ``documentId``, or in the v4 shape also the integer
         ``id`` that v4 responses carry."""
         return document_lookup(ref, integer_ids=self.v4)
+
+    def parsed_body(self) -> dict:
+        """The request's body, read with the view's declared ``body``."""
+        return parse_body(self.request, self.body)
 
     # The rate-limit scope of a request (see api.throttling), or None for no limit.
     def rate_limit_scope(self) -> str | None:

@@ -7,10 +7,11 @@ import html
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from rest_framework import serializers
 
 from api.base import ApiView, MemberView, json_response
+from api.bodies import Body, Choice, Text
 from api.errors import NotFoundError, ValidationError
-from api.moderation_views import only_keys, request_data
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.forum import moderation, search
@@ -96,15 +97,22 @@ class UnsubscribeView(ApiView):
         )
 
 
+class SolutionBody(Body):
+    """The reply that solves the question."""
+
+    reply = Text(help_text="The documentId of the reply that solves the question.")
+
+
 class SolutionView(MemberView):
     """``POST {data: {reply}}``: the asker marks the solution (a moderator when the asker's account is gone);
     ``DELETE`` unmarks it."""
 
+    body = SolutionBody
+
     def post(self, request, document_id):
         question = _visible_question(self, document_id)
-        data = request_data(request)
-        only_keys(data, {"reply"})
-        chosen = Reply.objects.filter(document_id=data.get("reply"), question=question).first()
+        reply = self.parsed_body()["reply"]
+        chosen = Reply.objects.filter(document_id=reply, question=question).first()
         if chosen is None:
             raise ValidationError("There is no such reply to this question.")
         question = forum.mark_solution(
@@ -121,8 +129,16 @@ class SolutionView(MemberView):
         return self.request.actor.stands_in_for_asker(question.author.user)
 
 
+class VoteBody(Body):
+    """A vote on a reply."""
+
+    value = Choice([(1, "up"), (-1, "down"), (0, "take the vote back")])
+
+
 class VoteView(MemberView):
     """``POST {data: {value}}`` on a reply: 1 up, -1 down, 0 takes the vote back. One vote per member."""
+
+    body = VoteBody
 
     def rate_limit_scope(self):
         return "vote"
@@ -131,19 +147,36 @@ class VoteView(MemberView):
         target = Reply.objects.filter(public_replies(), **self.ref(document_id)).select_related("question").first()
         if target is None or target.question.archived:
             raise NotFoundError()
-        data = request_data(request)
-        only_keys(data, {"value"})
-        value = data.get("value")
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError("value is 1, -1 or 0")
+        value = self.parsed_body()["value"]
         target = forum.vote(self.profile, target, value)
         body = {"reply": target.document_id, "upvotes": target.upvotes, "downvotes": target.downvotes, "mine": value}
         return json_response({"data": body, "meta": {}})
 
 
+QUESTION_ACTIONS = ("archive", "unarchive", "approve", "pin", "unpin", "tag", "untag", "move", "escalate")
+
+
+class QuestionModerationBody(Body):
+    """A moderation action on a question; tag and untag need ``tag``, move needs ``topics``."""
+
+    action = Choice(QUESTION_ACTIONS)
+    tag = Text(required=False, help_text="The internal tag (tag, untag).")
+    topics = serializers.ListField(child=Text(), required=False, help_text="Topic documentIds (move).")
+    reason = Text(required=False, allow_blank=True, help_text="Why it goes to support (escalate).")
+
+    def validate(self, data):
+        # What an action cannot do without; the schema can only say it in words.
+        needs = {"tag": "tag", "untag": "tag", "move": "topics"}.get(data["action"])
+        if needs and needs not in data:
+            raise serializers.ValidationError({needs: f"{data['action']} needs {needs}."})
+        return data
+
+
 class QuestionModerationView(ApiView):
     """``POST {data: {action, …}}`` — archive, unarchive, approve, pin, unpin, tag/untag (``tag``),
     move (``topics``: documentIds), escalate (``reason``). Moderators; community moderators archive and move."""
+
+    body = QuestionModerationBody
 
     def post(self, request, document_id):
         rights = request.actor.forum_actions
@@ -152,21 +185,15 @@ class QuestionModerationView(ApiView):
         question = Question.objects.filter(**self.ref(document_id)).first()
         if question is None:
             raise NotFoundError()
-        data = request_data(request)
-        only_keys(data, {"action", "tag", "topics", "reason"})
-        action = data.get("action")
-        if action not in QUESTION_ACTIONS:
-            raise ValidationError(f"action is one of {', '.join(sorted(QUESTION_ACTIONS))}")
+        data = self.parsed_body()
+        action = data["action"]
         if action not in rights:
             raise self.deny()
         user = request.member
         if action in ("tag", "untag"):
-            name = data.get("tag")
-            if not isinstance(name, str) or not name:
-                raise ValidationError("Name the internal tag: data.tag")
-            (moderation.tag if action == "tag" else moderation.untag)(question, name, by=user)
+            (moderation.tag if action == "tag" else moderation.untag)(question, data["tag"], by=user)
         elif action == "move":
-            moderation.move(question, self.topics(data.get("topics")), by=user)
+            moderation.move(question, self.topics(data["topics"]), by=user)
         elif action == "escalate":
             moderation.escalate(question, by=user, reason=data.get("reason") or "")
         elif action in ("pin", "unpin"):
@@ -184,9 +211,7 @@ class QuestionModerationView(ApiView):
         return json_response({"data": body, "meta": {}})
 
     @staticmethod
-    def topics(refs) -> list:
-        if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-            raise ValidationError("topics is a list of topic documentIds")
+    def topics(refs: list[str]) -> list:
         found = list(Topic.objects.filter(document_id__in=refs))
         missing = set(refs) - {t.document_id for t in found}
         if missing:
@@ -194,11 +219,16 @@ class QuestionModerationView(ApiView):
         return found
 
 
-QUESTION_ACTIONS = {"archive", "unarchive", "approve", "pin", "unpin", "tag", "untag", "move", "escalate"}
+class ReplyModerationBody(Body):
+    """Hide a reply, or show it again."""
+
+    action = Choice(["hide", "unhide"])
 
 
 class ReplyModerationView(ApiView):
     """``POST {data: {action: "hide" | "unhide"}}`` on a reply: moderators and community moderators."""
+
+    body = ReplyModerationBody
 
     def post(self, request, document_id):
         rights = request.actor.forum_actions
@@ -207,11 +237,7 @@ class ReplyModerationView(ApiView):
         target = Reply.objects.filter(**self.ref(document_id)).select_related("question").first()
         if target is None:
             raise NotFoundError()
-        data = request_data(request)
-        only_keys(data, {"action"})
-        action = data.get("action")
-        if action not in ("hide", "unhide"):
-            raise ValidationError("action is hide or unhide")
+        action = self.parsed_body()["action"]
         if action not in rights:
             raise self.deny()
         moderation.set_hidden(target, action == "hide", by=request.member)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
 from api.base import ApiView, json_response
+from api.bodies import Body, Reference, Text, WholeNumber
 from api.errors import NotFoundError, ValidationError
 from api.me_views import points_statement
 from api.query.selection import pagination_from_query
@@ -38,14 +41,6 @@ def award_json(award: AchievementAward) -> dict:
     }
 
 
-def request_data(request) -> dict:
-    """The ``data`` object of a Strapi-style body, or a 400 saying it is missing."""
-    body = request.data
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-        raise ValidationError('Missing "data" payload in the request body')
-    return body["data"]
-
-
 def idempotency_key(request, *, max_length: int, missing: str | None = None) -> str:
     """The ``Idempotency-Key`` header ("" when absent): a 400 when longer than ``max_length`` or, with a
     ``missing`` message, when absent."""
@@ -57,11 +52,29 @@ def idempotency_key(request, *, max_length: int, missing: str | None = None) -> 
     return key
 
 
-def only_keys(data: dict, allowed: set[str]) -> None:
-    """Refuse a body with keys the endpoint does not take, naming the first."""
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError(f"Invalid key {sorted(unknown)[0]}")
+class AwardBody(Body):
+    """The achievement to assign."""
+
+    achievement = Reference(help_text="The achievement's id or documentId.")
+    reason = Text(required=False, allow_blank=True, help_text="Why it is awarded (the member reads it).")
+
+
+class GiftBody(Body):
+    """Points gifted, and why."""
+
+    points = WholeNumber(help_text="Points to give, at least 1 (at most POINTS_GIFT_MAX).")
+    reason = Text(
+        allow_blank=True,
+        help_text="Why they are given (the member reads it).",
+        error_messages={"required": "Say why the points are given."},
+    )
+
+
+class AccountCreditBody(Body):
+    """The account credit to enable."""
+
+    product = Text(help_text="The documentId of a reward product of kind account_credit.")
+    note = Text(required=False, allow_blank=True, help_text="A note for the other moderators.")
 
 
 class ModeratorView(ApiView):
@@ -75,27 +88,28 @@ class ModeratorView(ApiView):
         if self.profile is None:
             raise NotFoundError()
 
-    def data(self) -> dict:
-        return request_data(self.request)
-
 
 class ProfileAchievementsView(ModeratorView):
+    """Assign an achievement to this member: ``{data: {achievement, reason}}``."""
+
+    body = AwardBody
+
     def post(self, request, document_id):
-        data = self.data()
-        only_keys(data, {"achievement", "reason"})
-        ref = data.get("achievement")
-        lookup = {"pk": ref} if isinstance(ref, int) and not isinstance(ref, bool) else {"document_id": ref}
-        achievement = Achievement.objects.filter(**lookup).first() if isinstance(ref, int | str) else None
+        data = self.parsed_body()
+        ref = data["achievement"]
+        lookup = {"pk": ref} if isinstance(ref, int) else {"document_id": ref}
+        achievement = Achievement.objects.filter(**lookup).first()
         if achievement is None:
             raise ValidationError(f"There is no achievement {ref!r}")
-        reason = data.get("reason") or ""
-        if not isinstance(reason, str):
-            raise ValidationError("reason must be a string")
+        reason = data.get("reason", "")
         award = award_achievement(self.profile, achievement, awarded_by=request.member, reason=reason[:255])
         return json_response({"data": award_json(award), "meta": {}}, status=201)
 
 
 class ProfileAchievementView(ModeratorView):
+    """Revoke the member's latest award of an achievement, saying why (``?reason=``, or ``{data: {reason}}``)."""
+
+    @extend_schema(parameters=[OpenApiParameter("reason", str, description="Why it is revoked (required).")])
     def delete(self, request, document_id, achievement_id):
         reason = request.query_params.get("reason") or ""
         if not reason and isinstance(request.data, dict) and isinstance(request.data.get("data"), dict):
@@ -114,14 +128,27 @@ class ProfileAchievementView(ModeratorView):
 
 
 class ProfileGiftsView(ModeratorView):
+    """Gift this member points: ``{data: {points, reason}}``; an ``Idempotency-Key`` header makes a retry safe."""
+
+    body = GiftBody
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A retry with the same value returns the first gift and counts once.",
+            )
+        ]
+    )
     def post(self, request, document_id):
-        data = self.data()
-        only_keys(data, {"points", "reason"})
+        data = self.parsed_body()
         key = idempotency_key(request, max_length=MAX_GIFT_KEY)
         entry = gift(
             self.profile,
-            data.get("points"),
-            data.get("reason") or "",
+            data["points"],
+            data["reason"],
             given_by=request.member,
             idempotency_key=f"gift:{key}" if key else None,
         )
@@ -138,16 +165,15 @@ class ProfileGiftsView(ModeratorView):
 class ProfileAccountCreditsView(ModeratorView):
     """Enable an account credit (a reward product of kind account_credit) for this member: ``{data: {product}}``."""
 
+    body = AccountCreditBody
+
     def post(self, request, document_id):
-        data = self.data()
-        only_keys(data, {"product", "note"})
-        ref = data.get("product")
-        product = RewardProduct.objects.filter(document_id=ref).first() if isinstance(ref, str) else None
+        data = self.parsed_body()
+        ref = data["product"]
+        product = RewardProduct.objects.filter(document_id=ref).first()
         if product is None:
             raise ValidationError(f"There is no reward product {ref!r}")
-        note = data.get("note") or ""
-        if not isinstance(note, str):
-            raise ValidationError("note must be a string")
+        note = data.get("note", "")
         grant = enable_account_credit(self.profile, product, enabled_by=request.member, note=note)
         body = {
             "id": grant.pk,

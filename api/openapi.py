@@ -247,7 +247,7 @@ def add_generated_endpoints(result, generator, request, public):
         "description": "A user's JWT from /api/auth/local, or an API token.",
     }
     result["security"] = [{"bearerAuth": []}, {}]
-    paths = result.setdefault("paths", {})
+    paths = _camel_case_path_parameters(result.setdefault("paths", {}))
     for content_type in registry.all():
         name = _name(content_type)
         schemas[name] = entry_schema(content_type)
@@ -260,9 +260,22 @@ def add_generated_endpoints(result, generator, request, public):
                 "meta": {"type": "object", "properties": {"pagination": _ref("Pagination")}},
             },
         }
-        paths.update(paths_for(content_type))
-    result["paths"] = dict(sorted(_camel_case_path_parameters(paths).items()))
+        generated = paths_for(content_type)
+        if not schemas[f"{name}Input"]["properties"]["data"]["properties"]:
+            # Nothing of it can be written through the generated create and update (users: signing up does it).
+            for operations in generated.values():
+                operations.pop("post", None)
+                operations.pop("put", None)
+        for path, operations in generated.items():
+            paths[path] = {**operations, **_declaring_a_body(paths.get(path, {}))}
+    result["paths"] = dict(sorted(paths.items()))
     return result
+
+
+def _declaring_a_body(operations: dict) -> dict:
+    """The hand-written operations that document the body they parse (``ApiView.body``): where one replaces a
+    generated operation (users-permissions' flat ``PUT /api/users/:id``), it is what the endpoint reads."""
+    return {method: op for method, op in operations.items() if isinstance(op, dict) and "requestBody" in op}
 
 
 def _camel_case_path_parameters(paths: dict) -> dict:

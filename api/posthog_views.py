@@ -12,9 +12,10 @@ from django.db.models import Model
 from django.utils import timezone
 
 from api.base import ApiView, MemberView, document_lookup, json_response
-from api.errors import NotFoundError, ValidationError
+from api.bodies import Body, Reference, Text, parse_body, request_data
+from api.errors import NotFoundError
 from api.media import file_object
-from api.moderation_views import idempotency_key, only_keys, request_data
+from api.moderation_views import idempotency_key
 from api.query.values import format_datetime
 from api.store_views import MAX_IDEMPOTENCY_KEY, redemption_json
 from plugins.forum import moderation
@@ -79,20 +80,26 @@ class ReplyVoteView(MemberView):
         return json_response({"data": body, "meta": {}})
 
 
+class EscalateBody(Body):
+    """The question to send to support, and why."""
+
+    envelope = False
+
+    id = Reference(help_text="The question's id or documentId.")
+    message = Text(allow_blank=True, help_text="Why it goes to support.")
+
+
 class EscalateView(ApiView):
     """``POST /api/escalate`` ``{id, message}``: a moderator sends the question to support."""
+
+    body = EscalateBody
 
     def post(self, request):
         if "escalate" not in request.actor.forum_actions:
             raise self.deny()
-        data = request.data if isinstance(request.data, dict) else None
-        if data is None:
-            raise ValidationError("Expected a JSON object: {id, message}")
-        only_keys(data, {"id", "message"})
-        question = find(Question.objects.all(), data.get("id"))
-        message = data.get("message")
-        if not isinstance(message, str):
-            raise ValidationError("message: say why it goes to support", {"key": "message"})
+        data = self.parsed_body()
+        question = find(Question.objects.all(), data["id"])
+        message = data["message"]
         ticket = moderation.escalate(question, by=request.member, reason=message)
         body = {"id": question.pk, "escalated": True, "reason": ticket.reason}
         return json_response({"data": body, "meta": {}})
@@ -144,23 +151,27 @@ class RewardsView(ApiView):
         return json_response({"data": [reward_json(p) for p in products], "meta": {}}, request=request)
 
 
+class HandleBody(Body):
+    """The reward to redeem."""
+
+    envelope = False
+
+    handle = Text(max_length=RewardProduct._meta.get_field("handle").max_length, help_text="The reward's handle.")
+
+
 class RedeemByHandleView(MemberView):
-    """``POST /api/points/redeem`` ``{handle}``: redeem a reward, as ``/api/reward-products/<id>/redeem``.
+    """``POST /api/points/redeem`` ``{handle}`` (or in Strapi's envelope, ``{data: {handle}}``): redeem a reward,
+    as ``/api/reward-products/<id>/redeem``.
 
     posthog.com sends no ``Idempotency-Key``; without one, the key is the member, the product and the
     minute, so a double click or a retry within the minute returns the first redemption.
     """
 
+    body = HandleBody
+
     def post(self, request):
-        data = request.data
-        if isinstance(data, dict) and "data" in data:
-            data = request_data(request)
-        if not isinstance(data, dict):
-            raise ValidationError("Expected a JSON object: {handle}")
-        only_keys(data, {"handle"})
-        handle = data.get("handle")
-        if not isinstance(handle, str) or not handle:
-            raise ValidationError("handle: name the reward to redeem", {"key": "handle"})
+        wrapped = isinstance(request.data, dict) and "data" in request.data
+        handle = parse_body(request, HandleBody, request_data(request) if wrapped else None)["handle"]
         product = RewardProduct.objects.filter(handle=handle).first()
         if product is None:
             raise NotFoundError(f"There is no reward {handle[:60]!r}")

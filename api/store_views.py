@@ -9,24 +9,35 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api.base import ApiView, json_response
+from api.bodies import Body, ModelBody, Text
 from api.errors import NotFoundError, ValidationError
-from api.moderation_views import idempotency_key, only_keys, request_data
+from api.moderation_views import idempotency_key
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.profiles.services import claim_or_create_profile, profile_of
-from plugins.rewards.models import Redemption, RedemptionStatus, RewardProduct
-from plugins.rewards.services import cancel_redemption, fulfil, place_order, redeem
+from plugins.rewards.models import Redemption, RedemptionStatus, RewardProduct, ShippingOrder
+from plugins.rewards.services import ORDER_FIELDS, cancel_redemption, fulfil, place_order, redeem
 
-# API names of the shipping order's fields (camelCase, as the rest of the API).
-ORDER_API_NAMES = {
-    "name": "name",
-    "line1": "line1",
-    "line2": "line2",
-    "city": "city",
-    "postalCode": "postal_code",
-    "region": "region",
-    "country": "country",
-}
+
+class OrderBody(ModelBody):
+    """Where to send the product: the shipping order's fields."""
+
+    class Meta:
+        model = ShippingOrder
+        fields = ORDER_FIELDS
+
+
+class CancelBody(Body):
+    """Why the redemption is cancelled."""
+
+    reason = Text(
+        max_length=Redemption._meta.get_field("cancel_reason").max_length,
+        help_text="Why it is cancelled; the member reads it.",
+    )
+
+
+# API name of each shipping order field → the model's.
+ORDER_API_NAMES = OrderBody.api_names()
 MAX_IDEMPOTENCY_KEY = 200
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -140,6 +151,8 @@ class RedemptionView(RedemptionAccess):
 class RedemptionOrderView(RedemptionAccess):
     """The member orders a redeemed product: ``{data: {name, line1, line2, city, postalCode, region, country}}``."""
 
+    body = OrderBody
+
     def api_names(self) -> dict[str, str]:
         return {attr: api for api, attr in ORDER_API_NAMES.items()}
 
@@ -147,25 +160,20 @@ class RedemptionOrderView(RedemptionAccess):
         redemption = self.redemption(document_id)
         if request.member is None or redemption.profile.user_id != request.member.pk:
             raise self.deny()
-        data = request_data(request)
-        only_keys(data, set(ORDER_API_NAMES))
-        details = {ORDER_API_NAMES[name]: value for name, value in data.items()}
-        place_order(redemption, details)
+        place_order(redemption, self.parsed_body())
         return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}}, status=201)
 
 
 class RedemptionCancelView(RedemptionAccess):
     """A moderator cancels a redemption, ``{data: {reason}}``: the points are refunded and the stock restored."""
 
+    body = CancelBody
+
     def post(self, request, document_id):
         if not request.actor.moderates:
             raise self.deny()
         redemption = self.redemption(document_id)
-        data = request_data(request)
-        only_keys(data, {"reason"})
-        reason = data.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise ValidationError("Say why the redemption is cancelled: data.reason")
+        reason = self.parsed_body()["reason"]
         cancel_redemption(redemption, cancelled_by=request.member, reason=reason)
         return json_response({"data": redemption_json(_redemptions().get(pk=redemption.pk)), "meta": {}})
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import orjson
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from api.base import ApiView, json_response
+from api.bodies import Body
 from api.errors import NotFoundError, ValidationError
 from api.media import file_object, image_queryset
 from api.parsers import UnsafeText, check_json
@@ -19,8 +22,35 @@ from plugins.assets.services import delete_image, store_images, update_file_info
 MAX_FILES = 20
 
 
-def _file_info(request, count: int) -> list[dict]:
-    raw = request.data.get("fileInfo")
+@extend_schema_field({"type": "string", "description": "JSON: an object, or a list of them in the files' order."})
+class FileInfo(serializers.Field):
+    """``fileInfo``: JSON text in a multipart body (or, in a JSON body, the object or list itself)."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class UploadBody(Body):
+    """Images as multipart form data, each with its info (``name``, ``alternativeText``, ``caption``)."""
+
+    envelope = False
+    media_type = "multipart/form-data"
+    # Strapi's upload takes more fields (ref, refId, field, path) than the files and their info; they are ignored.
+    unknown_key = None
+
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=MAX_FILES,
+        help_text=f"The images, at most {MAX_FILES}; needed unless ?id= names the file whose info changes.",
+    )
+    fileInfo = FileInfo(required=False)
+
+
+def _file_info(raw, count: int) -> list[dict]:
     if not raw:
         return [{}] * count
     try:
@@ -38,6 +68,8 @@ def _file_info(request, count: int) -> list[dict]:
 class UploadView(ApiView):
     """Upload images (multipart ``files`` and optional ``fileInfo``), or with ``?id=`` update a file's info."""
 
+    body = UploadBody
+
     def rate_limit_scope(self):
         return "upload" if self.request.method == "POST" else None
 
@@ -46,11 +78,10 @@ class UploadView(ApiView):
             return self.update_info(request, request.query_params["id"])
         if not request.actor.may_upload:
             raise self.deny()
-        files = request.FILES.getlist("files")
+        data = self.parsed_body()
+        files = data.get("files", [])
         if not files:
             raise ValidationError("Files are empty: send them as multipart form data in the field files")
-        if len(files) > MAX_FILES:
-            raise ValidationError(f"At most {MAX_FILES} files at once")
         uploads = [
             (
                 upload,
@@ -60,7 +91,7 @@ class UploadView(ApiView):
                     "caption": str(info.get("caption") or ""),
                 },
             )
-            for upload, info in zip(files, _file_info(request, len(files)), strict=False)
+            for upload, info in zip(files, _file_info(data.get("fileInfo"), len(files)), strict=False)
         ]
         stored = store_images(uploads, user=request.member)
         images = image_queryset().filter(pk__in=[image.pk for image in stored]).order_by("pk")
@@ -70,7 +101,7 @@ class UploadView(ApiView):
         image = _lookup(pk)
         if not request.actor.may_edit_file(image):
             raise self.deny()
-        info = _file_info(request, 1)[0]
+        info = _file_info(self.parsed_body().get("fileInfo"), 1)[0]
         unknown = set(info) - {"name", "alternativeText", "caption", "folder"}
         if unknown:
             raise ValidationError(f"Invalid key {sorted(unknown)[0]} in fileInfo")

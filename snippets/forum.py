@@ -11,7 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
 from plugins.forum import moderation
 from plugins.forum.models import (
@@ -23,10 +23,11 @@ from plugins.forum.models import (
     TopicGroup,
     waiting_for_answer,
 )
+from snippets.lists import CommunitySnippetViewSet
 from snippets.question_page import QuestionIndexView, QuestionInspectView, ReplyIndexView, question_page_url
 
 
-class TopicGroupViewSet(SnippetViewSet):
+class TopicGroupViewSet(CommunitySnippetViewSet):
     model = TopicGroup
     icon = "folder-open-inverse"
     menu_label = "Topic groups"
@@ -37,9 +38,9 @@ class TopicGroupViewSet(SnippetViewSet):
     panels = [FieldPanel("label"), FieldPanel("slug"), FieldPanel("sort_order")]
 
 
-class TopicViewSet(SnippetViewSet):
+class TopicViewSet(CommunitySnippetViewSet):
     model = Topic
-    icon = "tag"
+    icon = "folder"
     menu_label = "Topics"
     list_display = ["label", "slug", "group"]
     list_filter = ["group"]
@@ -54,7 +55,7 @@ class TopicViewSet(SnippetViewSet):
     ]
 
 
-class DocsTopicMappingViewSet(SnippetViewSet):
+class DocsTopicMappingViewSet(CommunitySnippetViewSet):
     model = DocsTopicMapping
     icon = "link"
     menu_label = "Docs → topic"
@@ -64,7 +65,7 @@ class DocsTopicMappingViewSet(SnippetViewSet):
     panels = [FieldPanel("path_prefix"), FieldPanel("topic")]
 
 
-class InternalTagViewSet(SnippetViewSet):
+class InternalTagViewSet(CommunitySnippetViewSet):
     model = InternalTag
     icon = "warning"
     menu_label = "Internal tags"
@@ -121,7 +122,7 @@ class QuestionFilterSet(WagtailFilterSet):
         return queryset.filter(waiting_for_answer()) if value else queryset.exclude(waiting_for_answer())
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Question
@@ -157,12 +158,12 @@ class QuestionViewSet(SnippetViewSet):
     )
 
 
-class ReplyViewSet(SnippetViewSet):
+class ReplyViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Reply
     index_view_class = ReplyIndexView
-    icon = "comment"
+    icon = "comment-add"
     menu_label = "Replies"
     list_display = ["__str__", Column("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]
     list_filter = ["hidden", "question"]
@@ -173,10 +174,13 @@ class ReplyViewSet(SnippetViewSet):
         [FieldPanel("body"), FieldPanel("hidden"), FieldPanel("question", read_only=True)], base_form_class=PostForm
     )
 
+    def get_queryset(self, request):
+        return Reply.objects.select_related("question")  # its title, "Reply to …", names the question
+
 
 class ForumGroup(SnippetViewSetGroup):
     menu_label = "Forum"
-    menu_icon = "help"
+    menu_icon = "comment"
     menu_order = 155
     items = (
         QuestionViewSet,

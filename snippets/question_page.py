@@ -20,13 +20,14 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import IndexView, InspectView
+from wagtail.snippets.views.snippets import InspectView
 
 from plugins.accounts.policy import Actor
 from plugins.forum import moderation
 from plugins.forum.models import InternalTag, Question, SupportTicket, Topic
 from plugins.forum.panel import load_moderation_details
 from snippets.errors import REFUSED, show_refusal
+from snippets.lists import CommunityIndexView
 
 
 class TagForm(forms.Form):
@@ -113,7 +114,7 @@ def question_page_url(question_id: int) -> str:
     return reverse("wagtailsnippets_forum_question:inspect", args=[question_id])
 
 
-class ModeratorPageIndexView(IndexView):
+class ModeratorPageIndexView(CommunityIndexView):
     """A list whose titles open the moderator page: moderators read a post before they change it (Edit is in "…")."""
 
     def moderator_page_url(self, instance) -> str:

@@ -13,14 +13,17 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.images import get_image_model
-from wagtail.snippets.views.snippets import EditView, IndexView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, InspectView
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from plugins.accounts.policy import Actor
+from plugins.assets.collections import CRESTS
 from plugins.profiles.models import Profile
 from plugins.profiles.services import set_team_membership
 from plugins.teams.models import Team
 from snippets.errors import REFUSED, show_refusal
+from snippets.images import CollectionImageChooser
+from snippets.lists import CommunityIndexView, CommunitySnippetViewSet
 
 # The thumbnail the member rows draw (community_admin/includes/team_member_rows.html), fetched with them.
 AVATAR = "fill-64x64"
@@ -77,7 +80,7 @@ class MembersComponent(Component):
         return members_context(self.team)
 
 
-class TeamIndexView(IndexView):
+class TeamIndexView(CommunityIndexView):
     def get_list_more_buttons(self, instance):
         return [members_button(instance), *super().get_list_more_buttons(instance)]
 
@@ -100,7 +103,7 @@ class TeamInspectView(InspectView):
         return MembersComponent(self.object)
 
 
-class TeamViewSet(SnippetViewSet):
+class TeamViewSet(CommunitySnippetViewSet):
     model = Team
     index_view_class = TeamIndexView
     edit_view_class = TeamEditView
@@ -137,7 +140,12 @@ class TeamViewSet(SnippetViewSet):
         FieldPanel("tagline"),
         FieldPanel("description"),
         FieldPanel("emojis"),
-        FieldRowPanel([FieldPanel("crest"), FieldPanel("mini_crest")]),
+        FieldRowPanel(
+            [
+                FieldPanel("crest", widget=CollectionImageChooser(CRESTS)),
+                FieldPanel("mini_crest", widget=CollectionImageChooser(CRESTS)),
+            ]
+        ),
         MultiFieldPanel([FieldPanel("team_image"), FieldPanel("team_image_caption")], heading="Team image"),
         MembersPanel(heading="Members"),
     ]

@@ -29,7 +29,7 @@ from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet, send_again
 
 class CommunityGroup(SnippetViewSetGroup):
     menu_label = "Community"
-    menu_icon = "group"
+    menu_icon = "globe"
     menu_order = 150
     items = (
         ProfileViewSet,
@@ -86,7 +86,7 @@ class ModeratorMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_open_orders_menu_item():
     url = reverse("wagtailsnippets_rewards_redemption:list") + "?status=ordered"
-    return ModeratorMenuItem("Open orders", url, icon_name="tag", order=160)
+    return ModeratorMenuItem("Open orders", url, icon_name="tasks", order=160)
 
 
 class SuperuserMenuItem(MenuItem):

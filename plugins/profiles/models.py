@@ -96,6 +96,7 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, SitePreviewMixin
         instance = super().from_db(db, field_names, values)
         # The account the row had when loaded: moving a profile to another account moves roles too.
         instance._loaded_user_id = instance.__dict__.get("user_id")
+        instance._loaded_avatar_id = instance.__dict__.get("avatar_id")  # a new avatar moves to Avatars
         return instance
 
     @property

@@ -240,7 +240,9 @@ def test_bad_bodies_to_posthogs_routes_are_400(client, thread):
     for body in (5, True, [1], {"handle": 7}, {"data": "x"}):
         response = send(client, "post", "points/redeem", thread["asker"], body)
         assert response.status_code == 400, (body, response.status_code)
-    assert send(client, "post", "escalate", factories.moderator(), {"id": {"x": 1}, "message": "m"}).status_code == 404
+    # An object is no id (the body's schema says an integer or a documentId); an id that names nothing is a 404.
+    assert send(client, "post", "escalate", factories.moderator(), {"id": {"x": 1}, "message": "m"}).status_code == 400
+    assert send(client, "post", "escalate", factories.moderator(), {"id": "nosuch", "message": "m"}).status_code == 404
     assert send(client, "put", "replies/abc/up", thread["asker"]).status_code == 404
 
 

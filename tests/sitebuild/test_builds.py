@@ -78,9 +78,7 @@ class CountingSource(InProcessSource):
             raise
 
 
-def test_chunks_over_the_apis_populate_budget_are_fetched_in_halves_and_build_the_same_site(
-    demo, tmp_path, settings
-):
+def test_chunks_over_the_apis_populate_budget_are_fetched_in_halves_and_build_the_same_site(demo, tmp_path, settings):
     build(tmp_path / "whole")
     settings.API_POPULATE_MAX_ROWS = 40  # a few profiles' posts and awards, not a page of them
     source = CountingSource()
