@@ -189,6 +189,10 @@ class QuestionViewSet(SnippetViewSet):
         base_form_class=PostForm,
     )
 
+    def get_queryset(self, request):
+        # The asker is named by their account's username when the profile has no name.
+        return Question.objects.select_related("author__user")
+
 
 class ReplyViewSet(SnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
@@ -204,6 +208,9 @@ class ReplyViewSet(SnippetViewSet):
     edit_handler = ObjectList(
         [FieldPanel("body"), FieldPanel("hidden"), FieldPanel("question", read_only=True)], base_form_class=PostForm
     )
+
+    def get_queryset(self, request):
+        return Reply.objects.select_related("author__user", "question")
 
 
 class ForumGroup(SnippetViewSetGroup):

@@ -158,7 +158,7 @@ class ProfileViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return Profile.objects.annotate(
+        return Profile.objects.select_related("user").annotate(
             has_account=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField()),
             # So that a search for "Ada Lovelace" finds her: the name fields one by one would not.
             search_name=Concat("first_name", Value(" "), "last_name"),
