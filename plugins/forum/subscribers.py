@@ -64,8 +64,7 @@ def announce_question(question_id: int) -> int:
         return 0
     urls = {t.channel_webhook_url for t in question.topics.all() if t.channel_webhook_url}
     message = slack_message(
-        f":question: New question from {question.author.display_name}: "
-        f"<{question_url(question)}|{question.subject}>",
+        f":question: New question from {question.author.display_name}: <{question_url(question)}|{question.subject}>",
         {"Topics": ", ".join(t.label for t in question.topics.all()) or "—"},
     )
     for url in sorted(urls):
