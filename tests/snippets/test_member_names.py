@@ -119,3 +119,11 @@ def test_a_username_that_is_an_email_address_is_not_shown_to_other_members():
     profile = factories.ProfileFactory(user=user, first_name="", last_name="")
     assert profile.display_name == UNNAMED
     assert str(profile) == "kim@private.example"  # editors and moderators may read it
+
+
+def test_a_member_shown_by_username_is_found_by_it(client, superuser):
+    profile, name = registered_through_the_api()
+    factories.ProfileFactory(first_name="Someone", last_name="Else")
+    client.force_login(superuser)
+    page = client.get(reverse("wagtailsnippets_profiles_profile:list"), {"q": "from-the-api"}).content.decode()
+    assert name in page and "Someone Else" not in page
