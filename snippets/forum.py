@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django_filters import BooleanFilter
@@ -15,9 +11,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
-from plugins.accounts.policy import Actor
 from plugins.forum import moderation
 from plugins.forum.models import (
     DocsTopicMapping,
@@ -28,9 +23,11 @@ from plugins.forum.models import (
     TopicGroup,
     waiting_for_answer,
 )
+from snippets.lists import CommunitySnippetViewSet
+from snippets.question_page import QuestionIndexView, QuestionInspectView, ReplyIndexView, question_page_url
 
 
-class TopicGroupViewSet(SnippetViewSet):
+class TopicGroupViewSet(CommunitySnippetViewSet):
     model = TopicGroup
     icon = "folder-open-inverse"
     menu_label = "Topic groups"
@@ -41,9 +38,9 @@ class TopicGroupViewSet(SnippetViewSet):
     panels = [FieldPanel("label"), FieldPanel("slug"), FieldPanel("sort_order")]
 
 
-class TopicViewSet(SnippetViewSet):
+class TopicViewSet(CommunitySnippetViewSet):
     model = Topic
-    icon = "tag"
+    icon = "folder"
     menu_label = "Topics"
     list_display = ["label", "slug", "group"]
     list_filter = ["group"]
@@ -58,7 +55,7 @@ class TopicViewSet(SnippetViewSet):
     ]
 
 
-class DocsTopicMappingViewSet(SnippetViewSet):
+class DocsTopicMappingViewSet(CommunitySnippetViewSet):
     model = DocsTopicMapping
     icon = "link"
     menu_label = "Docs → topic"
@@ -68,7 +65,7 @@ class DocsTopicMappingViewSet(SnippetViewSet):
     panels = [FieldPanel("path_prefix"), FieldPanel("topic")]
 
 
-class InternalTagViewSet(SnippetViewSet):
+class InternalTagViewSet(CommunitySnippetViewSet):
     model = InternalTag
     icon = "warning"
     menu_label = "Internal tags"
@@ -100,19 +97,10 @@ class PostForm(WagtailAdminModelForm):
 class QuestionEditView(EditView):
     @cached_property
     def header_more_buttons(self):
-        rights = Actor.of(self.request.user).forum_actions
-        actions = []
         question = self.object
-        for action, label, shown in (
-            ("archive", "Archive", not question.archived),
-            ("unarchive", "Unarchive", question.archived),
-            ("approve", "Approve", question.held),
-        ):
-            if shown and action in rights:
-                url = reverse("community_question_moderation", args=[question.pk, action])
-                actions.append(Button(label, url=url, icon_name="cog", priority=5))
         return [
-            *actions,
+            # Archiving, tagging, pinning, moving, escalating and hiding replies happen on the moderator page.
+            Button("Moderate", url=question_page_url(question.pk), icon_name="cog"),
             Button(
                 "View replies",
                 url=reverse("wagtailsnippets_forum_reply:list") + f"?question={question.pk}",
@@ -120,28 +108,6 @@ class QuestionEditView(EditView):
             ),
             *super().header_more_buttons,
         ]
-
-
-ADMIN_ACTIONS = {"archive": moderation.archive, "unarchive": moderation.unarchive, "approve": moderation.approve}
-
-
-def question_moderation(request, pk, action):
-    """Archive, unarchive or approve a question from its admin page (GET asks to confirm, POST does it)."""
-    question = get_object_or_404(Question, pk=pk)
-    if action not in ADMIN_ACTIONS or action not in Actor.of(request.user).forum_actions:
-        raise PermissionDenied
-    edit_url = reverse("wagtailsnippets_forum_question:edit", args=[pk])
-    if request.method == "POST":
-        ADMIN_ACTIONS[action](question, by=request.user)
-        messages.success(request, f"“{question}”: {action}d.")
-        return redirect(edit_url)
-    context = {
-        "question": question,
-        "action": action,
-        "edit_url": edit_url,
-        "page_title": f"{action.title()}: {question}",
-    }
-    return TemplateResponse(request, "community_admin/question_moderation.html", context)
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -156,17 +122,19 @@ class QuestionFilterSet(WagtailFilterSet):
         return queryset.filter(waiting_for_answer()) if value else queryset.exclude(waiting_for_answer())
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Question
+    index_view_class = QuestionIndexView
     edit_view_class = QuestionEditView
+    inspect_view_class = QuestionInspectView
     icon = "help"
     menu_label = "Questions"
     list_display = [
         "subject",
         Column("author", label="Asked by"),
-        "num_replies",
+        Column("num_replies", label="Replies", sort_key="num_replies"),
         Column("last_activity_at", label="Last activity"),
         BooleanColumn("pinned"),
         BooleanColumn("held", label="Held"),
@@ -194,11 +162,12 @@ class QuestionViewSet(SnippetViewSet):
         return Question.objects.select_related("author__user")
 
 
-class ReplyViewSet(SnippetViewSet):
+class ReplyViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Reply
-    icon = "comment"
+    index_view_class = ReplyIndexView
+    icon = "comment-add"
     menu_label = "Replies"
     list_display = ["__str__", Column("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]
     list_filter = ["hidden", "question"]
@@ -210,12 +179,13 @@ class ReplyViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return Reply.objects.select_related("author__user", "question")
+        # Its title, "Reply to …", names the question; its author is named by username when nameless.
+        return Reply.objects.select_related("question", "author__user")
 
 
 class ForumGroup(SnippetViewSetGroup):
     menu_label = "Forum"
-    menu_icon = "help"
+    menu_icon = "comment"
     menu_order = 155
     items = (
         QuestionViewSet,

@@ -3,12 +3,12 @@
 from django import forms
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import LiveStatusTagColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.jobs.models import JobListing
+from snippets.lists import CommunitySnippetViewSet
 
 
-class JobListingViewSet(SnippetViewSet):
+class JobListingViewSet(CommunitySnippetViewSet):
     model = JobListing
     icon = "doc-full"
     menu_label = "Job listings"

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import capfirst
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from plugins.accounts.onboarding import NewTeamMember, add_team_member, resend_set_password_email
@@ -80,7 +81,21 @@ def add_team_member_page(request):
                 f"An e-mail with a link to choose a password was sent to {profile.email}.",
             )
             return redirect("wagtailsnippets_profiles_profile:edit", profile.pk)
-    context = {"form": form, "page_title": "Add team member", "header_icon": "user"}
+    profiles = Profile.snippet_viewset
+    context = {
+        "form": form,
+        "page_title": "Add team member",
+        "header_title": "Add team member",
+        "header_icon": "user",
+        "action_url": request.path,
+        "submit_button_label": "Add team member",
+        "submit_button_active_label": "Adding…",
+        "breadcrumbs_items": [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": reverse(profiles.get_url_name("list")), "label": capfirst(Profile._meta.verbose_name_plural)},
+            {"url": "", "label": "Add team member"},
+        ],
+    }
     return TemplateResponse(request, "community_admin/add_team_member.html", context)
 
 

@@ -7,19 +7,22 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django_filters import BooleanFilter, ModelMultipleChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView
 
 from plugins.accounts.policy import Actor
+from plugins.assets.collections import AVATARS
 from plugins.core.countries import country_choices
 from plugins.profiles.models import Profile
 from plugins.teams.models import Team
 from plugins.teams.services import check_profile_change
 from snippets.errors import REFUSED, show_refusal
+from snippets.images import CollectionImageChooser
+from snippets.lists import CommunityIndexView, CommunitySnippetViewSet
 from snippets.onboarding import add_team_member_button, set_password_email_button
+from snippets.site_preview import ChoicesPreviewed
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
 
@@ -37,15 +40,15 @@ class ProfileFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=members) if value else queryset.exclude(pk__in=members)
 
 
-def moderation_button(profile, user) -> list[Button]:
+def moderation_button(profile, actor: Actor) -> list[Button]:
     """'Achievements and points' for those who may assign and gift."""
-    if not Actor.of(user).moderates:
+    if not actor.moderates:
         return []
     url = reverse("community_profile_moderation", args=[profile.pk])
     return [Button("Achievements and points", url=url, icon_name="pick", priority=5)]
 
 
-class ProfileForm(WagtailAdminModelForm):
+class ProfileForm(ChoicesPreviewed):
     """The profile form; who is on a small team is changed only by editors and that team's own leads."""
 
     def clean(self):
@@ -64,13 +67,17 @@ class ProfileForm(WagtailAdminModelForm):
         return cleaned
 
 
-class ProfileIndexView(IndexView):
+class ProfileIndexView(CommunityIndexView):
     @cached_property
     def header_buttons(self):
         return [*super().header_buttons, *add_team_member_button(self.request.user)]
 
+    @cached_property
+    def actor(self) -> Actor:
+        return Actor.of(self.request.user)  # one for the page: each row asking again would read the groups again
+
     def get_list_more_buttons(self, instance):
-        return [*moderation_button(instance, self.request.user), *super().get_list_more_buttons(instance)]
+        return [*moderation_button(instance, self.actor), *super().get_list_more_buttons(instance)]
 
 
 class ProfileEditView(EditView):
@@ -78,13 +85,13 @@ class ProfileEditView(EditView):
     def header_more_buttons(self):
         user = self.request.user
         return [
-            *moderation_button(self.object, user),
+            *moderation_button(self.object, Actor.of(user)),
             *set_password_email_button(self.object, user),
             *super().header_more_buttons,
         ]
 
 
-class ProfileViewSet(SnippetViewSet):
+class ProfileViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
     search_backend_name = None
     model = Profile
@@ -127,7 +134,7 @@ class ProfileViewSet(SnippetViewSet):
             MultiFieldPanel(
                 [
                     FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("pronouns")]),
-                    FieldPanel("avatar"),
+                    FieldPanel("avatar", widget=CollectionImageChooser(AVATARS)),
                     FieldPanel("biography"),
                     FieldRowPanel([FieldPanel("company"), FieldPanel("company_role")]),
                     FieldPanel("color"),

@@ -16,12 +16,12 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from plugins.accounts.policy import Actor
 from plugins.rewards.models import Redemption, RedemptionStatus
 from plugins.rewards.services import cancel_redemption, fulfil
 from snippets.errors import REFUSED, show_refusal
+from snippets.lists import CommunityIndexView, CommunitySnippetViewSet
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -32,7 +32,15 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action in self.WRITE_ACTIONS:
             return False
-        return Actor.of(user).moderates if action == "view" else super().user_has_permission(user, action)
+        return self._moderates(user) if action == "view" else super().user_has_permission(user, action)
+
+    @staticmethod
+    def _moderates(user) -> bool:
+        # Wagtail asks for each row's buttons; like Django's own permission cache, the answer is kept on
+        # the user object, which lives for one request.
+        if not hasattr(user, "_community_moderates"):
+            user._community_moderates = Actor.of(user).moderates
+        return user._community_moderates
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -46,15 +54,15 @@ def manage_button(redemption) -> Button:
     return Button("Manage", url=url, icon_name="cog", priority=5)
 
 
-class RedemptionIndexView(IndexView):
+class RedemptionIndexView(CommunityIndexView):
     def get_list_more_buttons(self, instance):
         return [manage_button(instance)]
 
 
-class RedemptionViewSet(SnippetViewSet):
+class RedemptionViewSet(CommunitySnippetViewSet):
     model = Redemption
     index_view_class = RedemptionIndexView
-    icon = "tag"
+    icon = "clipboard-list"
     menu_label = "Redemptions"
     add_to_admin_menu = False
     list_display = [
@@ -105,7 +113,7 @@ def redemption_page(request, pk):
         "redemption": redemption,
         "order": getattr(redemption, "order", None),
         "page_title": f"Redemption: {redemption}",
-        "header_icon": "tag",
+        "header_icon": "clipboard-list",
         "cancel_form": cancel_form,
         "can_cancel": redemption.status not in (RedemptionStatus.CANCELLED, RedemptionStatus.FULFILLED),
         "can_fulfil": redemption.status == RedemptionStatus.ORDERED,

@@ -13,11 +13,12 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView
 
 from plugins.rewards.models import RewardProduct
 from plugins.rewards.services import restock
 from snippets.errors import REFUSED, show_refusal
+from snippets.lists import CommunityIndexView, CommunitySnippetViewSet
 
 
 class RewardProductForm(WagtailAdminModelForm):
@@ -36,7 +37,7 @@ def restock_button(product, user) -> list[Button]:
     return [Button("Restock", url=reverse("community_restock", args=[product.pk]), icon_name="plus", priority=5)]
 
 
-class RewardProductIndexView(IndexView):
+class RewardProductIndexView(CommunityIndexView):
     def get_list_more_buttons(self, instance):
         return [*restock_button(instance, self.request.user), *super().get_list_more_buttons(instance)]
 
@@ -47,7 +48,7 @@ class RewardProductEditView(EditView):
         return [*restock_button(self.object, self.request.user), *super().header_more_buttons]
 
 
-class RewardProductViewSet(SnippetViewSet):
+class RewardProductViewSet(CommunitySnippetViewSet):
     model = RewardProduct
     index_view_class = RewardProductIndexView
     edit_view_class = RewardProductEditView
@@ -72,8 +73,10 @@ class RewardProductViewSet(SnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("title"), FieldPanel("handle")]),
-            FieldRowPanel([FieldPanel("kind"), FieldPanel("price")]),
-            FieldRowPanel([FieldPanel("discount_amount"), FieldPanel("stock")]),
+            # The kind's labels are long sentences: beside a number, the select took the row's width
+            # and left the price too narrow to show 300. The three numbers share a row of their own.
+            FieldPanel("kind"),
+            FieldRowPanel([FieldPanel("price"), FieldPanel("discount_amount"), FieldPanel("stock")]),
             FieldPanel("image"),
             FieldPanel("description"),
         ],

@@ -3,12 +3,12 @@
 from django import forms
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import LiveStatusTagColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.roadmap.models import RoadmapItem, TeamUpdate
+from snippets.lists import CommunitySnippetViewSet
 
 
-class RoadmapItemViewSet(SnippetViewSet):
+class RoadmapItemViewSet(CommunitySnippetViewSet):
     model = RoadmapItem
     icon = "list-ul"
     menu_label = "Roadmap"
@@ -35,7 +35,7 @@ class RoadmapItemViewSet(SnippetViewSet):
     ]
 
 
-class TeamUpdateViewSet(SnippetViewSet):
+class TeamUpdateViewSet(CommunitySnippetViewSet):
     model = TeamUpdate
     icon = "date"
     menu_label = "Team updates"

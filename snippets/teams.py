@@ -3,12 +3,14 @@
 from django.db.models import Count
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from plugins.assets.collections import CRESTS
 from plugins.teams.models import Team
+from snippets.images import CollectionImageChooser
+from snippets.lists import CommunitySnippetViewSet
 
 
-class TeamViewSet(SnippetViewSet):
+class TeamViewSet(CommunitySnippetViewSet):
     model = Team
     icon = "group"
     menu_label = "Small teams"
@@ -41,7 +43,12 @@ class TeamViewSet(SnippetViewSet):
         FieldPanel("tagline"),
         FieldPanel("description"),
         FieldPanel("emojis"),
-        FieldRowPanel([FieldPanel("crest"), FieldPanel("mini_crest")]),
+        FieldRowPanel(
+            [
+                FieldPanel("crest", widget=CollectionImageChooser(CRESTS)),
+                FieldPanel("mini_crest", widget=CollectionImageChooser(CRESTS)),
+            ]
+        ),
         MultiFieldPanel([FieldPanel("team_image"), FieldPanel("team_image_caption")], heading="Team image"),
     ]
 

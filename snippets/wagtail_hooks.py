@@ -7,12 +7,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from plugins.accounts.policy import Actor
+from plugins.core.preview import SERVE_SITE_PREVIEW_HOOK
 from snippets import log_actions as community_log_actions
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
 from snippets.dashboard import add_community_dashboard
-from snippets.forum import ForumGroup, question_moderation
+from snippets.forum import ForumGroup
 from snippets.jobs import JobListingViewSet
 from snippets.moderation import profile_moderation
 from snippets.onboarding import add_team_member_page, resend_set_password_page
@@ -21,13 +22,14 @@ from snippets.redemptions import RedemptionViewSet, redemption_page
 from snippets.rewards import RewardProductViewSet, restock_page
 from snippets.roadmap import RoadmapItemViewSet, TeamUpdateViewSet
 from snippets.site_builds import SiteBuildViewSet, build_site_page
+from snippets.site_preview import serve_site_preview, site_preview_asset
 from snippets.teams import TeamViewSet
 from snippets.webhooks import WebhookDeliveryViewSet, WebhookViewSet, send_again_page
 
 
 class CommunityGroup(SnippetViewSetGroup):
     menu_label = "Community"
-    menu_icon = "group"
+    menu_icon = "globe"
     menu_order = 150
     items = (
         ProfileViewSet,
@@ -68,10 +70,10 @@ def register_community_urls():
             name="community_resend_set_password",
         ),
         path("community/redemptions/<int:pk>/", redemption_page, name="community_redemption"),
-        path("community/questions/<int:pk>/<str:action>/", question_moderation, name="community_question_moderation"),
         path("community/reward-products/<int:pk>/restock/", restock_page, name="community_restock"),
         path("webhook-deliveries/<int:pk>/send-again/", send_again_page, name="community_webhook_send_again"),
         path("site-builds/build/", build_site_page, name="community_build_site"),
+        path("site-preview/assets/<str:name>", site_preview_asset, name="community_site_preview_asset"),
     ]
 
 
@@ -83,7 +85,7 @@ class ModeratorMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_open_orders_menu_item():
     url = reverse("wagtailsnippets_rewards_redemption:list") + "?status=ordered"
-    return ModeratorMenuItem("Open orders", url, icon_name="tag", order=160)
+    return ModeratorMenuItem("Open orders", url, icon_name="tasks", order=160)
 
 
 class SuperuserMenuItem(MenuItem):
@@ -103,3 +105,4 @@ def register_community_log_actions(actions):
 
 hooks.register("register_bulk_action", AssignAchievementBulkAction)
 hooks.register("construct_homepage_panels", add_community_dashboard)
+hooks.register(SERVE_SITE_PREVIEW_HOOK, serve_site_preview)

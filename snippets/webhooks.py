@@ -45,7 +45,7 @@ class WebhookForm(WagtailAdminModelForm):
 
 class WebhookViewSet(ModelViewSet):
     model = Webhook
-    icon = "link"
+    icon = "link-external"
     menu_label = "Webhooks"
     add_to_settings_menu = True
     list_display = ["name", "url", "enabled", "updated_at"]

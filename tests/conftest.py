@@ -58,6 +58,7 @@ def migrated_data(transactional_db):
         "0003_forum",
         "0004_webhooks",
         "0005_build_site_now",
+        "0007_team_update_permissions",
     ):
         migration = importlib.import_module(f"plugins.accounts.migrations.{module}")
         (migration.create_groups if hasattr(migration, "create_groups") else migration.grant)(apps, None)

@@ -11,6 +11,8 @@ from api.query.values import coerce, parse_bool
 from api.registry import ContentType
 
 MAX_FILTER_DEPTH = 12
+# A condition through a relation reads the ids of the related rows first when they are at most this many.
+RESOLVED_IDS_LIMIT = 100
 
 # operator → (Django lookup, negated)
 SIMPLE_OPERATORS = {
@@ -99,8 +101,6 @@ class FilterBuilder:
             return self.field(prefix + "created_at", "datetime", value, where, depth)
         relation = content_type.relation_map.get(key)
         if relation is not None and (self.include_private or not relation.private):
-            if relation.many:
-                self.touches_many = True
             target = self.registry.get(relation.target)
             if not self.access.may_find(target.plural):
                 raise invalid_key(key, path=where)
@@ -163,9 +163,22 @@ class FilterBuilder:
         )
 
     def _linked(self, content_type, relation, prefix: str, rows) -> Q:
-        """Rows related to any of ``rows`` (through the link rows that count, for a through-relation)."""
+        """Rows related to any of ``rows`` (through the link rows that count, for a through-relation).
+
+        A to-many relation is read from its link column alone (``owner IN (SELECT owner_id FROM link
+        WHERE target_id IN …)``) rather than joined: no row repeats, so neither the page nor its count
+        needs a ``DISTINCT`` or a second pass over the owner's table.
+        """
+        rows = _resolved(rows)
+        model = content_type.model
         if relation.through:
-            return Q(**{f"{prefix}{relation.attr}__in": relation.links_to(content_type.model, rows, self.access)})
+            links = relation.links_to(model, rows, self.access)
+            return Q(**{f"{prefix}pk__in": links.values(model._meta.get_field(relation.attr).field.attname)})
+        owners = owner_ids(model, relation.attr, rows)
+        if owners is not None:
+            return Q(**{f"{prefix}pk__in": owners})
+        if relation.many:
+            self.touches_many = True
         return Q(**{f"{prefix}{relation.attr}__in": rows})
 
     def _media(self, path: str, value, where: str, depth: int) -> Q:
@@ -238,6 +251,34 @@ class FilterBuilder:
         else:
             q = _condition(path, lookup, coerce(operand, type_, where))
         return ~q if negated else q
+
+
+def owner_ids(model, attr: str, targets):
+    """The keys of the ``model`` rows that ``attr``, a to-many relation, links to any of ``targets`` (ids or a
+    query), read from the link column; None for a single-valued relation (its column is the row's own)."""
+    field = model._meta.get_field(attr)
+    if field.many_to_many:
+        forward = field if field.concrete else field.remote_field
+        own, other = forward.m2m_field_name(), forward.m2m_reverse_field_name()
+        if forward is not field:  # the reverse side of a many-to-many: the link's columns swap roles
+            own, other = other, own
+        return forward.remote_field.through._base_manager.filter(**{f"{other}__in": targets}).values(own)
+    if field.one_to_many:
+        column = field.field.attname
+        return field.related_model._base_manager.filter(pk__in=targets, **{f"{column}__isnull": False}).values(column)
+    return None
+
+
+def _resolved(rows):
+    """``rows``' ids as a list when they are few, else the sub-query itself.
+
+    A sub-query's rows are unknown to PostgreSQL's planner, which guesses an average share of the link
+    table for them: for a topic with six questions among 100,000 it walked the whole activity index
+    looking for 25 (200 ms). Given the ids, it reads the link table's statistics and picks a plan for
+    the topic at hand (1 ms); the price is one query of at most ``RESOLVED_IDS_LIMIT`` + 1 ids.
+    """
+    ids = list(rows.order_by().values_list("pk", flat=True)[: RESOLVED_IDS_LIMIT + 1])
+    return ids if len(ids) <= RESOLVED_IDS_LIMIT else rows
 
 
 def _condition(target, lookup: str, value) -> Q:

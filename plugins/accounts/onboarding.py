@@ -23,6 +23,7 @@ from wagtail.log_actions import log
 
 from plugins.accounts.policy import Actor
 from plugins.assets.avatars import check_team_avatar
+from plugins.assets.collections import AVATARS
 from plugins.assets.models import CommunityImage
 from plugins.assets.services import ImageRejected, store_image
 from plugins.core.errors import Invalid
@@ -87,7 +88,7 @@ def add_team_member(new: NewTeamMember, *, avatar=None, added_by=None) -> Profil
         _fill_in(profile, new, email)
         image = None
         if avatar is not None:
-            image = store_image(avatar, title=new.full_name, alt_text=new.full_name, user=added_by)
+            image = store_image(avatar, title=new.full_name, alt_text=new.full_name, user=added_by, collection=AVATARS)
         try:
             profile.avatar = image or profile.avatar
             profile.save()

@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps
 from wagtail.images.fields import WagtailImageField
+from wagtail.models import Collection
 
+from plugins.assets.collections import NAMES, find_collection
 from plugins.assets.formats import ensure_formats
 from plugins.assets.models import CommunityImage
 from plugins.core.errors import Invalid, TooLarge
@@ -65,13 +67,38 @@ def strip_metadata(name: str, data: bytes) -> bytes:
         return out.getvalue()
 
 
+def collection_named(name: str) -> Collection:
+    """One of the collections of ``plugins.assets.collections`` (Icons, Crests, Avatars), made under the
+    root if it is missing (a fresh database migrates them in; a flushed test database may not have them)."""
+    if name not in NAMES:
+        raise ValueError(f"Unknown image collection {name!r}")
+    collection = find_collection(name)
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=name)
+    return collection
+
+
+def file_image_id(image_id: int, collection: str) -> None:
+    """Keep the image ``image_id`` in the named collection (an uploaded file that becomes a member's
+    avatar moves to Avatars)."""
+    target = collection_named(collection)
+    CommunityImage.objects.filter(pk=image_id).exclude(collection=target).update(collection=target)
+
+
 @transaction.atomic
-def store_image(upload, *, title: str = "", alt_text: str = "", caption: str = "", user=None) -> CommunityImage:
-    """Check an uploaded file and store it as an image; raises ``ImageRejected`` with the reason."""
-    return _store_checked(upload, check_image(upload), title=title, alt_text=alt_text, caption=caption, user=user)
+def store_image(
+    upload, *, title: str = "", alt_text: str = "", caption: str = "", user=None, collection: str | None = None
+) -> CommunityImage:
+    """Check an uploaded file and store it as an image (in the named ``collection``, else the root);
+    raises ``ImageRejected`` with the reason."""
+    return _store_checked(
+        upload, check_image(upload), title=title, alt_text=alt_text, caption=caption, user=user, collection=collection
+    )
 
 
-def _store_checked(upload, checked, *, title: str, alt_text: str, caption: str, user) -> CommunityImage:
+def _store_checked(
+    upload, checked, *, title: str, alt_text: str, caption: str, user, collection: str | None = None
+) -> CommunityImage:
     upload.seek(0)
     data = strip_metadata(upload.name, upload.read())
     name = posixpath.basename(upload.name)
@@ -81,6 +108,8 @@ def _store_checked(upload, checked, *, title: str, alt_text: str, caption: str, 
         caption=caption[:255],
         uploaded_by_user=user,
     )
+    if collection is not None:
+        image.collection = collection_named(collection)
     image.file = SimpleUploadedFile(name, data, content_type=getattr(checked, "content_type", None))
     image.file_size = len(data)
     image.save()

@@ -9,6 +9,7 @@ from django.core.files.images import ImageFile
 from PIL import Image, ImageDraw, ImageFont
 
 from plugins.assets.models import CommunityImage
+from plugins.assets.services import collection_named
 
 DEMO_PREFIX = "demo: "
 
@@ -53,8 +54,16 @@ def draw_badge(key: str, text: str, size: int = 256, shape: str = "circle") -> b
     return out.getvalue()
 
 
-def demo_image(key: str, title: str, text: str, shape: str = "circle", existing: dict | None = None) -> CommunityImage:
-    """Return the demo image stored under ``key``, drawing and saving it the first time.
+def demo_image(
+    key: str,
+    title: str,
+    text: str,
+    shape: str = "circle",
+    existing: dict | None = None,
+    collection: str | None = None,
+) -> CommunityImage:
+    """Return the demo image stored under ``key``, drawing and saving it (in the named ``collection`` of
+    ``plugins.assets.collections``, else the root) the first time.
 
     ``existing`` maps already-stored demo titles to images, so a large seed avoids one query each.
     """
@@ -66,6 +75,8 @@ def demo_image(key: str, title: str, text: str, shape: str = "circle", existing:
         data = draw_badge(key, text, shape=shape)
         filename = f"{key.replace(':', '-').replace('/', '-')}.png"
         image = CommunityImage(title=full_title, description=title)
+        if collection is not None:
+            image.collection = collection_named(collection)
         image.file = ImageFile(BytesIO(data), name=filename)
         image.file_size = len(data)
         image.save()

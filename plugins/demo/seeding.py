@@ -24,6 +24,7 @@ from wagtail.signals import published
 from plugins.accounts.models import Account
 from plugins.accounts.roles import EDITORS
 from plugins.achievements.models import Achievement, AchievementAward, AchievementGroup
+from plugins.assets.collections import AVATARS, CRESTS, ICONS
 from plugins.demo import catalog
 from plugins.demo.images import demo_image, existing_demo_images
 from plugins.forum.markdown import render_markdown
@@ -188,8 +189,10 @@ class DemoSeeder:
                     emojis=emojis,
                     description=f"<p>{description}</p>",
                     display_order=i,
-                    crest=demo_image(f"crest:{slug}", f"{name} crest", initials, "shield", self.images),
-                    mini_crest=demo_image(f"mini-crest:{slug}", f"{name} mini crest", initials, "circle", self.images),
+                    crest=demo_image(f"crest:{slug}", f"{name} crest", initials, "shield", self.images, CRESTS),
+                    mini_crest=demo_image(
+                        f"mini-crest:{slug}", f"{name} mini crest", initials, "circle", self.images, CRESTS
+                    ),
                     team_image=demo_image(f"team-image:{slug}", f"The {name} team", name[:12], "rounded", self.images),
                     team_image_caption=f"The {name} team at the last offsite",
                 )
@@ -229,7 +232,7 @@ class DemoSeeder:
                 trigger=trigger,
                 threshold=threshold,
                 repeatable=repeatable,
-                icon=demo_image(f"achievement:{slug}", title, title[:2].upper(), "circle", self.images),
+                icon=demo_image(f"achievement:{slug}", title, title[:2].upper(), "circle", self.images, ICONS),
             )
             fresh.append(achievement)
             self.progress("achievements", 1)
@@ -373,7 +376,9 @@ class DemoSeeder:
                     avatar = person.pop("avatar_text", None)
                     fields = {k: v for k, v in person.items() if k not in ("username", "teams", "lead")}
                     if avatar:
-                        fields["avatar"] = demo_image(f"avatar:{avatar}", "Avatar", avatar, "circle", self.images)
+                        fields["avatar"] = demo_image(
+                            f"avatar:{avatar}", "Avatar", avatar, "circle", self.images, AVATARS
+                        )
                     profiles.append(Profile(user=user, **fields))
                     self.progress(kind, 1)
                 for profile in Profile.objects.bulk_create(profiles, batch_size=2000):

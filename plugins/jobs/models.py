@@ -6,6 +6,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
+from plugins.core.preview import SitePreviewMixin
 from plugins.core.slugs import AutoSlugMixin
 from plugins.core.text import long_text
 
@@ -17,7 +18,9 @@ class EmploymentType(models.TextChoices):
     INTERNSHIP = "internship", "Internship"
 
 
-class JobListing(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, ClusterableModel):
+class JobListing(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, SitePreviewMixin, ClusterableModel):
+    site_page_label = "Job page"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True, help_text="Left empty, it is made from the title.")
     # Parental, so that the teams are part of a draft and its revisions, published with the rest.

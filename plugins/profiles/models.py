@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from plugins.core.countries import validate_country_code
 from plugins.core.models import DocumentIdMixin, TimestampedMixin
+from plugins.core.preview import SitePreviewMixin
 from plugins.core.text import long_text
 
 IMAGE_MODEL = "assets.CommunityImage"
@@ -28,7 +29,9 @@ class ProfileQuerySet(models.QuerySet):
         return self.filter(start_date__lte=on, teams__isnull=False).distinct()
 
 
-class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
+class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, SitePreviewMixin, models.Model):
+    site_page_label = "Profile page"
+
     # A profile may exist before anyone claims it with an account.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="profile"
@@ -84,6 +87,9 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
         ordering = ["first_name", "last_name", "pk"]
         verbose_name = "community profile"
         verbose_name_plural = "community profiles"
+        # Whether a member is blocked, beside the key (PostgreSQL): every public post list joins it, and reads it
+        # from the index alone.
+        indexes = [models.Index(fields=["id"], include=["blocked_at"], name="profile_blocked")]
 
     def __str__(self):
         # The admin's name for the profile: only editors and moderators read it there.
@@ -94,6 +100,7 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
         instance = super().from_db(db, field_names, values)
         # The account the row had when loaded: moving a profile to another account moves roles too.
         instance._loaded_user_id = instance.__dict__.get("user_id")
+        instance._loaded_avatar_id = instance.__dict__.get("avatar_id")  # a new avatar moves to Avatars
         return instance
 
     @property

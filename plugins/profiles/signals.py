@@ -9,6 +9,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from plugins.accounts.services import set_team_moderator
+from plugins.assets.collections import AVATARS
+from plugins.assets.services import file_image_id
 from plugins.profiles.models import Profile
 from plugins.profiles.services import sync_team_role, sync_team_roles, touch_profiles
 from plugins.teams.models import Team, forget_pineapple_counts
@@ -48,6 +50,11 @@ def profile_saved(sender, instance, created, **kwargs):
     instance._loaded_user_id = instance.user_id
     if not created:
         sync_team_role(instance)
+    if instance.avatar_id is not None and instance.avatar_id != getattr(instance, "_loaded_avatar_id", None):
+        # However it came (the admin's chooser, the API's upload then profile update, onboarding), a
+        # member's avatar is kept with the other avatars, out of the icon and crest choosers' way.
+        file_image_id(instance.avatar_id, AVATARS)
+    instance._loaded_avatar_id = instance.avatar_id
 
 
 @receiver(pre_delete, sender=Team)

@@ -40,8 +40,10 @@ class RewardProduct(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialM
     slug_field = "handle"
 
     title = models.CharField(max_length=200)
+    # Named "handle" in PostHog's Strapi schema (the API keeps the name); the admin calls it a slug, as
+    # it does every other type's.
     handle = models.SlugField(
-        max_length=200, unique=True, blank=True, help_text="Left empty, it is made from the title."
+        "slug", max_length=200, unique=True, blank=True, help_text="Left empty, it is made from the title."
     )
     kind = models.CharField(max_length=20, choices=RewardKind.choices, default=RewardKind.PRODUCT)
     price = models.PositiveIntegerField(

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
+from plugins.sitebuild.sources import TooLarge
+
 PAGE_SIZE = 100
 
 MEMBER_FIELDS = [
@@ -123,25 +125,38 @@ def profile_ids() -> dict:
 
 
 def fetch_all(source, path: str, query: dict, workers: int = 1, on_total=None) -> Iterator[list[dict]]:
-    """Yield the pages of a collection in order, ``PAGE_SIZE`` entries each.
+    """Yield a collection in order, in chunks of ``PAGE_SIZE`` entries (Strapi's ``start`` / ``limit``).
 
-    The first page gives the page count; the rest are fetched ``workers`` at a time when the
-    source allows concurrent requests.
+    The first chunk gives the total; the rest are fetched ``workers`` at a time when the source allows
+    concurrent requests. A chunk whose related rows are more than one response may hold (the API's
+    populate budget) is fetched again in halves, so busy members' pages build as quiet ones do.
     """
-    first = source.get(path, {**query, "pagination": {"page": 1, "pageSize": PAGE_SIZE}})
-    meta = first["meta"]["pagination"]
+    first, total = _fetch_range(source, path, query, 0, PAGE_SIZE)
     if on_total:
-        on_total(meta["total"])
-    yield first["data"]
-    page_count = meta["pageCount"]
-    pages = range(2, page_count + 1)
+        on_total(total)
+    yield first
+    starts = range(PAGE_SIZE, total, PAGE_SIZE)
 
-    def one(page: int) -> list[dict]:
-        return source.get(path, {**query, "pagination": {"page": page, "pageSize": PAGE_SIZE}})["data"]
+    def one(start: int) -> list[dict]:
+        return _fetch_range(source, path, query, start, PAGE_SIZE)[0]
 
     if workers > 1 and getattr(source, "concurrent", False):
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(one, pages)
+            yield from pool.map(one, starts)
     else:
-        for page in pages:
-            yield one(page)
+        for start in starts:
+            yield one(start)
+
+
+def _fetch_range(source, path: str, query: dict, start: int, limit: int) -> tuple[list[dict], int]:
+    """Entries ``start`` to ``start + limit`` and the collection's total, in halves while they are too large."""
+    try:
+        answer = source.get(path, {**query, "pagination": {"start": start, "limit": limit}})
+    except TooLarge:
+        if limit == 1:
+            raise  # one entry alone is over the budget: only the API's settings can let it through
+        half = limit // 2
+        head, total = _fetch_range(source, path, query, start, half)
+        tail, _ = _fetch_range(source, path, query, start + half, limit - half) if start + half < total else ([], 0)
+        return head + tail, total
+    return answer["data"], answer["meta"]["pagination"]["total"]

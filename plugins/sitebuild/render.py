@@ -10,11 +10,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
+ASSETS = "/assets/"
+
+
+def site_asset_url(name: str) -> str:
+    """Where the built site keeps one of its own files; a preview served elsewhere passes its own ``asset_url``."""
+    return f"{ASSETS}{name}"
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
@@ -22,6 +28,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["asset_url"] = site_asset_url
+    return env
 
 
 def render(template: str, **context) -> str:
@@ -35,4 +43,4 @@ def stable_json(data) -> str:
 
 def assets() -> dict[str, bytes]:
     """The site's own files (stylesheet, icon), by their path in the site."""
-    return {f"/assets/{path.name}": path.read_bytes() for path in sorted(STATIC.iterdir()) if path.is_file()}
+    return {site_asset_url(path.name): path.read_bytes() for path in sorted(STATIC.iterdir()) if path.is_file()}

@@ -24,6 +24,11 @@ class SourceError(Exception):
     """The API or a media server refused a request; the message says which and why."""
 
 
+class TooLarge(SourceError):
+    """The API refused a response for holding more related rows than it may (its populate budget): the
+    same rows asked for in smaller chunks fit."""
+
+
 def _json_or_error(response, url: str) -> dict:
     """The answer's JSON; for anything but a 200, a ``SourceError`` with the API's own message."""
     if response.status_code == 200:
@@ -32,7 +37,15 @@ def _json_or_error(response, url: str) -> dict:
         body = response.json()
     except ValueError:
         body = None
-    raise SourceError(_error_message(response.status_code, url, body))
+    error = SourceError if not _over_budget(response.status_code, body) else TooLarge
+    raise error(_error_message(response.status_code, url, body))
+
+
+def _over_budget(status: int, body) -> bool:
+    """A 400 for the populate's related-row budget (``API_POPULATE_MAX_ROWS``), which names the limit."""
+    error = body.get("error") if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    return status == 400 and isinstance(details, dict) and details.get("key") == "populate" and "limit" in details
 
 
 def _error_message(status: int, url: str, body) -> str:

@@ -7,6 +7,7 @@ from django.db.models.lookups import Exact, GreaterThan, LessThan
 from wagtail.fields import RichTextField
 
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
+from plugins.core.preview import SitePreviewMixin
 from plugins.core.shared_cache import SharedCache
 from plugins.core.slugs import AutoSlugMixin
 from plugins.core.text import long_text
@@ -89,8 +90,9 @@ def load_pineapple_counts(teams) -> None:
         team.pineapple_yes, team.pineapple_no = counts[team.pk]
 
 
-class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, models.Model):
+class Team(AutoSlugMixin, DocumentIdMixin, TimestampedMixin, EditorialMixin, SitePreviewMixin, models.Model):
     slug_source = "name"
+    site_page_label = "Team page"
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Left empty, it is made from the name.")

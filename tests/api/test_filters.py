@@ -1,5 +1,7 @@
 """Every Strapi filter operator, logical nesting, relations, and errors for bad filters."""
 
+import re
+
 import pytest
 
 from tests import factories
@@ -70,6 +72,45 @@ def test_filters_through_relations_without_repeating_rows(client, community):
     assert first_names(client, {"leadTeams": {"name": {"$containsi": "grow"}}}) == ["Ada"]
     assert first_names(client, {"teams": {"$null": True}}) == ["Linus"]
     assert first_names(client, {"teams": {"id": {"$eq": community["infra"].pk}}}) == ["Grace"]
+
+
+def test_each_condition_through_a_to_many_relation_finds_its_own_related_row(client, community):
+    # As Strapi joins a relation once per condition: on a team called growth, and on a team called infra.
+    community["grace"].teams.add(community["growth"])
+    both = {"$and": [{"teams": {"slug": "growth"}}, {"teams": {"slug": "infra"}}]}
+    assert first_names(client, both) == ["Grace"]
+    assert first_names(client, {"$not": both}) == ["Ada", "Linus"]
+    assert first_names(client, {"teams": {"slug": {"$ne": "growth"}}}) == ["Grace"]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 100])
+def test_relation_filters_give_the_same_rows_with_their_ids_read_first_or_as_a_sub_query(
+    client, community, monkeypatch, limit
+):
+    from api.query import filters
+
+    monkeypatch.setattr(filters, "RESOLVED_IDS_LIMIT", limit)
+    community["grace"].teams.add(community["growth"])
+    assert first_names(client, {"teams": {"slug": {"$in": ["growth", "infra"]}}}) == ["Ada", "Grace"]
+    assert first_names(client, {"teams": {"$null": True}}) == ["Linus"]
+    assert first_names(client, {"leadTeams": {"$notNull": True}}) == ["Ada"]
+    response = get(client, "jobs", {"filters": {"teams": {"profiles": {"firstName": "Ada"}}}})
+    assert [row["title"] for row in response.json()["data"]] == ["Backend engineer"]
+
+
+def test_a_to_many_filter_reads_the_link_table_without_joining_the_rows_again(client, community):
+    """The page and its count name the profiles' table once: the team condition is a sub-query on the link
+    table's columns (the topic list's count was a self-join of 100,000 questions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert first_names(client, {"teams": {"slug": "growth"}}) == ["Ada"]
+    profile_reads = [q["sql"] for q in queries if 'FROM "profiles_profile"' in q["sql"]]
+    assert len(profile_reads) == 2  # the count and the page
+    for sql in profile_reads:
+        assert len(re.findall(r'"profiles_profile"(?!\.)', sql)) == 1, sql
+        assert "profiles_profile_teams" in sql
 
 
 def test_filters_through_two_relations(client, community):

@@ -10,8 +10,9 @@ from django.utils import timezone
 from plugins.achievements.models import Achievement
 from plugins.points.services import Posting, post
 from plugins.profiles.models import Profile
+from plugins.sitebuild import queries
 from plugins.sitebuild.build import SiteBuilder
-from plugins.sitebuild.sources import InProcessSource, SourceError
+from plugins.sitebuild.sources import InProcessSource, SourceError, TooLarge
 from plugins.teams.models import Team
 from tests import factories
 from tests.sitebuild.conftest import build, build_changed, read, tree
@@ -46,7 +47,7 @@ class FailingSource(InProcessSource):
     """The API goes away in the middle of the profiles."""
 
     def get(self, path, params):
-        if path == "/profiles" and params["pagination"]["page"] == 2:
+        if path == "/profiles" and params["pagination"]["start"] >= queries.PAGE_SIZE:
             raise SourceError("GET /api/profiles answered 502")
         return super().get(path, params)
 
@@ -60,6 +61,28 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(demo, tmp_path, djang
         SiteBuilder(source=FailingSource(), out=out).build()
     assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir() if "building" in p.name] == []
+
+
+class CountingSource(InProcessSource):
+    """Counts the requests the API refused for its populate budget."""
+
+    refused = 0
+
+    def get(self, path, params):
+        try:
+            return super().get(path, params)
+        except TooLarge:
+            self.refused += 1
+            raise
+
+
+def test_chunks_over_the_apis_populate_budget_are_fetched_in_halves_and_build_the_same_site(demo, tmp_path, settings):
+    build(tmp_path / "whole")
+    settings.API_POPULATE_MAX_ROWS = 40  # a few profiles' posts and awards, not a page of them
+    source = CountingSource()
+    SiteBuilder(source=source, out=tmp_path / "halves").build()
+    assert source.refused > 0
+    assert tree(tmp_path / "halves") == tree(tmp_path / "whole")
 
 
 def _changed_equals_whole(tmp_path, out, since):

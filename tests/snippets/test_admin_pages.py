@@ -98,28 +98,3 @@ def test_creating_a_profile_with_a_bad_country_says_why(editor_client):
     response = editor_client.post(url("profiles.profile", "add"), {"first_name": "Ada", "country": "UK"})
     assert response.status_code == 200
     assert b"not an ISO 3166-1 alpha-2 country code" in response.content
-
-
-def test_moderators_archive_and_approve_questions_in_the_admin(client, moderator_user, settings):
-    from plugins.forum.services import ask
-
-    settings.FORUM_HOLD_FIRST_QUESTION = True
-    question = ask(factories.ProfileFactory(), subject="Held one", body="…")
-    client.force_login(moderator_user)
-    edit = client.get(url("forum.question", "edit", question.pk)).content.decode()
-    approve = reverse("community_question_moderation", args=[question.pk, "approve"])
-    assert approve in edit
-    assert client.get(approve).status_code == 200
-    assert client.post(approve).status_code == 302
-    archive = reverse("community_question_moderation", args=[question.pk, "archive"])
-    assert client.post(archive).status_code == 302
-    question.refresh_from_db()
-    assert not question.held and question.archived
-    member = factories.UserFactory(is_staff=True)
-    client.force_login(member)
-    assert client.post(reverse("community_question_moderation", args=[question.pk, "unarchive"])).status_code in (
-        302,
-        403,
-    )
-    question.refresh_from_db()
-    assert question.archived
