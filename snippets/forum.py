@@ -157,10 +157,6 @@ class QuestionViewSet(CommunitySnippetViewSet):
         base_form_class=PostForm,
     )
 
-    def get_queryset(self, request):
-        # The asker is named by their account's username when the profile has no name.
-        return Question.objects.select_related("author__user")
-
 
 class ReplyViewSet(CommunitySnippetViewSet):
     # The admin searches the database directly: fresh at once, whether or not a task worker has indexed yet.
@@ -179,8 +175,7 @@ class ReplyViewSet(CommunitySnippetViewSet):
     )
 
     def get_queryset(self, request):
-        # Its title, "Reply to …", names the question; its author is named by username when nameless.
-        return Reply.objects.select_related("question", "author__user")
+        return Reply.objects.select_related("question")  # its title, "Reply to …", names the question
 
 
 class ForumGroup(SnippetViewSetGroup):

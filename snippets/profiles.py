@@ -166,7 +166,7 @@ class ProfileViewSet(CommunitySnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return Profile.objects.select_related("user").annotate(
+        return Profile.objects.annotate(
             has_account=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField()),
             # So that a search for "Ada Lovelace" finds her: the name fields one by one would not.
             search_name=Concat("first_name", Value(" "), "last_name"),

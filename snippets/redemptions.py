@@ -78,9 +78,6 @@ class RedemptionViewSet(CommunitySnippetViewSet):
     inspect_view_enabled = True
     inspect_view_fields = ["document_id", "profile", "title", "kind", "price", "status", "code", "created_at"]
 
-    def get_queryset(self, request):
-        return Redemption.objects.select_related("profile__user")
-
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=255, help_text="Required: the member sees it with the refund.")

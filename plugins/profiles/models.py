@@ -91,6 +91,9 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, SitePreviewMixin
         # from the index alone.
         indexes = [models.Index(fields=["id"], include=["blocked_at"], name="profile_blocked")]
 
+    # What ``__str__`` reads beyond the row: lists showing profiles load it with them (``snippets.lists``).
+    str_relations = ("user",)
+
     def __str__(self):
         # The admin's name for the profile: only editors and moderators read it there.
         return self.name_for_staff

@@ -3,7 +3,8 @@ never "Profile <documentId>". Every registered snippet list that shows a person 
 snippet type with a profile on it fails here until it is added."""
 
 import pytest
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.snippets.models import get_snippet_models
 
@@ -127,3 +128,21 @@ def test_a_member_shown_by_username_is_found_by_it(client, superuser):
     client.force_login(superuser)
     page = client.get(reverse("wagtailsnippets_profiles_profile:list"), {"q": "from-the-api"}).content.decode()
     assert name in page and "Someone Else" not in page
+
+
+@pytest.mark.parametrize("label", sorted(ROWS_NAMING_A_MEMBER))
+def test_naming_members_by_username_costs_no_query_per_row(client, superuser, label):
+    model = next(model for model in get_snippet_models() if model._meta.label_lower == label)
+    url = reverse(model.snippet_viewset.get_url_name("list"))
+    client.force_login(superuser)
+
+    def queries_with_another_member():
+        user = factories.UserFactory()
+        ROWS_NAMING_A_MEMBER[label](factories.ProfileFactory(user=user, first_name="", last_name=""))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert user.username in page
+        return len(queries)
+
+    queries_with_another_member()  # the first row of each kind: caches warm, everything made once
+    assert queries_with_another_member() == queries_with_another_member()
