@@ -7,7 +7,7 @@ from api.media import file_object, image_queryset
 from api.query.selection import pagination_from_query
 from api.query.values import format_datetime
 from plugins.achievements.models import Achievement, AchievementAward, ActivityCount
-from plugins.achievements.triggers import Trigger
+from plugins.achievements.triggers import Trigger, readable_reason
 from plugins.core.ttl_cache import TtlCache
 from plugins.points.services import statement
 from plugins.rewards.models import Redemption, RewardKind
@@ -79,7 +79,7 @@ def points_statement(profile, pagination) -> tuple[dict, int]:
             "id": entry.pk,
             "amount": entry.amount,
             "kind": entry.kind,
-            "reason": entry.reason,
+            "reason": readable_reason(entry.reason),
             "balanceAfter": entry.balance_after,
             "createdAt": format_datetime(entry.created_at),
         }
@@ -165,7 +165,7 @@ class MyAchievementsView(MemberView):
                     "title": a.achievement.title,
                     "points": a.achievement.points,
                     "awardedAt": format_datetime(a.awarded_at),
-                    "reason": a.reason,
+                    "reason": readable_reason(a.reason),
                 }
                 for a in earned
             ],

@@ -26,12 +26,6 @@ HELPERS = 5
 CHART_JS = "snippets/vendor/chart.js/chart.umd.min.js"
 
 
-def member_name(profile) -> str:
-    """A member by name, else by username, else by e-mail (only editors and moderators see the dashboard)."""
-    user = profile.user
-    return profile.full_name or (user.get_username() if user else "") or profile.email or str(profile)
-
-
 def questions_list_url(**filters) -> str:
     """The admin's question list with the given filters (``snippets.forum.QuestionFilterSet``)."""
     url = reverse("wagtailsnippets_forum_question:list")
@@ -81,7 +75,7 @@ def community_figures(now: datetime | None = None) -> dict:
             "since": start_of_month(now).date().isoformat(),
             "members": [
                 {
-                    "name": member_name(helper.profile),
+                    "name": helper.profile.name_for_staff,  # only editors and moderators see it
                     "solutions": helper.solutions,
                     "helpful": helper.helpful,
                     "url": reverse("wagtailsnippets_profiles_profile:edit", args=[helper.profile.pk]),

@@ -16,10 +16,13 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 def shown_relations(model, list_display) -> list[str]:
     """The foreign keys among the list's columns (``author``, ``group``, ``question__topic`` …), for
-    ``select_related``: each row shows its related object's name, which would otherwise be a query."""
+    ``select_related``: each row shows its related object's name, which would otherwise be a query. A
+    model whose name reads further rows says which in ``str_relations`` (a profile: its account)."""
     relations = []
     for item in list_display:
         name = item.name if isinstance(item, BaseColumn) else item
+        if name == "__str__":
+            relations += getattr(model, "str_relations", ())
         if not isinstance(name, str):
             continue
         path, current = [], model
@@ -34,6 +37,7 @@ def shown_relations(model, list_display) -> list[str]:
             current = field.related_model
         if path:
             relations.append("__".join(path))
+            relations += ["__".join([*path, further]) for further in getattr(current, "str_relations", ())]
     return relations
 
 

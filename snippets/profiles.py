@@ -103,7 +103,8 @@ class ProfileViewSet(CommunitySnippetViewSet):
     list_display = ["__str__", "company_role", "location", "country", BooleanColumn("has_account", label="Account")]
     list_export = ["document_id", "first_name", "last_name", "company_role", "location", "country", "start_date"]
     filterset_class = ProfileFilterSet
-    search_fields = ["search_name", "email", "company", "location", "github"]
+    # The username too: a member without a name is shown by it (``Profile.name_for_staff``), so it is looked for.
+    search_fields = ["search_name", "user__username", "email", "company", "location", "github"]
     ordering = ["first_name", "last_name"]
     inspect_view_enabled = True
     inspect_view_fields = [

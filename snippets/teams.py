@@ -38,6 +38,7 @@ def members_of(team: Team):
     return (
         Profile.objects.filter(Q(pk__in=members) | Q(pk__in=leading.values("profile_id")))
         .annotate(leads=Exists(leading.filter(profile_id=OuterRef("pk"))))
+        .select_related(*Profile.str_relations)  # what each name reads beyond its row
         .prefetch_related(Prefetch("avatar", queryset=avatars))
         .order_by("-leads", "first_name", "last_name", "pk")
     )

@@ -3,12 +3,12 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from plugins.accounts.policy import Actor
 from plugins.core.preview import SERVE_SITE_PREVIEW_HOOK
+from snippets import log_actions as community_log_actions
 from snippets.achievements import AchievementGroupViewSet, AchievementViewSet
 from snippets.api_admin import ApiTokenViewSet, role_permissions
 from snippets.bulk_actions import AssignAchievementBulkAction
@@ -99,53 +99,9 @@ def register_api_permissions_menu_item():
     return SuperuserMenuItem("API permissions", reverse("community_api_permissions"), icon_name="lock", order=900)
 
 
-class TeamMemberSet(LogFormatter):
-    label = "Put on the team"
-
-    def format_message(self, log_entry):
-        data = log_entry.data or {}
-        return f"{data.get('profile')} is on the team{' and leads it' if data.get('lead') else ', not as a lead'}"
-
-
-class TeamMemberRemoved(LogFormatter):
-    label = "Taken off the team"
-
-    def format_message(self, log_entry):
-        return f"{(log_entry.data or {}).get('profile')} is no longer on the team"
-
-
 @hooks.register("register_log_actions")
 def register_community_log_actions(actions):
-    actions.register_action("community.team_member.add", "Add team member", "Team member added")
-    actions.register_action("community.achievement.assign", "Assign achievement", "Achievement assigned")
-    actions.register_action("community.achievement.revoke", "Revoke achievement", "Achievement revoked")
-    actions.register_action("community.points.gift", "Gift points", "Points gifted")
-    actions.register_action("community.reward.redeem", "Redeem reward", "Reward redeemed")
-    actions.register_action("community.reward.cancel", "Cancel redemption", "Redemption cancelled, points refunded")
-    actions.register_action("community.reward.fulfil", "Fulfil order", "Order fulfilled")
-    actions.register_action("community.reward.credit_enable", "Enable account credit", "Account credit enabled")
-    actions.register_action("community.reward.restock", "Restock", "Stock changed")
-    actions.register_action("community.member.block", "Block member", "Member blocked: their posts are hidden")
-    actions.register_action("community.member.unblock", "Unblock member", "Member unblocked")
-    actions.register_action("community.team.member_set")(TeamMemberSet)
-    actions.register_action("community.team.member_remove")(TeamMemberRemoved)
-    for action, label, message in (
-        ("archive", "Archive", "Question archived"),
-        ("unarchive", "Unarchive", "Question unarchived"),
-        ("approve", "Approve", "Held question approved"),
-        ("pin", "Pin", "Question pinned"),
-        ("unpin", "Unpin", "Question unpinned"),
-        ("tag", "Add internal tag", "Internal tag added"),
-        ("untag", "Remove internal tag", "Internal tag removed"),
-        ("move", "Move", "Question moved to other topics"),
-        ("hide_reply", "Hide reply", "Reply hidden"),
-        ("unhide_reply", "Show reply", "Reply shown again"),
-        ("escalate", "Escalate", "Escalated to support"),
-        ("helpful", "Mark helpful", "Reply marked helpful (or not)"),
-        ("delete_reply", "Delete reply", "Reply deleted"),
-        ("moderator_edit", "Edit someone's post", "Post edited by a moderator"),
-    ):
-        actions.register_action(f"forum.{action}", label, message)
+    community_log_actions.register(actions)
 
 
 hooks.register("register_bulk_action", AssignAchievementBulkAction)

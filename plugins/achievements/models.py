@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from plugins.achievements.triggers import Trigger
+from plugins.achievements.triggers import Trigger, activity_reason
 from plugins.core.models import DocumentIdMixin, EditorialMixin, TimestampedMixin
 from plugins.core.slugs import AutoSlugMixin
 from plugins.core.text import long_text
@@ -142,4 +142,4 @@ class ActivityCount(models.Model):
         constraints = [models.UniqueConstraint(fields=["profile", "trigger"], name="one_count_per_trigger")]
 
     def __str__(self):
-        return f"{self.profile}: {self.count} × {self.trigger}"
+        return f"{self.profile}: {activity_reason(self.trigger, self.count)}"

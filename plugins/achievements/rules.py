@@ -12,10 +12,8 @@ from django.db.models import F
 
 from plugins.achievements.models import Achievement, AchievementAward, ActivityCount
 from plugins.achievements.services import AwardError, award_achievement
-from plugins.achievements.triggers import Trigger
+from plugins.achievements.triggers import PROFILE_TRIGGERS, Trigger, activity_reason
 from plugins.points.services import add_activity
-
-PROFILE_TRIGGERS = {Trigger.BIOGRAPHY_UPDATED, Trigger.PROFILE_COMPLETED}
 
 
 def profile_state(profile) -> dict[str, int]:
@@ -51,7 +49,7 @@ def award_due(profile, trigger: str, count: int) -> list[AchievementAward]:
         ).count()
         for _ in range(due - held):
             try:
-                awarded.append(award_achievement(profile, achievement, reason=f"{count} × {trigger}"))
+                awarded.append(award_achievement(profile, achievement, reason=activity_reason(trigger, count)))
             except AwardError:
                 break  # held already (a concurrent event won the race)
     return awarded

@@ -73,6 +73,30 @@ ACHIEVEMENT_GROUPS = [
     ),
 ]
 
+# What each achievement is for, as its page on the site says it (by title, as above).
+ACHIEVEMENT_DESCRIPTIONS = {
+    "Curious mind": "Asked a first question in the forum.",
+    "Inquisitive": "Asked ten questions in the forum.",
+    "Socratic": "Asked fifty questions in the forum.",
+    "First answer": "Answered someone else's question for the first time.",
+    "Helping hand": "Posted twenty-five answers in the forum.",
+    "Oracle": "Posted a hundred answers in the forum.",
+    "Problem solver": "Wrote an answer that the asker marked as the solution.",
+    "Troubleshooter": "Wrote ten answers that askers marked as the solution.",
+    "Fixer": "Wrote fifty answers that askers marked as the solution.",
+    "Voice of the people": "Voted for a feature on the public roadmap.",
+    "Product shaper": "Voted for ten features on the public roadmap.",
+    "Storyteller": "Wrote a biography on their community profile.",
+    "All set up": "Completed their profile with an avatar, a biography and a link.",
+    "Bug hunter": "Reported a bug that the team confirmed and fixed.",
+    "Docs contributor": "Improved the documentation with a merged change.",
+    "Conference speaker": "Spoke about the product at a conference or meetup.",
+    "Early adopter": "Used the product in its first months and told us how it went.",
+    "Plugin author": "Published a plugin that other people use.",
+    "Hackathon winner": "Won a prize at a community hackathon.",
+    "Community champion": "Went out of their way, again and again, to help other members.",
+}
+
 # (title, kind, price, discount amount, stock, description)
 REWARD_PRODUCTS = [
     ("Hedgehog sticker pack", "product", 100, None, 500, "Five die-cut stickers for your laptop."),

@@ -211,6 +211,7 @@ class DemoSeeder:
         fresh = []
         for i in range(wanted):
             (group_name, tiered, _), (title, points, tier, trigger, threshold, repeatable) = specs[i % len(specs)]
+            description = catalog.ACHIEVEMENT_DESCRIPTIONS[title]
             if i >= len(specs):
                 title = f"{title} {i // len(specs) + 1}"
             slug = slugify(title)
@@ -224,7 +225,7 @@ class DemoSeeder:
             achievement = Achievement(
                 title=title,
                 slug=slug,
-                description=f"Awarded for: {title.lower()}.",
+                description=description,
                 points=points,
                 group=group,
                 tier=tier,
@@ -531,7 +532,8 @@ class DemoSeeder:
             picks = self.rng.sample(achievements, wanted)
             if profile.pk in already:
                 continue
-            rows += [AchievementAward(profile_id=profile.pk, achievement_id=pk, reason="Demo data") for pk in picks]
+            reason = "Given with the demo data"
+            rows += [AchievementAward(profile_id=profile.pk, achievement_id=pk, reason=reason) for pk in picks]
         with transaction.atomic():
             created = AchievementAward.objects.bulk_create(rows, batch_size=2000)
             points = dict(Achievement.objects.values_list("pk", "points"))

@@ -51,7 +51,7 @@ def _send_one(profile_id: int, today, now: datetime) -> bool:
         .distinct()
         .order_by("created_at")
         .prefetch_related("topics")
-        .select_related("author")[:50]
+        .select_related("author__user")[:50]
     )
     if not questions:
         return False
@@ -73,7 +73,11 @@ def _email(log: DigestLog, questions: list[Question]) -> None:
     lines = [f"New questions in the topics you follow ({len(questions)}):", ""]
     for question in questions:
         topics = ", ".join(t.label for t in question.topics.all())
-        lines += [f"• {question.subject} [{topics}]", f"  {question_url(question)}", ""]
+        lines += [
+            f"• {question.subject} [{topics}], asked by {question.author.display_name}",
+            f"  {question_url(question)}",
+            "",
+        ]
     for subscription in Subscription.objects.filter(profile=profile, topic__isnull=False).select_related("topic"):
         link = unsubscribe_url(unsubscribe_token(profile.pk, topic_id=subscription.topic_id))
         lines.append(f"Stop following {subscription.topic.label}: {link}")

@@ -28,7 +28,7 @@ def question_asked(*, question_id=None, **payload):
 @task()
 def notify_reply_subscribers(reply_id: int) -> int:
     """Background task: e-mail every subscriber of the question but the reply's author; how many were sent."""
-    new = Reply.objects.select_related("question", "author").filter(pk=reply_id, hidden=False).first()
+    new = Reply.objects.select_related("question", "author__user").filter(pk=reply_id, hidden=False).first()
     if new is None or new.question.archived:
         return 0
     question = new.question
@@ -37,7 +37,7 @@ def notify_reply_subscribers(reply_id: int) -> int:
         .exclude(profile=new.author)
         .select_related("profile__user")
     )
-    author = new.author.full_name or "A member"
+    author = new.author.display_name
     sent = 0
     for subscription in subscriptions:
         address = subscription.profile.user.email or subscription.profile.email
@@ -59,13 +59,12 @@ def notify_reply_subscribers(reply_id: int) -> int:
 @task()
 def announce_question(question_id: int) -> int:
     """Background task: post a new question to the channel webhook of each of its topics that has one."""
-    question = Question.objects.select_related("author").filter(pk=question_id).first()
+    question = Question.objects.select_related("author__user").filter(pk=question_id).first()
     if question is None or question.archived:
         return 0
     urls = {t.channel_webhook_url for t in question.topics.all() if t.channel_webhook_url}
     message = slack_message(
-        f":question: New question from {question.author.full_name or 'a member'}: "
-        f"<{question_url(question)}|{question.subject}>",
+        f":question: New question from {question.author.display_name}: <{question_url(question)}|{question.subject}>",
         {"Topics": ", ".join(t.label for t in question.topics.all()) or "—"},
     )
     for url in sorted(urls):
@@ -84,7 +83,7 @@ def question_escalated(*, ticket_id, **payload):
     message = slack_message(
         f":sos: Escalated to support: <{question_url(question)}|{question.subject}>",
         {
-            "Asker": author.full_name or "—",
+            "Asker": author.name_for_staff,
             "E-mail": (author.user.email if author.user else "") or author.email or "—",
             "Reason": ticket.reason,
         },

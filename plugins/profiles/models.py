@@ -13,6 +13,9 @@ from plugins.core.text import long_text
 
 IMAGE_MODEL = "assets.CommunityImage"
 
+# A member with no name and no username that may be shown (see ``Profile.display_name``).
+UNNAMED = "A community member"
+
 PINEAPPLE_CHOICES = [(True, "Yes"), (False, "No"), (None, "Not said")]
 
 hex_color = RegexValidator(r"^[0-9a-fA-F]{6}$", "Enter a colour as six hexadecimal digits, e.g. 1d4aff.")
@@ -88,8 +91,12 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, SitePreviewMixin
         # from the index alone.
         indexes = [models.Index(fields=["id"], include=["blocked_at"], name="profile_blocked")]
 
+    # What ``__str__`` reads beyond the row: lists showing profiles load it with them (``snippets.lists``).
+    str_relations = ("user",)
+
     def __str__(self):
-        return self.full_name or f"Profile {self.document_id}"
+        # The admin's name for the profile: only editors and moderators read it there.
+        return self.name_for_staff
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -102,6 +109,22 @@ class Profile(index.Indexed, DocumentIdMixin, TimestampedMixin, SitePreviewMixin
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def display_name(self) -> str:
+        """The name other members see: the full name, else the username unless it is an e-mail address
+        (on posthog.com it is, and e-mail addresses are private), else "A community member"."""
+        username = self.user.get_username() if self.user_id else ""
+        if username and "@" in username:
+            username = ""
+        return self.full_name or username or UNNAMED
+
+    @property
+    def name_for_staff(self) -> str:
+        """The name editors and moderators see: the full name, else the username, else the private e-mail
+        (they may read it), else "Unclaimed profile" (one made for nobody yet)."""
+        username = self.user.get_username() if self.user_id else ""
+        return self.full_name or username or self.email or "Unclaimed profile"
 
     @property
     def is_team_member(self) -> bool:

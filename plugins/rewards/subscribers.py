@@ -18,7 +18,7 @@ HEADLINES = {
 def monitoring_message(event: str, redemption: Redemption) -> dict:
     """The Slack-style message for one store event. Never carries the shipping address or e-mail."""
     headline = HEADLINES[event].format(
-        member=redemption.profile.full_name or "A member", title=redemption.title, price=redemption.price
+        member=redemption.profile.display_name, title=redemption.title, price=redemption.price
     )
     fields = {"Redemption": redemption.document_id, "Kind": redemption.get_kind_display().split(" (")[0]}
     if redemption.product.stock is not None:
@@ -32,7 +32,7 @@ def _notify(event: str, redemption_id: int) -> None:
     url = settings.REWARDS_MONITORING_WEBHOOK_URL
     if not url:
         return
-    redemption = Redemption.objects.select_related("profile", "product").filter(pk=redemption_id).first()
+    redemption = Redemption.objects.select_related("profile__user", "product").filter(pk=redemption_id).first()
     if redemption is not None:
         deliver_webhook.enqueue(url, monitoring_message(event, redemption))
 

@@ -41,7 +41,10 @@ def job_url(slug: str) -> str:
 
 
 def full_name(person: dict) -> str:
-    return " ".join(p for p in (person.get("firstName"), person.get("lastName")) if p) or f"Member {person['id']}"
+    """A person as the site names them, from what the public API gives: the full name, else their GitHub
+    handle (the username and e-mail are private), else "A community member" (never a number)."""
+    name = " ".join(p for p in (person.get("firstName"), person.get("lastName")) if p)
+    return name or (f"@{person['github']}" if person.get("github") else "A community member")
 
 
 def verdict(team: dict) -> dict:

@@ -23,12 +23,13 @@ MEMBER_FIELDS = [
     "country",
     "startDate",
     "pineappleOnPizza",
+    # Names a member without a name (``content.full_name``).
+    "github",
 ]
 PROFILE_FIELDS = [
     *MEMBER_FIELDS,
     "biography",
     "website",
-    "github",
     "linkedin",
     "twitter",
     "company",

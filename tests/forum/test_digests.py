@@ -69,7 +69,7 @@ def test_no_second_digest_the_same_day_none_empty_and_no_repeats(setup, django_c
     assert run(now + timedelta(minutes=10), django_capture_on_commit_callbacks) == 0  # one a day
     tomorrow = now + timedelta(days=1)
     assert run(tomorrow, django_capture_on_commit_callbacks) == 1
-    assert "Later the same day" in mail.outbox[-1].body and "First" not in mail.outbox[-1].body
+    assert "• Later the same day" in mail.outbox[-1].body and "• First" not in mail.outbox[-1].body
     assert run(tomorrow + timedelta(days=1), django_capture_on_commit_callbacks) == 0  # nothing new: no e-mail
     assert len(mail.outbox) == 2
 

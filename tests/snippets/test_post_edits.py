@@ -26,7 +26,7 @@ def test_a_moderators_edit_keeps_the_author_and_is_recorded(client):
     assert entry.data["fields"] == ["body", "subject"]
     assert entry.data["before"] == {"subject": "Flags?", "body": "How do flags work"}
     history = client.get(reverse("wagtailsnippets_forum_question:history", args=[question.pk])).content.decode()
-    assert "Post edited by a moderator" in history
+    assert "Edited the body and subject of Ada Member&#x27;s post" in history
 
 
 def test_the_author_editing_their_own_words_is_not_a_moderator_edit(client):

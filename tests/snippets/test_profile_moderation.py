@@ -46,7 +46,9 @@ def test_assign_revoke_and_gift_from_the_admin(setup, moderator_user):
     actions = set(ModelLogEntry.objects.filter(object_id=str(profile.pk)).values_list("action", flat=True))
     assert {"community.achievement.assign", "community.achievement.revoke", "community.points.gift"} <= actions
     history = client.get(reverse("wagtailsnippets_profiles_profile:history", args=[profile.pk])).content.decode()
-    assert "Achievement assigned" in history and "Points gifted" in history
+    assert "Awarded “Bug hunter” (40 points): Found the CSV bug" in history
+    assert "Revoked “Bug hunter”, taking back 40 points: Duplicate" in history
+    assert "Gifted 15 points: Great talk" in history
 
 
 def test_errors_are_shown_not_raised(setup, settings):
