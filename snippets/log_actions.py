@@ -80,12 +80,12 @@ ACTIONS: dict[str, tuple[str, str, Callable[[dict], str] | None]] = {
     "community.team.member_set": (
         "Put on the team",
         "Member added, made lead or no longer lead",
-        lambda d: f"{d['profile']} is on the team{' and leads it' if d['lead'] else ', not as a lead'}",
+        lambda d: f"Put {d['profile']} on the team{', as a lead' if d['lead'] else ', not as a lead'}",
     ),
     "community.team.member_remove": (
         "Take off the team",
         "Member taken off the team",
-        lambda d: f"{d['profile']} is no longer on the team",
+        lambda d: f"Took {d['profile']} off the team",
     ),
     "community.member.block": ("Block member", "Member blocked: their posts are hidden", None),
     "community.member.unblock": ("Unblock member", "Member unblocked", None),

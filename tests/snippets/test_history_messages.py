@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from plugins.accounts.onboarding import NewTeamMember, add_team_member
+from plugins.accounts.policy import Actor
 from plugins.achievements.rules import award_due
 from plugins.achievements.services import award_achievement, revoke_award
 from plugins.achievements.triggers import Trigger
@@ -20,6 +21,7 @@ from plugins.forum import moderation
 from plugins.forum.models import InternalTag
 from plugins.forum.services import ask, reply
 from plugins.points.services import Posting, gift, post
+from plugins.profiles.services import set_team_membership
 from plugins.rewards.services import cancel_redemption, enable_account_credit, fulfil, place_order, redeem, restock
 from snippets.log_actions import ACTIONS
 from tests import factories
@@ -53,6 +55,13 @@ def world():
     }
 
 
+def put_on_website(w, **membership):
+    team = factories.TeamFactory(name="Website")
+    set_team_membership(Actor.of(factories.editor()), team, w["member"], member=True, lead=True)
+    if membership:
+        set_team_membership(Actor.of(factories.editor()), team, w["member"], **membership)
+
+
 def ordered(w):
     redemption = redeem(w["member"], w["stickers"], idempotency_key="k").redemption
     place_order(redemption, ADDRESS)
@@ -84,6 +93,11 @@ def tag_follow_up(w):
 # action: (what a moderator or member does, through the service; what the history then says)
 SCENARIOS = {
     "community.team_member.add": (add_team_member_to_website, "Added as a team member of Website"),
+    "community.team.member_set": (put_on_website, "Put kim-from-the-api on the team, as a lead"),
+    "community.team.member_remove": (
+        lambda w: put_on_website(w, member=False),
+        "Took kim-from-the-api off the team",
+    ),
     "community.achievement.assign": (assigned, "Awarded “Bug hunter” (40 points): Found the CSV bug"),
     "community.achievement.revoke": (
         lambda w: revoke_award(assigned(w), revoked_by=w["moderator"], reason="Counted twice"),

@@ -133,7 +133,7 @@ def test_an_editor_adds_a_lead_and_removes_a_member_from_the_teams_page(client, 
     assert removed.status_code == 302
     assert not member.teams.exists() and not member.lead_teams.exists()
     history = [entry.message for entry in ModelLogEntry.objects.for_instance(team).order_by("timestamp")]
-    assert history == ["Nia Member is on the team and leads it", "Max Member is no longer on the team"]
+    assert history == ["Put Nia Member on the team, as a lead", "Took Max Member off the team"]
 
 
 def test_a_lead_manages_their_own_team_and_the_moderator_role_follows(client, growth):
