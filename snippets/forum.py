@@ -24,6 +24,7 @@ from plugins.forum.models import (
     waiting_for_answer,
 )
 from snippets.lists import CommunitySnippetViewSet
+from snippets.people import MemberColumn
 from snippets.question_page import QuestionIndexView, QuestionInspectView, ReplyIndexView, question_page_url
 
 
@@ -133,7 +134,7 @@ class QuestionViewSet(CommunitySnippetViewSet):
     menu_label = "Questions"
     list_display = [
         "subject",
-        Column("author", label="Asked by"),
+        MemberColumn("author", label="Asked by"),
         Column("num_replies", label="Replies", sort_key="num_replies"),
         Column("last_activity_at", label="Last activity"),
         BooleanColumn("pinned"),
@@ -165,7 +166,7 @@ class ReplyViewSet(CommunitySnippetViewSet):
     index_view_class = ReplyIndexView
     icon = "comment-add"
     menu_label = "Replies"
-    list_display = ["__str__", Column("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]
+    list_display = ["__str__", MemberColumn("author", label="By"), "upvotes", BooleanColumn("hidden"), "created_at"]
     list_filter = ["hidden", "question"]
     search_fields = ["body"]
     inspect_view_enabled = True

@@ -2,7 +2,8 @@
 
 The services log what they did with its particulars in the entry's ``data`` (``wagtail.log_actions.log``);
 the message is made from them when the history is shown (Wagtail's ``LogFormatter``). An entry without
-those particulars (written before they were logged) reads as the action's plain message.
+those particulars (written before they were logged) reads as the action's plain message. Members are named
+as members see them (``Profile.display_name``): community moderators read these messages too.
 """
 
 from __future__ import annotations
@@ -94,12 +95,14 @@ ACTIONS: dict[str, tuple[str, str, Callable[[dict], str] | None]] = {
     "forum.approve": ("Approve", "Held question approved", None),
     "forum.pin": ("Pin", "Question pinned", lambda d: f"Pinned in {listing(d['topics'])}"),
     "forum.unpin": ("Unpin", "Question unpinned", None),
-    "forum.tag": ("Add internal tag", "Internal tag added", lambda d: f"Internal tag “{d['tag']}” added"),
-    "forum.untag": ("Remove internal tag", "Internal tag removed", lambda d: f"Internal tag “{d['tag']}” removed"),
+    # Which tag and why a question went to support stay in the entry's data: Wagtail's site history report shows
+    # these messages to community moderators too, who may not read internal tags or support's notes.
+    "forum.tag": ("Add internal tag", "Internal tag added", None),
+    "forum.untag": ("Remove internal tag", "Internal tag removed", None),
     "forum.move": ("Move", "Question moved to other topics", lambda d: f"Moved to {listing(d['topics'])}"),
     "forum.hide_reply": ("Hide reply", "Reply hidden", lambda d: f"Hid a reply by {d['author']}"),
     "forum.unhide_reply": ("Show reply", "Reply shown again", lambda d: f"Showed {d['author']}'s reply again"),
-    "forum.escalate": ("Escalate", "Escalated to support", lambda d: f"Escalated to support{because(d)}"),
+    "forum.escalate": ("Escalate", "Escalated to support", None),
     "forum.helpful": ("Mark helpful", "Reply marked helpful (or not)", helpful_verdict),
     "forum.delete_reply": ("Delete reply", "Reply deleted", lambda d: f"Deleted a reply by {d['author']}"),
     "forum.moderator_edit": (

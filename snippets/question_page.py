@@ -28,6 +28,7 @@ from plugins.forum.models import InternalTag, Question, SupportTicket, Topic
 from plugins.forum.panel import load_moderation_details
 from snippets.errors import REFUSED, show_refusal
 from snippets.lists import CommunityIndexView
+from snippets.people import admin_name, request_actor
 
 
 class TagForm(forms.Form):
@@ -78,12 +79,12 @@ def _escalate(question, data, by):
 
 def _hide(question, data, by):
     moderation.set_hidden(data["reply"], True, by=by)
-    return f"The reply by {data['reply'].author} is hidden."
+    return f"The reply by {data['reply'].author.display_name} is hidden."
 
 
 def _unhide(question, data, by):
     moderation.set_hidden(data["reply"], False, by=by)
-    return f"The reply by {data['reply'].author} is shown again."
+    return f"The reply by {data['reply'].author.display_name} is shown again."
 
 
 def _state(service, message: str, **arguments):
@@ -146,7 +147,7 @@ class QuestionInspectView(InspectView):
 
     @cached_property
     def actor(self) -> Actor:
-        return Actor.of(self.request.user)
+        return request_actor(self.request)
 
     @cached_property
     def header_more_buttons(self):
@@ -188,12 +189,13 @@ class QuestionInspectView(InspectView):
         replies = list(question.replies.select_related("author__user").order_by("created_at", "pk"))
         for reply in replies:
             reply.body_markup = mark_safe(reply.body_html)  # noqa: S308 -- rendered and sanitised on save (nh3)
+            reply.author_name = admin_name(reply.author, self.request)
         context.update(
             question=question,
+            asker_name=admin_name(question.author, self.request),
             body_markup=mark_safe(question.body_html),  # noqa: S308 -- rendered and sanitised on save (nh3)
             replies=replies,
             rights=rights,
-            ticket=SupportTicket.objects.filter(question=question).select_related("escalated_by").first(),
             reply_errors=bound.get("hide") or bound.get("unhide"),
         )
         if self.actor.moderates:
@@ -202,6 +204,8 @@ class QuestionInspectView(InspectView):
             if panel:
                 panel = {**panel, "joinedAt": datetime.fromisoformat(panel["joinedAt"])}
             context.update(
+                # The support ticket's reason and who escalated (staff, named by their e-mail) are private too.
+                ticket=SupportTicket.objects.filter(question=question).select_related("escalated_by").first(),
                 panel=panel,
                 internal_tags=question.internal_tag_names,
                 tag_form=bound.get("tag") or self.tag_form(question),
@@ -210,7 +214,7 @@ class QuestionInspectView(InspectView):
         if "move" in rights:
             initial = {"topics": list(question.topics.all())}
             context["move_form"] = bound.get("move") or MoveForm(initial=initial)
-        if "escalate" in rights and (context["ticket"] is None or "escalate" in bound):
+        if "escalate" in rights and (context.get("ticket") is None or "escalate" in bound):
             context["escalate_form"] = bound.get("escalate") or EscalateForm()
         context["state_actions"] = [
             (action, label)

@@ -111,7 +111,7 @@ def set_hidden(target: Reply, hidden: bool, *, by) -> Reply:
         if hidden:
             Question.objects.filter(pk=target.question_id, solution=target).update(solution=None)
         action = "hide_reply" if hidden else "unhide_reply"
-        _log(target.question, action, by, reply=target.document_id, author=target.author.name_for_staff)
+        _log(target.question, action, by, reply=target.document_id, author=target.author.display_name)
         emit("reply_hidden" if hidden else "reply_shown", reply_id=target.pk)
     return target
 
@@ -122,7 +122,7 @@ def mark_helpful(target: Reply, helpful: bool | None, *, by, by_asker: bool) -> 
         target.helpful = helpful
         target.save(update_fields=["helpful", "updated_at"])
         if not by_asker:
-            author = target.author.name_for_staff
+            author = target.author.display_name
             _log(target.question, "helpful", by, reply=target.document_id, helpful=helpful, author=author)
     return target
 
@@ -131,7 +131,7 @@ def delete_reply(target: Reply, *, by) -> None:
     """A moderator deletes a reply for good: the question's count follows, a solution it was is unmarked."""
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=target.question_id)
-        _log(question, "delete_reply", by, reply=target.document_id, author=target.author.name_for_staff)
+        _log(question, "delete_reply", by, reply=target.document_id, author=target.author.display_name)
         reply_id, author_id = target.pk, target.author_id
         target.delete()
         question.num_replies = question.replies.count()
@@ -164,5 +164,5 @@ def record_edit(post: Question | Reply, *, by, before: dict[str, str]) -> None:
     if not before or by is None or by.pk == author_user_id:
         return
     question = post if isinstance(post, Question) else post.question
-    author = post.author.name_for_staff
+    author = post.author.display_name
     _log(question, "moderator_edit", by, post=post.document_id, fields=sorted(before), before=before, author=author)

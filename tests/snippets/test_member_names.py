@@ -87,7 +87,6 @@ def test_the_redemption_and_moderation_pages_name_the_member(client, moderator_u
     for url in (
         reverse("community_redemption", args=[redemption.pk]),
         reverse("community_profile_moderation", args=[profile.pk]),
-        reverse("wagtailsnippets_rewards_redemption:inspect", args=[redemption.pk]),
     ):
         page = client.get(url).content.decode()
         assert name in page and profile.document_id not in page, url

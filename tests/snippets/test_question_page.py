@@ -119,6 +119,35 @@ def test_community_moderators_see_what_they_may_do_and_no_private_data(client, c
     assert not question.pinned and logged(question, "pin") == 0
 
 
+def test_members_named_by_an_e_mail_username_are_named_as_members_see_them_to_community_moderators(
+    client, community_moderator, moderator_user
+):
+    """On posthog.com a username is the e-mail address: community moderators, who may not read private fields,
+    read the name members see in the lists, on the page and in its messages; moderators read the username."""
+    nameless = {"first_name": "", "last_name": "", "email": ""}
+    asker = factories.ProfileFactory(user=factories.UserFactory(username="ada@private.example"), **nameless)
+    replier = factories.ProfileFactory(user=factories.UserFactory(username="kim@private.example"), **nameless)
+    question = factories.QuestionFactory(author=asker, subject="Flags vanish after deploy")
+    reply = factories.ReplyFactory(question=question, author=replier)
+    SupportTicket.objects.create(question=question, escalated_by=moderator_user, reason="Billing: card declined")
+    lists = [reverse("wagtailsnippets_forum_question:list"), reverse("wagtailsnippets_forum_reply:list")]
+
+    client.force_login(community_moderator)
+    pages = [client.get(url).content.decode() for url in [*lists, page_url(question)]]
+    hidden = client.post(page_url(question), {"action": "hide", "reply": reply.pk}, follow=True)
+    pages.append(hidden.content.decode())
+    for content in pages:
+        assert "A community member" in content
+        for private in ("ada@private.example", "kim@private.example", "Billing: card declined"):
+            assert private not in content
+    assert "The reply by A community member is hidden." in pages[-1]
+
+    client.force_login(moderator_user)
+    moderated = [client.get(url).content.decode() for url in [*lists, page_url(question)]]
+    assert "ada@private.example" in moderated[0] and "kim@private.example" in moderated[1]
+    assert "ada@private.example" in moderated[2] and "Billing: card declined" in moderated[2]
+
+
 def test_someone_without_forum_rights_gets_no_page(client, question):
     client.force_login(factories.UserFactory(is_staff=True))
     assert client.get(page_url(question)).status_code in (302, 403)

@@ -9,6 +9,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from wagtail.models import Collection
 
 from cms.storage_config import storages_from_env
 from plugins.assets.models import CommunityImage
@@ -68,7 +69,12 @@ def test_an_avatar_uploaded_in_the_admin_lands_in_the_bucket_and_its_url_resolve
     avatar = png_bytes(size=(128, 128))
     response = client.post(
         reverse("wagtailimages:add"),
-        {"title": "Ada's avatar", "file": SimpleUploadedFile("ada.png", avatar, content_type="image/png")},
+        {
+            "title": "Ada's avatar",
+            "file": SimpleUploadedFile("ada.png", avatar, content_type="image/png"),
+            # With the Icons, Crests and Avatars collections an editor chooses where an upload goes.
+            "collection": Collection.get_first_root_node().pk,
+        },
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     image = CommunityImage.objects.get(title="Ada's avatar")
