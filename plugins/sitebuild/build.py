@@ -120,7 +120,9 @@ class SiteBuilder:
                     del manifest["pages"][url]
                     site.remove(url)
                     self.report.pages_removed += 1
-            query = queries.profiles(since, also=self._dependencies_changed(since, changed_sidebars))
+            gone = previous.get("sidebar_members", {})
+            gone_members = sorted({pk for slug in changed_sidebars if slug not in now for pk in gone.get(slug, ())})
+            query = queries.profiles(since, also=self._dependencies_changed(since, changed_sidebars, gone_members))
             self.progress.start("profiles")
             for batch in queries.fetch_all(
                 self.source, "/profiles", query, self.workers, on_total=self._profiles_total
@@ -158,6 +160,8 @@ class SiteBuilder:
         by_slug = {t["slug"]: t for t in teams}
         self.teams_by_slug, self.team_media = by_slug, team_media
         manifest["sidebars"] = {slug: _fingerprint(team) for slug, team in by_slug.items()}
+        # Whose pages show each team: when a team is deleted or unpublished, the API no longer finds them by it.
+        manifest["sidebar_members"] = {slug: sorted(m["id"] for m in team["members"]) for slug, team in by_slug.items()}
         jobs = [content.job(entry, by_slug) for entry in raw_jobs]
 
         # Pages of teams and jobs that are gone are dropped; all current ones are written again.
@@ -247,9 +251,10 @@ class SiteBuilder:
             self.progress.advance("profile list", len(batch))
         return ids
 
-    def _dependencies_changed(self, since: str, changed_sidebars=()) -> dict:
+    def _dependencies_changed(self, since: str, changed_sidebars=(), gone_members=()) -> dict:
         """Conditions under which an unedited profile's page changed: what it shows from elsewhere was edited,
-        or a team it is on has another sidebar than in the previous build (``changed_sidebars``, slugs).
+        or a team it is on has another sidebar than in the previous build (``changed_sidebars``, slugs), or
+        it showed a team that is gone (``gone_members``: the ids of that team's members in the previous build).
 
         Filters on the related entries' ``updatedAt`` (and a few team slugs) rather than lists of
         profile ids, so the query stays short however much changed (a request line has a length limit).
@@ -263,6 +268,8 @@ class SiteBuilder:
         }
         if changed_sidebars:
             conditions["sidebars"] = {"teams": {"slug": {"$in": list(changed_sidebars)}}}
+        if gone_members:
+            conditions["gone teams"] = {"id": {"$in": list(gone_members)}}
         return conditions
 
     def _raise_watermark(self, manifest: dict, entries: list[dict]) -> None:
