@@ -79,10 +79,12 @@ def collection_named(name: str) -> Collection:
 
 
 def file_image_id(image_id: int, collection: str) -> None:
-    """Keep the image ``image_id`` in the named collection (an uploaded file that becomes a member's
-    avatar moves to Avatars)."""
+    """File the image ``image_id``, if it is still in the root collection where uploads land, in the named
+    collection (an uploaded file that becomes a member's avatar moves to Avatars). An image already filed
+    elsewhere stays: a member who names a team's crest as their avatar does not move the crest."""
     target = collection_named(collection)
-    CommunityImage.objects.filter(pk=image_id).exclude(collection=target).update(collection=target)
+    unfiled = CommunityImage.objects.filter(pk=image_id, collection__depth=1).exclude(collection=target)
+    unfiled.update(collection=target)
 
 
 @transaction.atomic

@@ -73,6 +73,15 @@ def test_an_image_that_becomes_an_avatar_moves_to_avatars():
     assert collection_of(uploaded) == AVATARS
 
 
+def test_an_image_filed_elsewhere_stays_there_when_a_member_names_it_as_their_avatar():
+    """A member may set any image's id as their avatar through the API: a team's crest stays a crest."""
+    crest = store_image(avatar_png(), title="crest", collection=CRESTS)
+    profile = factories.ProfileFactory()
+    profile.avatar = crest
+    profile.save()
+    assert collection_of(crest) == CRESTS
+
+
 def test_the_demos_images_land_in_their_collections():
     assert collection_of(demo_image("avatar:AB", "Avatar", "AB", collection=AVATARS)) == AVATARS
     assert collection_of(demo_image("achievement:x", "X", "X", collection=ICONS)) == ICONS
