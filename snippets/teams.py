@@ -187,7 +187,8 @@ def team_members_page(request, pk):
                     messages.success(request, f"{person} is on {team}{' and leads it' if lead else ''}.")
                     return redirect("community_team_members", pk=pk)
             elif action in ROW_ACTIONS:
-                person = get_object_or_404(members_of(team), pk=request.POST.get("profile"))
+                chosen = request.POST.get("profile", "")
+                person = get_object_or_404(members_of(team), pk=chosen if chosen.isdigit() else None)
                 member, lead = ROW_ACTIONS[action]
                 set_team_membership(actor, team, person, member=member, lead=lead)
                 done = {"remove": "is no longer on", "lead": "now leads", "unlead": "no longer leads"}[action]

@@ -136,6 +136,17 @@ def test_an_editor_adds_a_lead_and_removes_a_member_from_the_teams_page(client, 
     assert history == ["Put Nia Member on the team, as a lead", "Took Max Member off the team"]
 
 
+@pytest.mark.parametrize("chosen", ["abc", "", "1.5", None])
+def test_a_row_action_naming_no_member_of_the_team_is_a_404_and_changes_nothing(client, editor_user, growth, chosen):
+    team, lead, member = growth
+    client.force_login(editor_user)
+    data = {"action": "remove"} if chosen is None else {"action": "remove", "profile": chosen}
+    assert client.post(members_url(team), data).status_code == 404
+    outsider = factories.ProfileFactory()
+    assert client.post(members_url(team), {"action": "remove", "profile": outsider.pk}).status_code == 404
+    assert set(team.profiles.all()) == {lead, member}
+
+
 def test_a_lead_manages_their_own_team_and_the_moderator_role_follows(client, growth):
     team, lead, member = growth
     lead.user.groups.add(Group.objects.get(name=MODERATORS))
