@@ -135,7 +135,7 @@ class CollectionView(ContentTypeView):
         ordering = parse_sort(self.content_type, self.params.get("sort"), "sort", access)
         pagination = parse_pagination(self.params.get("pagination"))
 
-        queryset = filtered(visible(self.content_type, access), q, builder.touches_many)
+        queryset = filtered(visible(self.content_type, access), q)
         total = queryset.count() if pagination.with_count else None
         page = queryset.order_by(*ordering, "pk").only(*columns(selection, access))
         page = page[pagination.offset : pagination.offset + pagination.limit]

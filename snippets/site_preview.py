@@ -119,7 +119,7 @@ def _chosen_on_form(instance, item) -> list | None:
 def _rows(item, pks: list, access: Access) -> list:
     """The rows of a populated relation among ``pks``, filtered, sorted and populated below as the API does it."""
     target = item.selection.content_type
-    queryset = filtered(visible(target, access), item.filters, item.touches_many).filter(pk__in=pks)
+    queryset = filtered(visible(target, access), item.filters).filter(pk__in=pks)
     queryset = queryset.order_by(*(item.ordering or item.spec.default_ordering), "pk")
     return list(with_populate(queryset, item.selection, access))
 

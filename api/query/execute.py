@@ -20,13 +20,9 @@ def visible(content_type: ContentType, access: Access):
     return queryset
 
 
-def filtered(queryset, q: Q | None, touches_many: bool):
-    """Apply a filter; through a to-many relation, as a sub-query so that no row repeats."""
-    if q is None or not q:
-        return queryset
-    if touches_many:
-        return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
-    return queryset.filter(q)
+def filtered(queryset, q: Q | None):
+    """Apply a filter (a condition through a to-many relation is a sub-query: ``filters.owner_ids``)."""
+    return queryset.filter(q) if q else queryset
 
 
 def cache_attr(attr: str) -> str:
@@ -105,7 +101,7 @@ def _lookups(selection: Selection, access: Access, single: bool, prefix: str) ->
 
 def _relation_lookups(item: PopulateItem, access: Access, single: bool, prefix: str) -> list[Prefetch]:
     target = item.selection.content_type
-    queryset = filtered(visible(target, access), item.filters, item.touches_many)
+    queryset = filtered(visible(target, access), item.filters)
     relation = item.spec
     to_attr = cache_attr(relation.name)
     if relation.through:

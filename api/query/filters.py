@@ -57,7 +57,6 @@ class FilterBuilder:
         self.registry = registry
         self.access = access or Access()
         self.include_private = self.access.include_private
-        self.touches_many = False  # a filter crossed a to-many relation: rows may repeat
 
     def build(self, content_type: ContentType, filters, prefix: str = "", path: str = "filters", depth: int = 0) -> Q:
         if depth > MAX_FILTER_DEPTH:
@@ -175,11 +174,7 @@ class FilterBuilder:
             links = relation.links_to(model, rows, self.access)
             return Q(**{f"{prefix}pk__in": links.values(model._meta.get_field(relation.attr).field.attname)})
         owners = owner_ids(model, relation.attr, rows)
-        if owners is not None:
-            return Q(**{f"{prefix}pk__in": owners})
-        if relation.many:
-            self.touches_many = True
-        return Q(**{f"{prefix}{relation.attr}__in": rows})
+        return Q(**{f"{prefix}{relation.attr}__in": rows}) if owners is None else Q(**{f"{prefix}pk__in": owners})
 
     def _media(self, path: str, value, where: str, depth: int) -> Q:
         if not isinstance(value, dict):
@@ -255,7 +250,10 @@ class FilterBuilder:
 
 def owner_ids(model, attr: str, targets):
     """The keys of the ``model`` rows that ``attr``, a to-many relation, links to any of ``targets`` (ids or a
-    query), read from the link column; None for a single-valued relation (its column is the row's own)."""
+    query), read from the link column; None for a single-valued relation (its column is the row's own).
+
+    Raises ``ValueError`` for a to-many relation of another kind, which would need a join (and rows repeat).
+    """
     field = model._meta.get_field(attr)
     if field.many_to_many:
         forward = field if field.concrete else field.remote_field
@@ -266,7 +264,9 @@ def owner_ids(model, attr: str, targets):
     if field.one_to_many:
         column = field.field.attname
         return field.related_model._base_manager.filter(pk__in=targets, **{f"{column}__isnull": False}).values(column)
-    return None
+    if field.many_to_one or field.one_to_one:
+        return None
+    raise ValueError(f"{model.__name__}.{attr}: a to-many relation the filters cannot read from its link column")
 
 
 def _resolved(rows):

@@ -34,7 +34,6 @@ class PopulateItem:
     spec: Relation | Media | Component
     selection: Selection | None = None  # relations
     filters: Q | None = None
-    touches_many: bool = False
     ordering: list[str] = field(default_factory=list)
     children: dict[str, PopulateItem] = field(default_factory=dict)  # a component's media
     file_fields: tuple[str, ...] | None = None  # media: the file object's keys asked for (None: all)
@@ -171,7 +170,6 @@ class SelectionParser:
             if "filters" in options:
                 builder = FilterBuilder(self.registry, self.access)
                 item.filters = builder.build(target, options["filters"], path=f"{path}[filters]")
-                item.touches_many = builder.touches_many
             item.ordering = parse_sort(target, options.get("sort"), f"{path}[sort]", self.access)
             if relation.through and not all(isinstance(term, str) for term in item.ordering):
                 raise ValidationError(

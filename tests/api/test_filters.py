@@ -152,3 +152,14 @@ def test_editors_may_filter_on_private_fields(client, community):
 
     response = get(client, "profiles", {"filters": {"email": "ada@private.example"}}, **bearer(factories.editor()))
     assert [row["firstName"] for row in response.json()["data"]] == ["Ada"]
+
+
+def test_every_to_many_relation_is_read_from_its_link_column():
+    """Filters never join a to-many relation (rows would repeat, and the page and count need a DISTINCT)."""
+    from api.query.filters import owner_ids
+    from api.registry import registry
+
+    relations = [(t, r) for t in registry.all() for r in t.relations if r.many and not r.through]
+    assert relations
+    for content_type, relation in relations:
+        assert owner_ids(content_type.model, relation.attr, []) is not None, (content_type.plural, relation.name)
