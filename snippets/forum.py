@@ -175,9 +175,6 @@ class ReplyViewSet(CommunitySnippetViewSet):
         [FieldPanel("body"), FieldPanel("hidden"), FieldPanel("question", read_only=True)], base_form_class=PostForm
     )
 
-    def get_queryset(self, request):
-        return Reply.objects.select_related("question")  # its title, "Reply to …", names the question
-
 
 class ForumGroup(SnippetViewSetGroup):
     menu_label = "Forum"

@@ -234,6 +234,9 @@ class Reply(index.Indexed, DocumentIdMixin, TimestampedMixin, models.Model):
         verbose_name_plural = "replies"
         indexes = [models.Index(fields=["question", "created_at"], name="reply_thread")]
 
+    # What ``__str__`` reads beyond the row: lists showing replies load it with them (``snippets.lists``).
+    str_relations = ("question",)
+
     def __str__(self):
         return f"Reply to {self.question}"
 
