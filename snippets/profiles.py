@@ -22,6 +22,7 @@ from snippets.errors import REFUSED, show_refusal
 from snippets.images import CollectionImageChooser
 from snippets.lists import CommunityIndexView, CommunitySnippetViewSet
 from snippets.onboarding import add_team_member_button, set_password_email_button
+from snippets.people import request_actor
 from snippets.site_preview import ChoicesPreviewed
 
 COUNTRY_SELECT = forms.Select(choices=[("", "---------"), *country_choices()])
@@ -72,12 +73,9 @@ class ProfileIndexView(CommunityIndexView):
     def header_buttons(self):
         return [*super().header_buttons, *add_team_member_button(self.request.user)]
 
-    @cached_property
-    def actor(self) -> Actor:
-        return Actor.of(self.request.user)  # one for the page: each row asking again would read the groups again
-
     def get_list_more_buttons(self, instance):
-        return [*moderation_button(instance, self.actor), *super().get_list_more_buttons(instance)]
+        actor = request_actor(self.request)  # one for the page: each row asking again would read the groups again
+        return [*moderation_button(instance, actor), *super().get_list_more_buttons(instance)]
 
 
 class ProfileEditView(EditView):
