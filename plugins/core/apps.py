@@ -7,10 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from plugins.core import metrics  # noqa: F401  (task and store counters)
+        from plugins.core.db import use_fast_timestamps
 
+        connection_created.connect(use_fast_timestamps, dispatch_uid="core-fast-timestamps")
         post_migrate.connect(_make_cache_table, sender=self, dispatch_uid="core-cache-table")
 
 
