@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from api.errors import ValidationError
 from api.media import IMAGE_FIELDS, attach_formats
 from api.query.access import Access, visibility
+from api.query.rows import as_rows
 from api.query.selection import PopulateItem, Selection
 from api.registry import ContentType
 
@@ -76,9 +77,9 @@ def with_populate(queryset, selection: Selection, access: Access, single: bool =
 
     Relations' rows land in plain attributes (``to_attr``), so reading them needs no manager or queryset;
     images in their foreign key's cache. ``single`` says the queryset yields one row (findOne): links are
-    then joined to their targets.
+    then joined to their targets. Every level is read as rows (``api.query.rows``).
     """
-    queryset = _joined_media(queryset, selection)
+    queryset = as_rows(_joined_media(queryset, selection))
     lookups = _lookups(selection, access, single, prefix="")
     return queryset.prefetch_related(*lookups) if lookups else queryset
 
@@ -109,7 +110,9 @@ def _relation_lookups(item: PopulateItem, access: Access, single: bool, prefix: 
     ordering = item.ordering or relation.default_ordering
     queryset = queryset.order_by(*ordering, "pk")
     queryset = queryset.only(*columns(item.selection, access), *_back_key(item.owner_model, relation.attr))
-    prefetch = Prefetch(prefix + relation.attr, queryset=_joined_media(queryset, item.selection), to_attr=to_attr)
+    prefetch = Prefetch(
+        prefix + relation.attr, queryset=as_rows(_joined_media(queryset, item.selection)), to_attr=to_attr
+    )
     return [prefetch, *_lookups(item.selection, access, False, f"{prefix}{to_attr}__")]
 
 
@@ -128,9 +131,9 @@ def _through_lookups(relation, targets, item: PopulateItem, access: Access, pref
         fields = [f"{relation.through}__{name}" for name in target_fields]
         related = [relation.through] + [f"{relation.through}__latest_revision"] * ("latest_revision" in target_fields)
         joined = links.select_related(*related).only(*_link_columns(model, relation), *fields)
-        return [Prefetch(prefix + relation.attr, queryset=joined.order_by(*ordering, "pk"), to_attr=to_attr)]
-    links = links.order_by(*ordering, "pk").only(*_link_columns(model, relation))
-    target_queryset = _joined_media(targets.only(*columns(item.selection, access)), item.selection)
+        return [Prefetch(prefix + relation.attr, queryset=as_rows(joined.order_by(*ordering, "pk")), to_attr=to_attr)]
+    links = as_rows(links.order_by(*ordering, "pk").only(*_link_columns(model, relation)))
+    target_queryset = as_rows(_joined_media(targets.only(*columns(item.selection, access)), item.selection))
     # The targets go into the link's foreign key cache: read as ``link.<through>``.
     through = f"{prefix}{to_attr}__{relation.through}"
     return [
