@@ -20,32 +20,40 @@ _MISSING = object()
 
 
 class SharedCache:
-    """Values by key under ``name``, in the shared cache for ``seconds``, all dropped by ``forget()``."""
+    """Values by key under ``name``, in the shared cache for ``seconds``, all dropped by ``forget()``.
+
+    Each value is kept beside the generation it was loaded in, under a key without it, so that one
+    round trip reads the current generation and the values together: a value of an older generation
+    is missing.
+    """
 
     def __init__(self, name: str, seconds: int):
         self.name = name
         self.seconds = seconds
+        self._generation_key = f"shared:{name}:generation"
 
-    def _generation(self) -> int:
-        key = f"shared:{self.name}:generation"
-        generation = cache.get(key)
-        if generation is None:
-            # A new generation is the time: one lost and made again never matches values kept before.
-            cache.add(key, _now_ms(), timeout=None)
-            generation = cache.get(key, 0)
-        return generation
+    def _new_generation(self) -> int:
+        # A new generation is the time in nanoseconds: one lost and made again never matches values kept before.
+        cache.add(self._generation_key, time.time_ns(), timeout=None)
+        return cache.get(self._generation_key, 0)
 
     def get_many(self, keys: Iterable, load: Callable[[set], dict], default: Any = None) -> dict:
         """The values of ``keys``; ``load(missing_keys)`` returns those not kept (absent ones get ``default``)."""
         keys = set(keys)
-        prefix = f"shared:{self.name}:{self._generation()}:"
-        kept = cache.get_many([f"{prefix}{key}" for key in keys])
-        values = {key: kept.get(f"{prefix}{key}", _MISSING) for key in keys}
+        cache_keys = {key: f"shared:{self.name}:{key}" for key in keys}
+        kept = cache.get_many([self._generation_key, *cache_keys.values()])
+        generation = kept.get(self._generation_key)
+        if generation is None:
+            generation = self._new_generation()
+        values = {}
+        for key, cache_key in cache_keys.items():
+            entry = kept.get(cache_key)
+            values[key] = entry[1] if entry is not None and entry[0] == generation else _MISSING
         missing = {key for key, value in values.items() if value is _MISSING}
         if missing:
             loaded = load(missing)
             fresh = {key: loaded.get(key, default) for key in missing}
-            cache.set_many({f"{prefix}{key}": value for key, value in fresh.items()}, timeout=self.seconds)
+            cache.set_many({cache_keys[key]: (generation, value) for key, value in fresh.items()}, timeout=self.seconds)
             values.update(fresh)
         return values
 
@@ -63,12 +71,7 @@ class SharedCache:
         transaction.on_commit(self._next_generation)
 
     def _next_generation(self) -> None:
-        key = f"shared:{self.name}:generation"
         try:
-            cache.incr(key)
+            cache.incr(self._generation_key)
         except ValueError:  # no generation kept (yet, or any more): a new one differs from any before
-            cache.set(key, _now_ms(), timeout=None)
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
+            cache.set(self._generation_key, time.time_ns(), timeout=None)
