@@ -77,13 +77,20 @@ def attach_formats(images) -> None:
 
 
 def provider() -> str:
+    return _storage()[0]
+
+
+@lru_cache(maxsize=1)
+def _storage() -> tuple[str, bool]:
+    """The storage's provider name and whether its URLs are signed: read from the settings once, not for
+    each of the five files an image shows (the settings and the storage are lazy objects, slow to ask)."""
     backend = settings.STORAGES["default"]["BACKEND"]
-    return "aws-s3" if "s3" in backend.lower() else "local"
+    return ("aws-s3" if "s3" in backend.lower() else "local"), bool(getattr(default_storage, "querystring_auth", False))
 
 
 def _file_fields(file_name: str, size_bytes: int | None) -> dict:
     fields = {**_named(file_name), "size": round((size_bytes or 0) / 1000, 2)}
-    if getattr(default_storage, "querystring_auth", False):  # signed URLs expire: never kept
+    if _storage()[1]:  # signed URLs expire: never kept
         fields["url"] = default_storage.url(file_name)
     return fields
 
@@ -105,6 +112,7 @@ def _named(file_name: str) -> dict:
 @receiver(setting_changed)
 def _storage_changed(setting, **kwargs):
     if setting in ("STORAGES", "MEDIA_URL"):
+        _storage.cache_clear()
         _named.cache_clear()
         _stored_size.cache_clear()
 
