@@ -10,8 +10,13 @@ from api.query.execute import related
 from api.query.selection import Access, PopulateItem, Selection
 from api.query.values import format_date, format_datetime
 
+# The types most values have, which go into the JSON as they are: checked first, in one lookup.
+_AS_THEY_ARE = frozenset({str, int, bool, float, type(None), dict, list})
+
 
 def _value(value):
+    if value.__class__ in _AS_THEY_ARE:
+        return value
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, date):
