@@ -32,6 +32,7 @@ def use_fast_timestamps(sender, connection, **kwargs) -> None:
                 value = datetime.fromisoformat(bytes(data).decode())
             except ValueError:
                 return super().load(data)
-            return value.replace(tzinfo=self.timezone)
+            # In UTC (the connection's zone, as Django sets it) the value already has it: no copy.
+            return value if value.tzinfo is self.timezone else value.replace(tzinfo=self.timezone)
 
     connection.connection.adapters.register_loader("timestamptz", FastTzLoader)
