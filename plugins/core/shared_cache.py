@@ -40,7 +40,7 @@ class SharedCache:
     def get_many(self, keys: Iterable, load: Callable[[set], dict], default: Any = None) -> dict:
         """The values of ``keys``; ``load(missing_keys)`` returns those not kept (absent ones get ``default``)."""
         keys = set(keys)
-        cache_keys = {key: f"shared:{self.name}:{key}" for key in keys}
+        cache_keys = {key: f"shared:{self.name}:value:{key}" for key in keys}
         kept = cache.get_many([self._generation_key, *cache_keys.values()])
         generation = kept.get(self._generation_key)
         if generation is None:
