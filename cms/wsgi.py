@@ -3,6 +3,7 @@ import os
 from importlib import import_module
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
@@ -10,11 +11,30 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
 application = get_wsgi_application()
 import_module(settings.ROOT_URLCONF)  # every view, loaded now rather than by the first request
 
-# The garbage collector, set for a server process (measured with bench/api_benchmark.py). What is loaded
-# by now lives as long as the process: frozen, the collector no longer walks it. Unfrozen, a full
-# collection walked its ~240,000 objects every sixth populated list of 100 profiles, about 140 ms each
-# time, most of that request's p99. The youngest generation's threshold is raised from 700 so that a
-# request making tens of thousands of short-lived objects is not interrupted by collections that
-# promote them to the older generations, whose collections then walk them again.
+# The garbage collector, set for a server process (measured with bench/api_benchmark.py on a populated
+# list of 100 profiles). What is loaded by now lives as long as the process: frozen, the collector no
+# longer walks it. Unfrozen, a full collection walked its ~240,000 objects every few such lists, about
+# 140 ms each time: most of their p90 and p99. The collections a request's own objects call for are
+# run between requests instead (``collect_between_requests``), after the response has been sent, so
+# the thresholds are raised well above what one request makes: a collection in the middle of a request
+# walks everything it has alive, and promotes it to be walked again.
+COLLECT_AFTER_OBJECTS = 1_000  # young objects left over by a request that call for a collection
+FULL_COLLECTION_EVERY = 100  # requests: cyclic garbage that reached the oldest generation is freed too
 gc.freeze()
-gc.set_threshold(10_000, 10, 10)
+gc.set_threshold(100_000, 50, 100)
+_served = 0
+
+
+def collect_between_requests(**kwargs) -> None:
+    """After a response (``request_finished`` runs once the server has written it): collect the young
+    generations when the request left garbage behind, everything every ``FULL_COLLECTION_EVERY``
+    requests. Out-of-band collection, as some servers have built in; gunicorn has not."""
+    global _served
+    _served += 1
+    if _served % FULL_COLLECTION_EVERY == 0:
+        gc.collect()
+    elif gc.get_count()[0] > COLLECT_AFTER_OBJECTS:
+        gc.collect(1)
+
+
+request_finished.connect(collect_between_requests, dispatch_uid="cms-collect-between-requests")
