@@ -12,23 +12,27 @@ application = get_wsgi_application()
 import_module(settings.ROOT_URLCONF)  # every view, loaded now rather than by the first request
 
 # The garbage collector, set for a server process (measured with bench/api_benchmark.py on a populated
-# list of 100 profiles). What is loaded by now lives as long as the process: frozen, the collector no
-# longer walks it. Unfrozen, a full collection walked its ~240,000 objects every few such lists, about
-# 140 ms each time: most of their p90 and p99. The collections a request's own objects call for are
-# run between requests instead (``collect_between_requests``), after the response has been sent, so
-# the thresholds are raised well above what one request makes: a collection in the middle of a request
-# walks everything it has alive, and promotes it to be walked again.
+# list of 100 profiles). What is loaded by now lives as long as the process: frozen (after one
+# collection of start-up garbage), the collector no longer walks it. Unfrozen, a full collection walked
+# its ~240,000 objects every few such lists, about 140 ms each time: most of their p90 and p99. The
+# collections a request's own objects call for run between requests instead
+# (``collect_between_requests``), so the thresholds are raised well above what one request makes: a
+# collection in the middle of a request walks everything it has alive, and promotes it to be walked
+# again. runserver loads this module too (WSGI_APPLICATION); the settings do no harm there.
 COLLECT_AFTER_OBJECTS = 1_000  # young objects left over by a request that call for a collection
 FULL_COLLECTION_EVERY = 100  # requests: cyclic garbage that reached the oldest generation is freed too
+gc.collect()
 gc.freeze()
 gc.set_threshold(100_000, 50, 100)
 _served = 0
 
 
 def collect_between_requests(**kwargs) -> None:
-    """After a response (``request_finished`` runs once the server has written it): collect the young
-    generations when the request left garbage behind, everything every ``FULL_COLLECTION_EVERY``
-    requests. Out-of-band collection, as some servers have built in; gunicorn has not."""
+    """After a response: collect the young generations when the request left garbage behind, everything
+    every ``FULL_COLLECTION_EVERY`` requests. Out-of-band collection, as some servers have built in and
+    gunicorn has not. ``request_finished`` runs once gunicorn has written the whole response (a client
+    reading it by its length has it), but before the worker closes the connection and accepts the next:
+    under a queue of requests, the next one waits for it (~3 ms after a populated list of 100)."""
     global _served
     _served += 1
     if _served % FULL_COLLECTION_EVERY == 0:
