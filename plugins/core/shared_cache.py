@@ -2,7 +2,9 @@
 
 For values read on hot paths that must agree between worker processes — the API's permission matrix,
 teams' pineapple counts: a change made through one worker is seen by the others at once, because
-``forget()`` moves the cache's generation in the shared cache and every key includes it. Values
+``forget()`` moves the cache's generation in the shared cache and every value is kept with the
+generation it was loaded in (a reader still on an older one may overwrite a newer value: it is then
+loaded again, never read stale). Values
 also expire after ``seconds``, so a change made behind the cache's back (a raw SQL update) is
 seen within that time. ``TtlCache`` (``plugins/core/ttl_cache.py``) stays for what may lag a little.
 """

@@ -8,9 +8,7 @@ from plugins.core.shared_cache import SharedCache
 
 @pytest.fixture
 def shared():
-    cache.clear()
-    yield SharedCache("test-shared", 60)
-    cache.clear()
+    return SharedCache("test-shared", 60)  # the cache is cleared for each test (tests/conftest.py)
 
 
 def counting_loader(calls: list):
