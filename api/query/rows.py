@@ -7,9 +7,11 @@ then the ``pre_init``/``post_init`` signals. A read that only serializes needs n
 ends with) and marks it loaded, as ``from_db`` does. Columns left out by ``only()`` stay deferred and
 load on access as always; the instance saves, compares and hashes like any other.
 
-A model that runs code when it is made (its own ``__init__``, an ``__init__`` signal receiver, such as
-an image field's dimensions) is built the usual way. The iterable is Django's ``ModelIterable`` with the
-one call changed; it is set only by ``as_rows`` on the API's read querysets.
+A model that runs code when it is made (its own ``__init__`` or ``from_db``, as ``Profile`` has, an
+``__init__`` signal receiver, such as an image field's dimensions) is built the usual way; that is
+decided at a model's first read, so a receiver must be connected before (at start-up, as Django's are).
+The iterable is Django 5.2's ``ModelIterable`` with the one call changed (a test fails on another
+Django version, to have it compared again); it is set only by ``as_rows`` on the API's read querysets.
 """
 
 from __future__ import annotations
