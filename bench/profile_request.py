@@ -22,6 +22,7 @@ import statistics
 import time
 
 import dataset
+from api_benchmark import benchmark_queries
 from common import environment
 
 
@@ -42,17 +43,7 @@ def main() -> None:
     from django.db.backends.utils import CursorWrapper
     from django.test import Client
 
-    from plugins.profiles.models import Profile
-    from plugins.teams.models import Team
-
-    team = Team.objects.filter(live=True).order_by("pk").first()
-    profile = Profile.objects.order_by("pk").first()
-    queries = {
-        "a": "/api/profiles?populate=*&pagination[pageSize]=100",
-        "b": f"/api/profiles?filters[teams][slug][$eq]={team.slug}&populate[achievements][fields][0]=title",
-        "c": f"/api/profiles/{profile.document_id}?populate=*",
-    }
-    path = queries.get(args.query, args.query)
+    path = benchmark_queries().get(args.query, args.query)
     client = Client(HTTP_HOST="127.0.0.1")
     for _ in range(5):
         response = client.get(path)
