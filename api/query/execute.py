@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from api.errors import ValidationError
 from api.media import IMAGE_FIELDS, attach_formats
@@ -72,16 +72,20 @@ def _media_attrs(selection: Selection) -> list[str]:
     return attrs
 
 
-def with_populate(queryset, selection: Selection, access: Access, single: bool = False):
-    """Join the populated media into the rows' query and add one prefetch per populated relation, recursively.
+def with_populate(queryset, selection, access: Access, single: bool = False):
+    """Join the populated media into the rows' query, and load the populated relations once the rows are read.
 
-    Relations' rows land in plain attributes (``to_attr``), so reading them needs no manager or queryset;
-    images in their foreign key's cache. ``single`` says the queryset yields one row (findOne): links are
-    then joined to their targets. Every level is read as rows (``api.query.rows``).
+    The relations are loaded level by level, one query per relation (``_populate``), into plain
+    attributes (``to_attr``), so reading them needs no manager or queryset; images into their foreign
+    key's cache. ``single`` says the queryset yields one row (findOne): links are then joined to their
+    targets. Every level is read as rows (``api.query.rows``).
     """
     queryset = as_rows(_joined_media(queryset, selection))
-    lookups = _lookups(selection, access, single, prefix="")
-    return queryset.prefetch_related(*lookups) if lookups else queryset
+    if not any(item.kind == "relation" for item in selection.populate.values()):
+        return queryset
+    populating = type("PopulatingRows", (_Populating, queryset._iterable_class), {"plan": (selection, access, single)})
+    queryset._iterable_class = populating
+    return queryset
 
 
 def _joined_media(queryset, selection: Selection):
@@ -89,66 +93,103 @@ def _joined_media(queryset, selection: Selection):
     return queryset.select_related(*attrs) if attrs else queryset
 
 
-def _lookups(selection: Selection, access: Access, single: bool, prefix: str) -> list[Prefetch]:
-    """The prefetches of a selection's relations and, after each, those below it, as one flat list of paths
-    through the ``to_attr`` lists. Nested in each other's querysets instead, Django (5.2) runs a reverse
-    foreign key's inner prefetches twice, and loads each row's image again the second time."""
-    lookups = []
+class _Populating:
+    """Mixed into a queryset's iterable by ``with_populate``: the rows are read, then populated."""
+
+    plan: tuple
+
+    def __iter__(self):
+        rows = list(super().__iter__())
+        selection, access, single = self.plan
+        _populate(rows, selection, access, single)
+        return iter(rows)
+
+
+def _populate(rows: list, selection: Selection, access: Access, single: bool) -> None:
+    """Load each populated relation of ``rows``, then those below it on the rows it found."""
     for item in selection.populate.values():
-        if item.kind == "relation":
-            lookups += _relation_lookups(item, access, single, prefix)
-    return lookups
+        if item.kind != "relation" or not rows:
+            continue
+        found = _load(rows, item, access, single)
+        if found and item.selection.populate:
+            _populate(list({id(row): row for row in found}.values()), item.selection, access, False)
 
 
-def _relation_lookups(item: PopulateItem, access: Access, single: bool, prefix: str) -> list[Prefetch]:
-    target = item.selection.content_type
-    queryset = filtered(visible(target, access), item.filters)
+def _load(rows: list, item: PopulateItem, access: Access, single: bool) -> list:
+    """One relation of ``rows``, in one query (a through relation: its links, then their targets); returns
+    the related rows found. Reverse and forward foreign keys are matched to their rows by key here; a
+    many-to-many goes through Django's prefetch, which reads the link table's key with each target."""
     relation = item.spec
     to_attr = cache_attr(relation.name)
+    targets = filtered(visible(item.selection.content_type, access), item.filters)
     if relation.through:
-        return _through_lookups(relation, queryset, item, access, prefix, join=single and not item.selection.populate)
+        return _load_through(rows, relation, targets, item, access, join=single and not item.selection.populate)
     ordering = item.ordering or relation.default_ordering
-    queryset = queryset.order_by(*ordering, "pk")
-    queryset = queryset.only(*columns(item.selection, access), *_back_key(item.owner_model, relation.attr))
-    prefetch = Prefetch(
-        prefix + relation.attr, queryset=as_rows(_joined_media(queryset, item.selection)), to_attr=to_attr
-    )
-    return [prefetch, *_lookups(item.selection, access, False, f"{prefix}{to_attr}__")]
+    queryset = targets.order_by(*ordering, "pk").only(*columns(item.selection, access))
+    queryset = as_rows(_joined_media(queryset, item.selection))
+    field = item.owner_model._meta.get_field(relation.attr)
+    if field.one_to_many or (field.one_to_one and field.auto_created):
+        # ``only`` keeps the key back to the owner, which matches each row to it.
+        queryset = queryset.only(*columns(item.selection, access), field.field.name)
+        return _by_back_key(rows, field.field, queryset, to_attr, many=relation.many)
+    if field.many_to_one or field.one_to_one:
+        return _by_key(rows, field, queryset, to_attr)
+    prefetch_related_objects(rows, Prefetch(relation.attr, queryset=queryset, to_attr=to_attr))
+    return [row for parent in rows for row in getattr(parent, to_attr)]
 
 
-def _through_lookups(relation, targets, item: PopulateItem, access: Access, prefix: str, join: bool = False):
-    """Links (e.g. awards) in the targets' order, each with its target.
+def _by_back_key(rows: list, key, queryset, to_attr: str, many: bool = True) -> list:
+    """A reverse foreign key (a profile's questions): the rows whose ``key`` names one of ``rows``, each
+    told its owner (as Django's own prefetch does, so that reading it back costs no query)."""
+    owners = {row.pk: row for row in rows}
+    found = list(queryset.filter(**{f"{key.attname}__in": owners}))
+    by_owner: dict = {}
+    for row in found:
+        owner_id = getattr(row, key.attname)
+        by_owner.setdefault(owner_id, []).append(row)
+        key.set_cached_value(row, owners[owner_id])
+    for row in rows:
+        value = by_owner.get(row.pk, [])
+        setattr(row, to_attr, value if many else (value[0] if value else None))
+    return found
 
-    For many parents the targets are prefetched (one object per distinct target, however many links
-    share it); for one parent with nothing populated below the targets, they are joined (one query).
+
+def _by_key(rows: list, field, queryset, to_attr: str | None) -> list:
+    """A foreign key of ``rows`` (a reply's question): the rows it names, or None where it names none the
+    caller may read. Into ``to_attr``, or into the key's own cache when ``to_attr`` is None."""
+    keys = {getattr(row, field.attname) for row in rows} - {None}
+    found = {row.pk: row for row in queryset.filter(pk__in=keys)} if keys else {}
+    for row in rows:
+        target = found.get(getattr(row, field.attname))
+        if to_attr is None:
+            field.set_cached_value(row, target)
+        else:
+            setattr(row, to_attr, target)
+    return list(found.values())
+
+
+def _load_through(rows: list, relation, targets, item: PopulateItem, access: Access, join: bool = False) -> list:
+    """Links (e.g. awards) in the targets' order, each with its target (read as ``link.<through>``).
+
+    For many parents the targets are read once each, however many links share them; for one parent
+    with nothing populated below the targets, they are joined to the links (one query).
     """
     model = relation.link_model(item.owner_model)
     links = relation.links_to(item.owner_model, targets, access)
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
     to_attr = cache_attr(relation.name)
+    back_key = item.owner_model._meta.get_field(relation.attr).field
     if join:
         target_fields = columns(item.selection, access)
         fields = [f"{relation.through}__{name}" for name in target_fields]
         related = [relation.through] + [f"{relation.through}__latest_revision"] * ("latest_revision" in target_fields)
         joined = links.select_related(*related).only(*_link_columns(model, relation), *fields)
-        return [Prefetch(prefix + relation.attr, queryset=as_rows(joined.order_by(*ordering, "pk")), to_attr=to_attr)]
+        _by_back_key(rows, back_key, as_rows(joined.order_by(*ordering, "pk")), to_attr)
+        return []
     links = as_rows(links.order_by(*ordering, "pk").only(*_link_columns(model, relation)))
+    found_links = _by_back_key(rows, back_key, links, to_attr)
     target_queryset = as_rows(_joined_media(targets.only(*columns(item.selection, access)), item.selection))
-    # The targets go into the link's foreign key cache: read as ``link.<through>``.
-    through = f"{prefix}{to_attr}__{relation.through}"
-    return [
-        Prefetch(prefix + relation.attr, queryset=links, to_attr=to_attr),
-        Prefetch(through, queryset=target_queryset),
-        *_lookups(item.selection, access, False, f"{through}__"),
-    ]
-
-
-def _back_key(owner_model, attr: str) -> tuple[str, ...]:
-    """For a reverse foreign key (a question's replies), the related rows' key back to their owner: the
-    prefetch needs it to attach each row, and reloads every row on its own when ``only`` leaves it out."""
-    model_field = owner_model._meta.get_field(attr)
-    reverse = model_field.one_to_many or (model_field.one_to_one and model_field.auto_created)
-    return (model_field.field.name,) if reverse else ()
+    return _by_key(found_links, model._meta.get_field(relation.through), target_queryset, None)
 
 
 def _link_columns(model, relation) -> list[str]:
