@@ -124,13 +124,13 @@ def _load(rows: list, item: PopulateItem, access: Access, single: bool) -> list:
     targets = filtered(visible(item.selection.content_type, access), item.filters)
     if relation.through:
         return _load_through(rows, relation, targets, item, access, join=single and not item.selection.populate)
-    ordering = item.ordering or relation.default_ordering
-    queryset = targets.order_by(*ordering, "pk").only(*columns(item.selection, access))
-    queryset = as_rows(_joined_media(queryset, item.selection))
     field = item.owner_model._meta.get_field(relation.attr)
-    if field.one_to_many or (field.one_to_one and field.auto_created):
-        # ``only`` keeps the key back to the owner, which matches each row to it.
-        queryset = queryset.only(*columns(item.selection, access), field.field.name)
+    reverse = field.one_to_many or (field.one_to_one and field.auto_created)
+    # A reverse key's rows keep their key back to the owner, which matches each to it.
+    loaded = [*columns(item.selection, access), *([field.field.name] if reverse else [])]
+    ordering = item.ordering or relation.default_ordering
+    queryset = as_rows(_joined_media(targets.order_by(*ordering, "pk").only(*loaded), item.selection))
+    if reverse:
         return _by_back_key(rows, field.field, queryset, to_attr, many=relation.many)
     if field.many_to_one or field.one_to_one:
         return _by_key(rows, field, queryset, to_attr)
