@@ -83,8 +83,11 @@ def with_populate(queryset, selection, access: Access, single: bool = False):
     queryset = as_rows(_joined_media(queryset, selection))
     if not any(item.kind == "relation" for item in selection.populate.values()):
         return queryset
-    populating = type("PopulatingRows", (_Populating, queryset._iterable_class), {"plan": (selection, access, single)})
-    queryset._iterable_class = populating
+    # The plan travels with the queryset's clones (``first()``, ``filter()``) in its iterable class: one
+    # made for this call, on the rows' own iterable (a queryset populated again keeps only the new plan).
+    rows_class = getattr(queryset._iterable_class, "rows_class", queryset._iterable_class)
+    plan = {"plan": (selection, access, single), "rows_class": rows_class}
+    queryset._iterable_class = type("PopulatingRows", (_Populating, rows_class), plan)
     return queryset
 
 
@@ -94,9 +97,11 @@ def _joined_media(queryset, selection: Selection):
 
 
 class _Populating:
-    """Mixed into a queryset's iterable by ``with_populate``: the rows are read, then populated."""
+    """Mixed into a queryset's iterable by ``with_populate``: the rows are read, then populated. Every
+    evaluation populates (``iterator()`` too, which then reads the whole result first)."""
 
     plan: tuple
+    rows_class: type
 
     def __iter__(self):
         rows = list(super().__iter__())
@@ -158,13 +163,17 @@ def _by_key(rows: list, field, queryset, to_attr: str | None) -> list:
     """A foreign key of ``rows`` (a reply's question): the rows it names, or None where it names none the
     caller may read. Into ``to_attr``, or into the key's own cache when ``to_attr`` is None."""
     keys = {getattr(row, field.attname) for row in rows} - {None}
-    found = {row.pk: row for row in queryset.filter(pk__in=keys)} if keys else {}
+    # Matched by key: no order needed of the database.
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)} if keys else {}
+    one_to_one = not field.remote_field.multiple
     for row in rows:
         target = found.get(getattr(row, field.attname))
         if to_attr is None:
             field.set_cached_value(row, target)
         else:
             setattr(row, to_attr, target)
+        if one_to_one and target is not None:  # the target knows its row back, as Django's prefetch tells it
+            field.remote_field.set_cached_value(target, row)
     return list(found.values())
 
 

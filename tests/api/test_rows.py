@@ -53,3 +53,21 @@ def test_prefetched_relations_and_joined_rows_are_rows_too():
     row = queryset.get()
     assert isinstance(row, Model) and row.author == question.author
     assert isinstance(row.author, Profile) and row.author._loaded_user_id == question.author.user_id
+
+
+def test_a_queryset_populated_twice_is_populated_once_by_the_later_plan():
+    from api.query.access import Access
+    from api.query.execute import related, visible, with_populate
+    from api.query.selection import SelectionParser
+    from api.registry import registry
+
+    question = QuestionFactory()
+    access = Access()
+    profiles = registry.get("profiles")
+    parser = SelectionParser(registry, access)
+    teams_only = parser.selection(profiles, None, ["teams"])
+    questions_too = parser.selection(profiles, None, ["teams", "questions"])
+    queryset = with_populate(with_populate(visible(profiles, access), teams_only, access), questions_too, access)
+    profile = queryset.filter(pk=question.author_id).first()
+    assert [q.pk for q in related(profile, "questions")] == [question.pk]
+    assert related(profile, "teams") == []
