@@ -72,7 +72,7 @@ def _media_attrs(selection: Selection) -> list[str]:
     return attrs
 
 
-def with_populate(queryset, selection, access: Access, single: bool = False):
+def with_populate(queryset, selection: Selection, access: Access, single: bool = False):
     """Join the populated media into the rows' query, and load the populated relations once the rows are read.
 
     The relations are loaded level by level, one query per relation (``_populate``), into plain
