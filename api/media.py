@@ -77,20 +77,27 @@ def attach_formats(images) -> None:
 
 
 def provider() -> str:
-    return _storage()[0]
+    return _storage().provider
+
+
+class _Storage(NamedTuple):
+    provider: str
+    signed_urls: bool
 
 
 @lru_cache(maxsize=1)
-def _storage() -> tuple[str, bool]:
+def _storage() -> _Storage:
     """The storage's provider name and whether its URLs are signed: read from the settings once, not for
     each of the five files an image shows (the settings and the storage are lazy objects, slow to ask)."""
     backend = settings.STORAGES["default"]["BACKEND"]
-    return ("aws-s3" if "s3" in backend.lower() else "local"), bool(getattr(default_storage, "querystring_auth", False))
+    return _Storage(
+        "aws-s3" if "s3" in backend.lower() else "local", bool(getattr(default_storage, "querystring_auth", False))
+    )
 
 
 def _file_fields(file_name: str, size_bytes: int | None) -> dict:
     fields = {**_named(file_name), "size": round((size_bytes or 0) / 1000, 2)}
-    if _storage()[1]:  # signed URLs expire: never kept
+    if _storage().signed_urls:  # signed URLs expire: never kept
         fields["url"] = default_storage.url(file_name)
     return fields
 
