@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import F, Q
 
 from api.errors import ValidationError
 from api.media import IMAGE_FIELDS, attach_formats
 from api.query.access import Access, visibility
+from api.query.kept import KEYS, AnyOf, KeptQuery, kept
 from api.query.rows import as_rows
 from api.query.selection import PopulateItem, Selection
 from api.registry import ContentType
@@ -122,32 +123,69 @@ def _populate(rows: list, selection: Selection, access: Access, single: bool) ->
 
 def _load(rows: list, item: PopulateItem, access: Access, single: bool) -> list:
     """One relation of ``rows``, in one query (a through relation: its links, then their targets); returns
-    the related rows found. Reverse and forward foreign keys are matched to their rows by key here; a
-    many-to-many goes through Django's prefetch, which reads the link table's key with each target."""
+    the related rows found, each matched to its row by key. Each query is kept compiled for the next
+    request that populates the same relation the same way (``api.query.kept``)."""
     relation = item.spec
     to_attr = cache_attr(relation.name)
-    targets = filtered(visible(item.selection.content_type, access), item.filters)
-    if relation.through:
-        return _load_through(rows, relation, targets, item, access, join=single and not item.selection.populate)
-    field = item.owner_model._meta.get_field(relation.attr)
-    reverse = field.one_to_many or (field.one_to_one and field.auto_created)
-    # A reverse key's rows keep their key back to the owner, which matches each to it.
-    loaded = [*columns(item.selection, access), *([field.field.name] if reverse else [])]
+    target_type = item.selection.content_type
+    loaded = columns(item.selection, access)
     ordering = item.ordering or relation.default_ordering
-    queryset = as_rows(_joined_media(targets.order_by(*ordering, "pk").only(*loaded), item.selection))
-    if reverse:
-        return _by_back_key(rows, field.field, queryset, to_attr, many=relation.many)
+    shape = _shape(item, access, loaded)
+
+    def targets(*also: str):
+        readable = filtered(visible(target_type, access), item.filters)
+        return as_rows(_joined_media(readable.only(*loaded, *also), item.selection))
+
+    if relation.through:
+        join = single and not item.selection.populate
+        return _load_through(rows, relation, targets, item, access, shape, join=join)
+    field = item.owner_model._meta.get_field(relation.attr)
+    if field.one_to_many or (field.one_to_one and field.auto_created):
+        back_key = field.field
+        # A reverse key's rows keep their key back to the owner, which matches each to it.
+        query = kept(
+            shape and ("back", *shape),
+            lambda: targets(back_key.name).order_by(*ordering, "pk").filter(AnyOf(F(back_key.attname), KEYS)),
+        )
+        return _by_back_key(rows, back_key, query, to_attr, many=relation.many)
     if field.many_to_one or field.one_to_one:
-        return _by_key(rows, field, queryset, to_attr)
-    prefetch_related_objects(rows, Prefetch(relation.attr, queryset=queryset, to_attr=to_attr))
-    return [row for parent in rows for row in getattr(parent, to_attr)]
+        # Matched by key: no order needed of the database.
+        query = kept(shape and ("key", *shape), lambda: targets().order_by().filter(AnyOf(F("pk"), KEYS)))
+        return _by_key(rows, field, query, to_attr)
+    # Many-to-many: each target comes with the key of the owner it was found for, through the link table.
+    owner = f"{field.field.name if field.auto_created else field.related_query_name()}__pk"
+    query = kept(
+        shape and ("many", *shape),
+        lambda: targets().filter(AnyOf(F(owner), KEYS)).annotate(**{_OWNER: F(owner)}).order_by(*ordering, "pk"),
+    )
+    found = query.rows(row.pk for row in rows)
+    by_owner: dict = {}
+    for row in found:
+        by_owner.setdefault(getattr(row, _OWNER), []).append(row)
+    for row in rows:
+        setattr(row, to_attr, by_owner.get(row.pk, []))
+    return found
 
 
-def _by_back_key(rows: list, key, queryset, to_attr: str, many: bool = True) -> list:
+# The annotation that carries a many-to-many target's owner key.
+_OWNER = "_api_owner_key"
+
+
+def _shape(item: PopulateItem, access: Access, loaded: list[str]) -> tuple | None:
+    """What the queries of ``item`` are built from, to keep them by (None: not kept, when the populate
+    filters: its values vary from one request to the next)."""
+    if item.filters is not None:
+        return None
+    content_type = item.selection.content_type
+    visible_to = (access.include_private, access.drafts, access.member_id, visibility(content_type, access))
+    return (item.spec, item.owner_model, tuple(loaded), tuple(item.ordering), visible_to)
+
+
+def _by_back_key(rows: list, key, query: KeptQuery, to_attr: str, many: bool = True) -> list:
     """A reverse foreign key (a profile's questions): the rows whose ``key`` names one of ``rows``, each
     told its owner (as Django's own prefetch does, so that reading it back costs no query)."""
     owners = {row.pk: row for row in rows}
-    found = list(queryset.filter(**{f"{key.attname}__in": owners}))
+    found = query.rows(owners)
     by_owner: dict = {}
     for row in found:
         owner_id = getattr(row, key.attname)
@@ -159,12 +197,11 @@ def _by_back_key(rows: list, key, queryset, to_attr: str, many: bool = True) -> 
     return found
 
 
-def _by_key(rows: list, field, queryset, to_attr: str | None) -> list:
+def _by_key(rows: list, field, query: KeptQuery, to_attr: str | None) -> list:
     """A foreign key of ``rows`` (a reply's question): the rows it names, or None where it names none the
     caller may read. Into ``to_attr``, or into the key's own cache when ``to_attr`` is None."""
     keys = {getattr(row, field.attname) for row in rows} - {None}
-    # Matched by key: no order needed of the database.
-    found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)} if keys else {}
+    found = {row.pk: row for row in query.rows(keys)} if keys else {}
     one_to_one = not field.remote_field.multiple
     for row in rows:
         target = found.get(getattr(row, field.attname))
@@ -177,28 +214,39 @@ def _by_key(rows: list, field, queryset, to_attr: str | None) -> list:
     return list(found.values())
 
 
-def _load_through(rows: list, relation, targets, item: PopulateItem, access: Access, join: bool = False) -> list:
+def _load_through(
+    rows: list, relation, targets, item: PopulateItem, access: Access, shape: tuple | None, join: bool = False
+) -> list:
     """Links (e.g. awards) in the targets' order, each with its target (read as ``link.<through>``).
 
     For many parents the targets are read once each, however many links share them; for one parent
-    with nothing populated below the targets, they are joined to the links (one query).
+    with nothing populated below the targets, they are joined to the links (one query). ``targets``
+    makes the queryset of the rows the links may point at.
     """
     model = relation.link_model(item.owner_model)
-    links = relation.links_to(item.owner_model, targets, access)
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
     to_attr = cache_attr(relation.name)
     back_key = item.owner_model._meta.get_field(relation.attr).field
+    by_owner = AnyOf(F(back_key.attname), KEYS)
+
+    def links():
+        return relation.links_to(item.owner_model, targets(), access).filter(by_owner).order_by(*ordering, "pk")
+
     if join:
-        target_fields = columns(item.selection, access)
-        fields = [f"{relation.through}__{name}" for name in target_fields]
-        related = [relation.through] + [f"{relation.through}__latest_revision"] * ("latest_revision" in target_fields)
-        joined = links.select_related(*related).only(*_link_columns(model, relation), *fields)
-        _by_back_key(rows, back_key, as_rows(joined.order_by(*ordering, "pk")), to_attr)
+
+        def joined():
+            target_fields = columns(item.selection, access)
+            fields = [f"{relation.through}__{name}" for name in target_fields]
+            revision = [f"{relation.through}__latest_revision"] if "latest_revision" in target_fields else []
+            related = [relation.through, *revision]
+            return links().select_related(*related).only(*_link_columns(model, relation), *fields)
+
+        _by_back_key(rows, back_key, kept(shape and ("joined links", *shape), joined), to_attr)
         return []
-    links = as_rows(links.order_by(*ordering, "pk").only(*_link_columns(model, relation)))
-    found_links = _by_back_key(rows, back_key, links, to_attr)
-    target_queryset = as_rows(_joined_media(targets.only(*columns(item.selection, access)), item.selection))
-    return _by_key(found_links, model._meta.get_field(relation.through), target_queryset, None)
+    link_query = kept(shape and ("links", *shape), lambda: links().only(*_link_columns(model, relation)))
+    found_links = _by_back_key(rows, back_key, link_query, to_attr)
+    target_query = kept(shape and ("key", *shape), lambda: targets().order_by().filter(AnyOf(F("pk"), KEYS)))
+    return _by_key(found_links, model._meta.get_field(relation.through), target_query, None)
 
 
 def _link_columns(model, relation) -> list[str]:

@@ -58,15 +58,8 @@ class RowIterable(ModelIterable):
 
     def __iter__(self):
         queryset = self.queryset
-        db = queryset.db
-        compiler = queryset.query.get_compiler(using=db)
+        compiler = queryset.query.get_compiler(using=queryset.db)
         results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
-        select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
-        model_cls = klass_info["model"]
-        select_fields = klass_info["select_fields"]
-        start, end = select_fields[0], select_fields[-1] + 1
-        init_list = [f[0].target.attname for f in select[start:end]]
-        related_populators = get_related_populators(klass_info, select, db)
         known_related_objects = [
             (
                 field,
@@ -80,24 +73,36 @@ class RowIterable(ModelIterable):
             )
             for field, related_objs in queryset._known_related_objects.items()
         ]
-        plain = _plain(model_cls)
-        for row in compiler.results_iter(results):
-            if plain:
-                obj = _row(model_cls, db, init_list, row[start:end])
+        yield from instances(compiler, results, queryset.db, known_related_objects)
+
+
+def instances(compiler, results, db: str, known_related_objects=()):
+    """The instances of the rows ``results`` (chunks of rows, as ``execute_sql`` gives them) that ``compiler``'s
+    query read: ``RowIterable``'s rows, also for SQL compiled once and run again (``api.query.kept``)."""
+    select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
+    model_cls = klass_info["model"]
+    select_fields = klass_info["select_fields"]
+    start, end = select_fields[0], select_fields[-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    related_populators = get_related_populators(klass_info, select, db)
+    plain = _plain(model_cls)
+    for row in compiler.results_iter(results):
+        if plain:
+            obj = _row(model_cls, db, init_list, row[start:end])
+        else:
+            obj = model_cls.from_db(db, init_list, row[start:end])
+        for rel_populator in related_populators:
+            rel_populator.populate(row, obj)
+        if annotation_col_map:
+            for attr_name, col_pos in annotation_col_map.items():
+                setattr(obj, attr_name, row[col_pos])
+        for field, rel_objs, rel_getter in known_related_objects:
+            if field.is_cached(obj):
+                continue
+            try:
+                rel_obj = rel_objs[rel_getter(obj)]
+            except KeyError:
+                pass
             else:
-                obj = model_cls.from_db(db, init_list, row[start:end])
-            for rel_populator in related_populators:
-                rel_populator.populate(row, obj)
-            if annotation_col_map:
-                for attr_name, col_pos in annotation_col_map.items():
-                    setattr(obj, attr_name, row[col_pos])
-            for field, rel_objs, rel_getter in known_related_objects:
-                if field.is_cached(obj):
-                    continue
-                try:
-                    rel_obj = rel_objs[rel_getter(obj)]
-                except KeyError:
-                    pass
-                else:
-                    setattr(obj, field.name, rel_obj)
-            yield obj
+                setattr(obj, field.name, rel_obj)
+        yield obj

@@ -1,0 +1,194 @@
+"""Read queries compiled once per shape, then run again with other keys.
+
+A populate asks the same queries on every request, each with other ids: a profile's questions, replies,
+teams, awards. Django built each queryset and compiled its SQL again every time, and that was about
+half of a single populated document's time (``bench/profile_request.py c --profile``). A ``KeptQuery``
+is such a query compiled once, its keys left as one parameter (``AnyOf``: ``= ANY(%s)`` with an array
+on PostgreSQL, ``IN (SELECT value FROM json_each(%s))`` with a JSON list on SQLite), so its SQL is the
+same however many keys it is run with; its rows are built as ``RowIterable`` builds them.
+
+``kept(key, build)`` keeps them by ``key``, which must say everything ``build`` makes the queryset of
+(the relation, the columns, the visibility condition, the order, the caller's access), per database
+connection: the compiler holds its connection, and each thread has its own. At most ``KEPT_MAX`` are
+kept per connection (the least recently used goes); a setting's change forgets them all.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Hashable, Iterable
+from contextvars import ContextVar
+from functools import cache
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
+from django.db.models import Lookup
+from django.db.models.query import ModelIterable
+
+from api.query.rows import RowIterable, instances
+
+KEPT_MAX = 512
+_ATTR = "api_kept_queries"
+
+
+class _Keys:
+    """Where a kept query's keys go, until it is run."""
+
+    def __repr__(self) -> str:
+        return "KEYS"
+
+
+KEYS = _Keys()
+
+
+def keys_param(vendor: str, keys: Iterable):
+    """The one parameter ``AnyOf`` binds for ``keys`` on a database of ``vendor``."""
+    values = list(keys)
+    return json.dumps(values) if vendor == "sqlite" else values
+
+
+# Set while a kept query is compiled for exactly one key.
+_ONE_KEY: ContextVar[bool] = ContextVar("api_kept_one_key", default=False)
+
+
+class AnyOf(Lookup):
+    """``lhs`` is one of the keys (a collection, or ``KEYS`` in a query to keep), bound as one parameter."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if self.rhs is KEYS and _ONE_KEY.get():
+            return f"{lhs} = %s", [*params, KEYS]
+        value = self.rhs if self.rhs is KEYS else keys_param(connection.vendor, self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, value]
+        if connection.vendor == "sqlite":
+            # ``lhs`` is compiled SQL (a column): no text of the caller's is in it.
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, value]  # noqa: S608
+        raise NotSupportedError(f"AnyOf has no SQL for {connection.vendor}")
+
+
+class _Compiled(NamedTuple):
+    sql: str  # "" when the query finds no rows whatever the keys (``none()``)
+    params: tuple
+    slots: list[int]  # where the keys go in ``params``
+    compiler: object
+
+
+class KeptQuery:
+    """A queryset with ``KEYS`` in it, compiled once for one key and once for more (``rows`` runs it).
+
+    One key is bound as a scalar (``= %s``): PostgreSQL's generic plan for it is as good as a plan made for
+    the value, and a prepared statement then needs no planning; with an array of unknown length its
+    generic plan can be much worse (a profile's replies: 3.5 ms against 0.2), so it plans each time.
+    """
+
+    def __init__(self, queryset):
+        if queryset._iterable_class not in (ModelIterable, RowIterable) or queryset._prefetch_related_lookups:
+            raise TypeError("A kept query reads model instances, with nothing prefetched")
+        self.queryset = queryset
+        self.db = queryset.db
+        self.forms: dict[bool, _Compiled] = {}
+
+    def _compiled(self, one: bool) -> _Compiled:
+        form = self.forms.get(one)
+        if form is None:
+            compiler = self.queryset.query.get_compiler(using=self.db)
+            token = _ONE_KEY.set(one)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # e.g. ``none()``
+                sql, params = "", ()
+            finally:
+                _ONE_KEY.reset(token)
+            slots = [i for i, param in enumerate(params) if param is KEYS]
+            form = self.forms[one] = _Compiled(sql, tuple(params), slots, compiler)
+        return form
+
+    def rows(self, keys: Iterable) -> list:
+        """The instances of the rows the query finds with ``keys`` in place of ``KEYS``."""
+        keys = list(keys)
+        form = self._compiled(len(keys) == 1)
+        if not form.sql:
+            return []
+        compiler = form.compiler
+        value = keys[0] if len(keys) == 1 else keys_param(compiler.connection.vendor, keys)
+        params = list(form.params)
+        for slot in form.slots:
+            params[slot] = value
+        with _cursor(compiler.connection) as cursor:
+            cursor.execute(form.sql, params)
+            results = cursor.fetchall()
+        if compiler.has_extra_select:
+            results = [row[: compiler.col_count] for row in results]
+        return list(instances(compiler, [results], self.db))
+
+
+def _cursor(connection):
+    """A cursor for a kept query. On PostgreSQL it binds the parameters on the server and prepares the
+    query, so that PostgreSQL plans it once per connection: planning was two thirds of the database's
+    time on a populated profile. Django's other queries keep its client-side binding, which every query
+    it writes works with. ``API_PREPARED_STATEMENTS`` turns it off (a pooler that can't keep them)."""
+    # While queries are logged (DEBUG, a test counting them), Django shows a query with its parameters
+    # only from a client-side cursor, so the logged ones are run as Django runs its own.
+    prepared = connection.vendor == "postgresql" and settings.API_PREPARED_STATEMENTS and not connection.queries_logged
+    factory = _preparing_cursor() if prepared else None
+    if factory is None:
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django leaves psycopg's preparing off (None), which refuses even a query that asks for it; a
+        # threshold no count reaches keeps it off for every query that does not ask (Django's own).
+        raw.prepare_threshold = sys.maxsize
+    default, raw.cursor_factory = raw.cursor_factory, factory
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = default
+
+
+@cache
+def _preparing_cursor():
+    """Django's server-binding cursor class (psycopg 3), preparing every query it runs; None without it."""
+    from django.db.backends.postgresql import base
+
+    if not hasattr(base, "ServerBindingCursor"):
+        return None
+
+    class PreparingCursor(base.ServerBindingCursor):
+        # Django turns psycopg's automatic preparing off (``prepare_threshold``); psycopg keeps the
+        # prepared statements per connection, the least used deallocated past ``prepared_max``.
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+    return PreparingCursor
+
+
+def kept(key: Hashable | None, build: Callable) -> KeptQuery:
+    """The query ``build()`` makes, compiled once for ``key`` (None: not kept, compiled now)."""
+    if key is None:
+        return KeptQuery(build())
+    queries = connections[DEFAULT_DB_ALIAS].__dict__.setdefault(_ATTR, {})
+    query = queries.pop(key, None)  # put back last: the most recently used
+    if query is None:
+        query = KeptQuery(build())
+        if len(queries) >= KEPT_MAX:
+            del queries[next(iter(queries))]
+    queries[key] = query
+    return query
+
+
+def forget(**kwargs) -> None:
+    """Forget the kept queries of this thread's connections (a setting changed: the SQL may differ)."""
+    for connection in connections.all(initialized_only=True):
+        connection.__dict__.pop(_ATTR, None)
+
+
+setting_changed.connect(forget, dispatch_uid="api.query.kept.forget")
