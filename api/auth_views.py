@@ -11,7 +11,7 @@ from api.errors import ForbiddenError, ValidationError, invalid_key
 from api.permissions import Caller
 from api.query import qs
 from api.query.access import Access
-from api.query.execute import columns, prepare, visible, with_populate
+from api.query.execute import find_one, prepare
 from api.query.selection import SelectionParser
 from api.query.values import format_datetime
 from api.registry import registry
@@ -182,8 +182,7 @@ class MeView(ApiView):
         selection = SelectionParser(registry, access, lenient=self.v4).selection(
             profiles, options.get("fields"), options.get("populate"), path="populate[profile]"
         )
-        queryset = visible(profiles, access).filter(user=self.request.member).only(*columns(selection, access))
-        profile = with_populate(queryset, selection, access, single=True).first()
+        profile = find_one(profiles, selection, access, "user", self.request.member.pk)
         if profile is None:
             return None
         prepare([profile], selection)

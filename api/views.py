@@ -14,7 +14,7 @@ from api.base import ApiView, json_response
 from api.errors import ForbiddenError, NotFoundError, ValidationError
 from api.permissions import Caller
 from api.query import qs
-from api.query.execute import columns, filtered, prepare, visible, with_populate
+from api.query.execute import columns, filtered, find_one, prepare, visible, with_populate
 from api.query.filters import FilterBuilder
 from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort
 from api.registry import ContentType, registry
@@ -172,8 +172,10 @@ class DocumentView(ContentTypeView):
         self.authorise("findOne")
         access = self.access()
         selection = self.selection(access)
-        queryset = visible(self.content_type, access).only(*columns(selection, access))
-        obj = self.lookup(with_populate(queryset, selection, access, single=True), document_id)
+        ((field, value),) = self.ref(document_id).items()
+        obj = find_one(self.content_type, selection, access, field, value)
+        if obj is None:
+            raise NotFoundError()
         prepare([obj], selection)
         return self.respond(self.single(obj, access, selection))
 

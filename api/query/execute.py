@@ -92,6 +92,25 @@ def with_populate(queryset, selection: Selection, access: Access, single: bool =
     return queryset
 
 
+def find_one(content_type: ContentType, selection: Selection, access: Access, field: str, value):
+    """The row of ``content_type`` whose ``field`` (unique: ``document_id``, ``pk``, ``user``) is ``value``,
+    if ``access`` may read it, populated as ``selection`` says (findOne); None if there is none.
+
+    Its query is kept compiled, as the populate's are (``api.query.kept``), so that a findOne builds no
+    queryset once its shape has been read.
+    """
+    loaded = columns(selection, access)
+
+    def build():
+        readable = _joined_media(visible(content_type, access).only(*loaded), selection)
+        return as_rows(readable.filter(AnyOf(F(field), KEYS)).order_by("pk")[:1])
+
+    key = ("one", content_type.plural, field, tuple(loaded), _visible_to(content_type, access))
+    rows = kept(key, build).rows([value])
+    _populate(rows, selection, access, single=True)
+    return rows[0] if rows else None
+
+
 def _joined_media(queryset, selection: Selection):
     attrs = _media_attrs(selection)
     return queryset.select_related(*attrs) if attrs else queryset
@@ -176,9 +195,13 @@ def _shape(item: PopulateItem, access: Access, loaded: list[str]) -> tuple | Non
     filters: its values vary from one request to the next)."""
     if item.filters is not None:
         return None
-    content_type = item.selection.content_type
-    visible_to = (access.include_private, access.drafts, access.member_id, visibility(content_type, access))
+    visible_to = _visible_to(item.selection.content_type, access)
     return (item.spec, item.owner_model, tuple(loaded), tuple(item.ordering), visible_to)
+
+
+def _visible_to(content_type: ContentType, access: Access) -> tuple:
+    """What ``visible(content_type, access)`` is built from, as a key."""
+    return (access.include_private, access.drafts, access.member_id, visibility(content_type, access))
 
 
 def _by_back_key(rows: list, key, query: KeptQuery, to_attr: str, many: bool = True) -> list:

@@ -1,0 +1,146 @@
+"""Read queries compiled once per shape and run again with other keys (``api.query.kept``)."""
+
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.db.models.sql.compiler import SQLCompiler
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from api.query import kept as kept_module
+from api.query.kept import KEYS, AnyOf, KeptQuery, kept
+from plugins.profiles.models import Profile
+from tests import factories
+from tests.api.helpers import bearer, get
+
+pytestmark = pytest.mark.django_db
+
+
+def pks(rows) -> list[int]:
+    return [row.pk for row in rows]
+
+
+def test_any_of_binds_any_number_of_keys_as_one_parameter(community):
+    ada, grace = community["ada"], community["grace"]
+    queryset = Profile.objects.filter(AnyOf(F("pk"), [ada.pk, grace.pk]))
+    assert len(queryset.query.sql_with_params()[1]) == 1
+    assert set(queryset) == {ada, grace}
+    assert list(Profile.objects.filter(AnyOf(F("pk"), []))) == []
+
+
+def test_a_kept_query_runs_with_other_keys_without_compiling_again(community):
+    ada, grace, linus = community["ada"], community["grace"], community["linus"]
+    query = KeptQuery(Profile.objects.filter(AnyOf(F("pk"), KEYS)).order_by("pk"))
+    assert pks(query.rows([grace.pk, ada.pk])) == sorted([ada.pk, grace.pk])
+    assert pks(query.rows([linus.pk])) == [linus.pk]
+    # One key is bound as a scalar, several as one parameter: two forms, each compiled once.
+    one, many = query.forms[True], query.forms[False]
+    assert "= %s" in one.sql and "ANY" not in one.sql and "json_each" not in one.sql
+    assert ("ANY(%s)" if connection.vendor == "postgresql" else "json_each(%s)") in many.sql
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("compiled again")):
+        assert pks(query.rows([linus.pk, grace.pk])) == sorted([grace.pk, linus.pk])
+        assert pks(query.rows([ada.pk])) == [ada.pk]
+        assert query.rows([]) == []
+
+
+def test_a_kept_querys_rows_are_the_instances_django_reads(community):
+    ada = community["ada"]
+    query = KeptQuery(Profile.objects.select_related("avatar").filter(AnyOf(F("pk"), KEYS)))
+    (ours,) = query.rows([ada.pk])
+    theirs = Profile.objects.select_related("avatar").get(pk=ada.pk)
+    assert ours == theirs and ours.first_name == "Ada" and ours._state.adding is False
+    with CaptureQueriesContext(connection) as queries:
+        assert ours.avatar == theirs.avatar  # joined into the row's query, as select_related does
+    assert len(queries) == 0
+
+
+def test_a_query_that_finds_nothing_whatever_the_keys_asks_the_database_nothing(community):
+    query = KeptQuery(Profile.objects.none().filter(AnyOf(F("pk"), KEYS)))
+    with CaptureQueriesContext(connection) as queries:
+        assert query.rows([community["ada"].pk]) == []
+    assert len(queries) == 0
+
+
+def test_kept_queries_are_kept_by_key_the_least_recently_used_going_first(community, monkeypatch):
+    monkeypatch.setattr(kept_module, "KEPT_MAX", 2)
+    kept_module.forget()
+    built = []
+
+    def build(name):
+        def make():
+            built.append(name)
+            return Profile.objects.filter(AnyOf(F("pk"), KEYS))
+
+        return make
+
+    first = kept(("test", "a"), build("a"))
+    assert kept(("test", "a"), build("a")) is first
+    kept(("test", "b"), build("b"))
+    kept(("test", "a"), build("a"))  # used again: now "b" is the least recently used
+    kept(("test", "c"), build("c"))
+    assert kept(("test", "a"), build("a")) is first
+    kept(("test", "b"), build("b"))
+    assert built == ["a", "b", "c", "b"]
+    assert kept(None, build("none")) is not kept(None, build("none"))  # None: never kept
+
+
+def test_a_changed_setting_forgets_the_kept_queries(community):
+    query = kept(("test", "setting"), lambda: Profile.objects.filter(AnyOf(F("pk"), KEYS)))
+    with override_settings(API_PAGINATION_MAX=7):
+        assert kept(("test", "setting"), lambda: Profile.objects.filter(AnyOf(F("pk"), KEYS))) is not query
+
+
+def test_callers_who_see_different_rows_never_share_a_kept_query(client, community):
+    """The same populate, read by the anonymous public, by the question's author and by a moderator:
+    each sees what their access lets them, in any order (the kept queries are keyed by it)."""
+    linus = community["linus"]
+    linus.user = factories.UserFactory()
+    linus.save(update_fields=["user"])
+    held = factories.QuestionFactory(author=linus, subject="Held for review", held=True)
+    hidden = factories.ReplyFactory(question=community["question"], author=linus, body="hidden words", hidden=True)
+    path = f"profiles/{linus.document_id}"
+    params = {"populate": ["questions", "replies"]}
+
+    def seen(**headers) -> tuple[set, set]:
+        response = get(client, path, params, **headers)
+        assert response.status_code == 200, response.content
+        data = response.json()["data"]
+        return {q["documentId"] for q in data["questions"]}, {r["documentId"] for r in data["replies"]}
+
+    public = seen()
+    assert held.document_id not in public[0] and hidden.document_id not in public[1]
+    author = seen(**bearer(linus.user))
+    assert held.document_id in author[0]
+    assert seen() == public
+    moderator = seen(**bearer(factories.moderator()))
+    assert held.document_id in moderator[0] and hidden.document_id in moderator[1]
+    assert seen() == public
+    assert seen(**bearer(linus.user)) == author
+
+
+def test_populate_queries_are_prepared_on_postgresql(client, community):
+    """On PostgreSQL the kept queries are prepared (planned once per connection), unless
+    ``API_PREPARED_STATEMENTS`` is off; Django's own queries are not."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+
+    def statements() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    linus = community["linus"]
+    factories.QuestionFactory(author=linus, subject="Prepared")
+    before = statements()
+    with override_settings(API_PREPARED_STATEMENTS=False):
+        assert get(client, f"profiles/{linus.document_id}", {"populate": ["questions"]}).status_code == 200
+    assert statements() == before
+    response = get(client, f"profiles/{linus.document_id}", {"populate": ["questions"]})
+    assert response.status_code == 200
+    assert "Prepared" in {q["subject"] for q in response.json()["data"]["questions"]}
+    prepared = [sql for sql in statements() if sql not in before]
+    assert any('FROM "forum_question"' in sql for sql in prepared)
+    assert any('FROM "profiles_profile"' in sql for sql in prepared)  # the findOne's own row
+    assert all("$1" in sql for sql in prepared)
