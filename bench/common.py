@@ -94,8 +94,8 @@ HOOKS = ROOT / "bench" / "gunicorn_hooks.py"
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, ready_path: str | None = None, workers: int = 2):
-    """Serve the project with gunicorn on a free loopback port; yields the base URL.
+def gunicorn(env: dict, ready_path: str | None = None, workers: int = 2, app: str = "cms.wsgi"):
+    """Serve the project (or another WSGI ``app``) with gunicorn on a free loopback port; yields the base URL.
 
     Ready when every worker has loaded the application (``gunicorn_hooks.py``); with ``ready_path``,
     also once that path answers 200 (which warms the worker that answers it).
@@ -103,7 +103,7 @@ def gunicorn(env: dict, ready_path: str | None = None, workers: int = 2):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     ready = Path(tempfile.mkdtemp(prefix="bench-ready-"))
-    command = [PYTHON, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers), "--config", str(HOOKS)]
+    command = [PYTHON, "-m", "gunicorn", app, "--workers", str(workers), "--config", str(HOOKS)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env={**env, "BENCH_READY_DIR": str(ready)})
     try:
@@ -119,6 +119,21 @@ def gunicorn(env: dict, ready_path: str | None = None, workers: int = 2):
         server.terminate()
         server.wait(timeout=20)
         shutil.rmtree(ready, ignore_errors=True)
+
+
+def yardstick(env: dict, body: bytes, seconds: int = 5) -> dict:
+    """What this machine takes to answer ``body`` with no application (``bare_wsgi.py``, the same gunicorn
+    and wrk), and the CPU time of a fixed piece of Python: the scale to read the benchmark's figures on."""
+    import timeit
+
+    with tempfile.NamedTemporaryFile(suffix=".json") as file:
+        file.write(body)
+        file.flush()
+        with gunicorn({**env, "BARE_BODY_FILE": file.name}, "/", app="bench.bare_wsgi:application") as base:
+            bare = wrk(base + "/", 1, seconds)
+    loop = timeit.Timer("sum(d.values())", "d = {i: i for i in range(1000)}")
+    python_us = min(loop.repeat(5, 2000)) / 2000 * 1e6
+    return {"bare_p50_ms": bare["p50_ms"], "bare_p99_ms": bare["p99_ms"], "python_us": round(python_us, 2)}
 
 
 SCALE_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
