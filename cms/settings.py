@@ -348,7 +348,7 @@ _cache_prefix = env_str("CACHE_KEY_PREFIX", "cms")
 if _cache_url == "db":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_cache"}}
 elif _cache_url.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+    CACHES = {"default": {"BACKEND": "plugins.core.redis_cache.RedisCache", "LOCATION": _cache_url}}
 elif _cache_url == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
