@@ -79,6 +79,7 @@ class _Compiled(NamedTuple):
     params: tuple
     slots: list[int]  # where the keys go in ``params``
     compiler: object
+    converters: dict | None  # the columns' converters (None: let ``results_iter`` apply them)
 
 
 class KeptQuery:
@@ -108,7 +109,10 @@ class KeptQuery:
             finally:
                 _ONE_KEY.reset(token)
             slots = [i for i, param in enumerate(params) if param is KEYS]
-            form = self.forms[one] = _Compiled(sql, tuple(params), slots, compiler)
+            # Found once, not on every run as ``results_iter`` does.
+            fields = [column[0] for column in compiler.select[: compiler.col_count]] if sql else []
+            converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
+            form = self.forms[one] = _Compiled(sql, tuple(params), slots, compiler, converters)
         return form
 
     def rows(self, keys: Iterable) -> list:
@@ -127,7 +131,10 @@ class KeptQuery:
             results = cursor.fetchall()
         if compiler.has_extra_select:
             results = [row[: compiler.col_count] for row in results]
-        return list(instances(compiler, [results], self.db))
+        converted = None
+        if form.converters is not None:
+            converted = compiler.apply_converters(results, form.converters) if form.converters else results
+        return list(instances(compiler, [results], self.db, converted=converted))
 
 
 def _cursor(connection):

@@ -76,9 +76,10 @@ class RowIterable(ModelIterable):
         yield from instances(compiler, results, queryset.db, known_related_objects)
 
 
-def instances(compiler, results, db: str, known_related_objects=()):
+def instances(compiler, results, db: str, known_related_objects=(), converted=None):
     """The instances of the rows ``results`` (chunks of rows, as ``execute_sql`` gives them) that ``compiler``'s
-    query read: ``RowIterable``'s rows, also for SQL compiled once and run again (``api.query.kept``)."""
+    query read: ``RowIterable``'s rows, also for SQL compiled once and run again (``api.query.kept``, which
+    passes the rows ``converted`` already)."""
     select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
     model_cls = klass_info["model"]
     select_fields = klass_info["select_fields"]
@@ -86,7 +87,7 @@ def instances(compiler, results, db: str, known_related_objects=()):
     init_list = [f[0].target.attname for f in select[start:end]]
     related_populators = get_related_populators(klass_info, select, db)
     plain = _plain(model_cls)
-    for row in compiler.results_iter(results):
+    for row in compiler.results_iter(results) if converted is None else converted:
         if plain:
             obj = _row(model_cls, db, init_list, row[start:end])
         else:
