@@ -10,9 +10,10 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.dispatch import receiver
 
+from api.query.kept import KEYS, AnyOf, kept
 from api.query.values import format_datetime
 from plugins.assets.formats import FILTER_SPECS, FORMAT_BY_SPEC
 from plugins.assets.models import CommunityImage, CommunityRendition
@@ -49,6 +50,12 @@ def image_queryset():
     )
 
 
+def _renditions_by_image():
+    """The renditions' rows of the images ``KEYS`` names: kept compiled (``api.query.kept``)."""
+    by_image = _renditions().filter(AnyOf(F("image_id"), KEYS))
+    return by_image.values_list("image_id", "filter_spec", "file", "width", "height")
+
+
 class StoredFormat(NamedTuple):
     """A rendition as a file object reads it: a row, not a model instance (there are four per image)."""
 
@@ -68,7 +75,7 @@ def attach_formats(images) -> None:
     if not pending:
         return
     by_image: dict[int, list] = {pk: [] for pk in pending}
-    rows = _renditions().filter(image_id__in=pending).values_list("image_id", "filter_spec", "file", "width", "height")
+    rows = kept(("renditions",), _renditions_by_image).rows(pending)
     for image_id, *fields in rows:
         by_image[image_id].append(StoredFormat(*fields))
     for pk, same in pending.items():

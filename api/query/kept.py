@@ -27,7 +27,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import Lookup
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesListIterable
 
 from api.query.rows import RowIterable, instances
 
@@ -91,8 +91,13 @@ class KeptQuery:
     """
 
     def __init__(self, queryset):
-        if queryset._iterable_class not in (ModelIterable, RowIterable) or queryset._prefetch_related_lookups:
-            raise TypeError("A kept query reads model instances, with nothing prefetched")
+        # Model instances, or the tuples of a ``values_list`` of fields in the order it selects them.
+        self.tuples = queryset._iterable_class is ValuesListIterable
+        plain_values = self.tuples and list(queryset._fields) == list(queryset.query.values_select)
+        if queryset._iterable_class not in (ModelIterable, RowIterable) and not plain_values:
+            raise TypeError("A kept query reads model instances or a values_list of fields")
+        if queryset._prefetch_related_lookups:
+            raise TypeError("A kept query prefetches nothing")
         self.queryset = queryset
         self.db = queryset.db
         self.forms: dict[bool, _Compiled] = {}
@@ -116,7 +121,7 @@ class KeptQuery:
         return form
 
     def rows(self, keys: Iterable) -> list:
-        """The instances of the rows the query finds with ``keys`` in place of ``KEYS``."""
+        """The instances (or tuples) of the rows the query finds with ``keys`` in place of ``KEYS``."""
         keys = list(keys)
         form = self._compiled(len(keys) == 1)
         if not form.sql:
@@ -131,9 +136,12 @@ class KeptQuery:
             results = cursor.fetchall()
         if compiler.has_extra_select:
             results = [row[: compiler.col_count] for row in results]
-        converted = None
-        if form.converters is not None:
+        if form.converters is None:
+            converted = compiler.results_iter([results])
+        else:
             converted = compiler.apply_converters(results, form.converters) if form.converters else results
+        if self.tuples:
+            return [tuple(row) for row in converted]
         return list(instances(compiler, [results], self.db, converted=converted))
 
 

@@ -56,6 +56,19 @@ def test_a_kept_querys_rows_are_the_instances_django_reads(community):
     assert len(queries) == 0
 
 
+def test_a_kept_values_list_gives_its_tuples(community):
+    ada, grace = community["ada"], community["grace"]
+    by_pk = Profile.objects.filter(AnyOf(F("pk"), KEYS)).order_by("pk")
+    query = KeptQuery(by_pk.values_list("pk", "first_name", "created_at"))
+    expected = list(
+        Profile.objects.filter(pk__in=[ada.pk, grace.pk]).order_by("pk").values_list("pk", "first_name", "created_at")
+    )
+    assert query.rows([ada.pk, grace.pk]) == expected  # the timestamps converted as Django converts them
+    assert query.rows([grace.pk]) == [expected[1]]
+    with pytest.raises(TypeError):
+        KeptQuery(by_pk.values("pk"))  # dicts: not kept
+
+
 def test_a_query_that_finds_nothing_whatever_the_keys_asks_the_database_nothing(community):
     query = KeptQuery(Profile.objects.none().filter(AnyOf(F("pk"), KEYS)))
     with CaptureQueriesContext(connection) as queries:
