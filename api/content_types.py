@@ -23,7 +23,7 @@ from plugins.forum.models import (
 from plugins.forum.panel import load_moderation_details
 from plugins.jobs.models import JobListing
 from plugins.points.reputation import load_reputation
-from plugins.points.services import balance_expression
+from plugins.points.services import balance_annotations, balance_expression
 from plugins.profiles.models import Profile
 from plugins.rewards.models import RewardProduct
 from plugins.rewards.services import in_stock_q
@@ -98,6 +98,7 @@ registry.register(
             computed("reputationTier", "json", lambda p: {"tier": p.reputation.level, "name": p.reputation.name}),
         ),
         prepare=load_reputation,
+        annotations=balance_annotations,
         relations=(
             # Achievements held now: through awards that have not been revoked.
             Relation(

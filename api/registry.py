@@ -196,6 +196,9 @@ class ContentType:
     description: str = ""
     # Loads what computed attributes read for a whole batch of rows at once (one query, not one a row).
     prepare: Callable[[list], None] | None = None
+    # Expressions by attribute name that the API's reads select with each row: values ``prepare`` then
+    # finds on the row and does not load (a profile's balance, joined: no query of its own).
+    annotations: Callable[[], dict] | None = None
     # The ORM path from a row to its owner's user id (``author__user_id``): a member may update the
     # names in ``owner_writable`` of their own rows even without the role permission to update.
     owner: str | None = None

@@ -81,7 +81,7 @@ def with_populate(queryset, selection: Selection, access: Access, single: bool =
     key's cache. ``single`` says the queryset yields one row (findOne): links are then joined to their
     targets. Every level is read as rows (``api.query.rows``).
     """
-    queryset = as_rows(_joined_media(queryset, selection))
+    queryset = as_rows(_joined(queryset, selection))
     if not any(item.kind == "relation" for item in selection.populate.values()):
         return queryset
     # The plan travels with the queryset's clones (``first()``, ``filter()``) in its iterable class: one
@@ -102,7 +102,7 @@ def find_one(content_type: ContentType, selection: Selection, access: Access, fi
     loaded = columns(selection, access)
 
     def build():
-        readable = _joined_media(visible(content_type, access).only(*loaded), selection)
+        readable = _joined(visible(content_type, access).only(*loaded), selection)
         return as_rows(readable.filter(AnyOf(F(field), KEYS)).order_by("pk")[:1])
 
     key = ("one", content_type.plural, field, tuple(loaded), _visible_to(content_type, access))
@@ -111,9 +111,15 @@ def find_one(content_type: ContentType, selection: Selection, access: Access, fi
     return rows[0] if rows else None
 
 
-def _joined_media(queryset, selection: Selection):
+def _joined(queryset, selection: Selection):
+    """Into the rows' query: the media the selection populates, and the values its type's batch loader
+    would otherwise read (``ContentType.annotations``) when it shows an attribute computed from them."""
     attrs = _media_attrs(selection)
-    return queryset.select_related(*attrs) if attrs else queryset
+    queryset = queryset.select_related(*attrs) if attrs else queryset
+    content_type = selection.content_type
+    if content_type.annotations is not None and any(a.compute and a.prepared for a in selection.attributes):
+        queryset = queryset.annotate(**content_type.annotations())
+    return queryset
 
 
 class _Populating:
@@ -153,7 +159,7 @@ def _load(rows: list, item: PopulateItem, access: Access, single: bool) -> list:
 
     def targets(*also: str):
         readable = filtered(visible(target_type, access), item.filters)
-        return as_rows(_joined_media(readable.only(*loaded, *also), item.selection))
+        return as_rows(_joined(readable.only(*loaded, *also), item.selection))
 
     if relation.through:
         join = single and not item.selection.populate

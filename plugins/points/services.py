@@ -238,6 +238,15 @@ def balance_expression():
     return Coalesce(F("points_account__balance"), Value(0), output_field=BigIntegerField())
 
 
+def balance_annotations() -> dict:
+    """``points_balance`` and ``points_activity`` as expressions a profile's row can be read with: on a
+    profile read so, ``load_balances`` reads nothing."""
+    return {
+        "points_balance": balance_expression(),
+        "points_activity": Coalesce(F("points_account__activity"), Value(0), output_field=BigIntegerField()),
+    }
+
+
 def add_activity(profile, by: int = 1) -> None:
     """Count activity toward reputation (called by the rules engine with each counted event)."""
     account_for(profile)
@@ -245,7 +254,8 @@ def add_activity(profile, by: int = 1) -> None:
 
 
 def load_balances(profiles) -> None:
-    """Set ``points_balance`` and ``points_activity`` on each profile with one query for the batch."""
+    """Set ``points_balance`` and ``points_activity`` on each profile with one query for the batch (none
+    for the profiles read with ``balance_annotations``)."""
     pending = [p for p in profiles if not hasattr(p, "points_balance")]
     if not pending:
         return

@@ -1,6 +1,8 @@
 """A member's own points and achievements; public profiles show points but never the ledger."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from plugins.achievements.services import award_achievement
 from plugins.points.services import Posting, post
@@ -59,3 +61,19 @@ def test_the_public_profile_shows_points_not_the_ledger(client, community, membe
 def test_anonymous_callers_have_no_points_endpoint(client, community):
     assert client.get("/api/users/me/points").status_code == 403
     assert client.get("/api/users/me/achievements").status_code == 403
+
+
+def test_profiles_are_read_with_their_balance_joined_not_loaded_after(client, community):
+    """``ContentType.annotations``: a profile's points come with its row (findOne, a list, a populate),
+    so the batch loader asks nothing more; a profile with no account reads 0."""
+    ada, grace = community["ada"], community["grace"]
+    post(ada, Posting(40, "gift", "Gift", "g3"))
+    post(grace, Posting(7, "gift", "Gift", "g4"))
+    with CaptureQueriesContext(connection) as queries:
+        one = client.get(f"/api/profiles/{ada.document_id}").json()["data"]
+        listed = client.get("/api/profiles?sort=points:desc&fields[0]=firstName&fields[1]=points").json()["data"]
+        team = client.get(f"/api/teams/{community['growth'].document_id}?populate[profiles]=true").json()["data"]
+    assert one["points"] == 40 and one["reputation"] == 40 and one["reputationTier"]["tier"] == 1
+    assert [(p["firstName"], p["points"]) for p in listed][:3] == [("Ada", 40), ("Grace", 7), ("Linus", 0)]
+    assert {p["firstName"]: p["points"] for p in team["profiles"]} == {"Ada": 40}
+    assert not [q["sql"] for q in queries if q["sql"].startswith('SELECT "points_pointsaccount"')]
