@@ -134,7 +134,7 @@ def test_callers_who_see_different_rows_never_share_a_kept_query(client, communi
 
 
 def test_populate_queries_are_prepared_on_postgresql(client, community):
-    """On PostgreSQL the kept queries are prepared (planned once per connection), unless
+    """On PostgreSQL the kept queries' one-key forms are prepared (planned once per connection), unless
     ``API_PREPARED_STATEMENTS`` is off; Django's own queries are not."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
@@ -157,3 +157,13 @@ def test_populate_queries_are_prepared_on_postgresql(client, community):
     assert any('FROM "forum_question"' in sql for sql in prepared)
     assert any('FROM "profiles_profile"' in sql for sql in prepared)  # the findOne's own row
     assert all("$1" in sql for sql in prepared)
+    # Run with their generic plans; the form for several keys is not prepared (planned each time).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+    after_one = statements()
+    query = KeptQuery(Profile.objects.filter(AnyOf(F("pk"), KEYS)))
+    assert len(query.rows([linus.pk, community["ada"].pk])) == 2
+    assert statements() == after_one
+    assert len(query.rows([linus.pk])) == 1
+    assert len(statements()) == len(after_one) + 1
