@@ -16,7 +16,7 @@ from api.permissions import Caller
 from api.query import qs
 from api.query.execute import columns, filtered, find_one, prepare, visible, with_populate
 from api.query.filters import FilterBuilder
-from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort
+from api.query.selection import Access, SelectionParser, parse_pagination, parse_sort, parsed_selection
 from api.registry import ContentType, registry
 from api.serialize import Serializer
 from api.writes import Writer, api_names
@@ -77,8 +77,8 @@ class ContentTypeView(ApiView):
         )
 
     def selection(self, access: Access):
-        parser = SelectionParser(registry, access, lenient=self.v4)
-        return parser.selection(self.content_type, self.params.get("fields"), self.params.get("populate"))
+        fields, populate = self.params.get("fields"), self.params.get("populate")
+        return parsed_selection(registry, access, self.content_type, fields, populate, lenient=self.v4)
 
     def respond(self, payload, status: int = 200):
         cacheable = self.request.anonymous

@@ -1,4 +1,5 @@
-"""Read queries compiled once per shape and run again with other keys (``api.query.kept``)."""
+"""Read queries compiled once per shape and run again with other keys (``api.query.kept``), and parsed
+selections kept for the next request asking the same (``parsed_selection``)."""
 
 from unittest import mock
 
@@ -10,7 +11,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from api.query import kept as kept_module
+from api.query.access import Access
 from api.query.kept import KEYS, AnyOf, KeptQuery, kept
+from api.query.selection import parsed_selection
+from api.registry import registry
 from plugins.profiles.models import Profile
 from tests import factories
 from tests.api.helpers import bearer, get
@@ -167,3 +171,24 @@ def test_populate_queries_are_prepared_on_postgresql(client, community):
     assert statements() == after_one
     assert len(query.rows([linus.pk])) == 1
     assert len(statements()) == len(after_one) + 1
+
+
+def test_a_parsed_selection_is_kept_for_the_same_request_and_access(community):
+    profiles = registry.get("profiles")
+    public = Access()
+    first = parsed_selection(registry, public, profiles, None, "*", lenient=False)
+    assert parsed_selection(registry, Access(), profiles, None, "*", lenient=False) is first
+    # Another access, another scope of readable types, another query: parsed again.
+    trusted = parsed_selection(registry, Access(include_private=True), profiles, None, "*", lenient=False)
+    assert trusted is not first and "user" in trusted.populate and "user" not in first.populate
+    no_teams = Access(may_find=lambda plural: plural != "teams")
+    scoped = parsed_selection(registry, no_teams, profiles, None, "*", lenient=False)
+    assert "teams" in first.populate and "teams" not in scoped.populate
+    assert parsed_selection(registry, public, profiles, ["firstName"], "*", lenient=False) is not first
+    # A populate that filters is parsed every time (its filter may have read rows).
+    filtered = {"teams": {"filters": {"name": {"$eq": "Growth"}}}}
+    assert parsed_selection(registry, public, profiles, None, filtered, lenient=False) is not parsed_selection(
+        registry, public, profiles, None, filtered, lenient=False
+    )
+    with override_settings(API_POPULATE_MAX_DEPTH=3):
+        assert parsed_selection(registry, public, profiles, None, "*", lenient=False) is not first
