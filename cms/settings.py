@@ -236,7 +236,8 @@ API_JWT_LIFETIME = timedelta(days=env_int("API_JWT_LIFETIME_DAYS", 30))
 API_POPULATE_MAX_DEPTH = env_int("API_POPULATE_MAX_DEPTH", 5)
 API_POPULATE_MAX_ROWS = env_int("API_POPULATE_MAX_ROWS", 5000)
 # On PostgreSQL the populate's queries are prepared, planned once per connection (api.query.kept). Turn
-# this off behind a pooler that can't keep prepared statements (PgBouncer in transaction mode before 1.21).
+# this off behind a pooler that can't keep prepared statements (PgBouncer in transaction mode
+# without max_prepared_statements). Only connections kept between requests (DATABASE_CONN_MAX_AGE) prepare.
 API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)
 # Public, anonymous reads may be cached by browsers and CDNs for this long.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)

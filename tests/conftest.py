@@ -14,10 +14,15 @@ def _fresh_process_caches():
     """Per-process caches must not carry rows of one test (whose ids the next reuses) into another."""
     from django.core.cache import cache
 
+    from api.query.kept import forget as forget_kept_queries
+    from api.query.selection import forget_parsed
     from plugins.core.ttl_cache import forget_all
 
     forget_all()
     cache.clear()  # rate-limit counters
+    # Compiled queries and parsed selections hold no rows, but a test's counts must not depend on the order.
+    forget_kept_queries()
+    forget_parsed()
     yield
     forget_all()
 

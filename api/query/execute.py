@@ -105,7 +105,7 @@ def find_one(content_type: ContentType, selection: Selection, access: Access, fi
         readable = _joined(visible(content_type, access).only(*loaded), selection)
         return as_rows(readable.filter(AnyOf(F(field), KEYS)).order_by("pk")[:1])
 
-    key = ("one", content_type.plural, field, tuple(loaded), _visible_to(content_type, access))
+    key = ("one", content_type.plural, field, tuple(loaded), _annotated(selection), _visible_to(content_type, access))
     rows = kept(key, build).rows([value])
     _populate(rows, selection, access, single=True)
     return rows[0] if rows else None
@@ -116,10 +116,15 @@ def _joined(queryset, selection: Selection):
     would otherwise read (``ContentType.annotations``) when it shows an attribute computed from them."""
     attrs = _media_attrs(selection)
     queryset = queryset.select_related(*attrs) if attrs else queryset
-    content_type = selection.content_type
-    if content_type.annotations is not None and any(a.compute and a.prepared for a in selection.attributes):
-        queryset = queryset.annotate(**content_type.annotations())
+    if _annotated(selection):
+        queryset = queryset.annotate(**selection.content_type.annotations())
     return queryset
+
+
+def _annotated(selection: Selection) -> bool:
+    """Whether ``_joined`` reads the type's ``annotations`` with the selection's rows."""
+    content_type = selection.content_type
+    return content_type.annotations is not None and any(a.compute and a.prepared for a in selection.attributes)
 
 
 class _Populating:
@@ -202,12 +207,16 @@ def _shape(item: PopulateItem, access: Access, loaded: list[str]) -> tuple | Non
     if item.filters is not None:
         return None
     visible_to = _visible_to(item.selection.content_type, access)
-    return (item.spec, item.owner_model, tuple(loaded), tuple(item.ordering), visible_to)
+    # An ``owner_only`` relation's links are the caller's own (``Relation.links_to``).
+    owner = access.member_id if getattr(item.spec, "owner_only", None) else None
+    shape = (item.spec, item.owner_model, tuple(loaded), _annotated(item.selection), tuple(item.ordering))
+    return (*shape, visible_to, owner)
 
 
 def _visible_to(content_type: ContentType, access: Access) -> tuple:
-    """What ``visible(content_type, access)`` is built from, as a key."""
-    return (access.include_private, access.drafts, access.member_id, visibility(content_type, access))
+    """What ``visible(content_type, access)`` is built from, as a key (the member's id is in the condition
+    where it counts: a type whose owners see their hidden rows)."""
+    return (access.include_private, access.drafts, visibility(content_type, access))
 
 
 def _by_back_key(rows: list, key, query: KeptQuery, to_attr: str, many: bool = True) -> list:

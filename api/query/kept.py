@@ -100,8 +100,8 @@ class KeptQuery:
         plain_values = self.tuples and list(queryset._fields) == list(queryset.query.values_select)
         if queryset._iterable_class not in (ModelIterable, RowIterable) and not plain_values:
             raise TypeError("A kept query reads model instances or a values_list of fields")
-        if queryset._prefetch_related_lookups:
-            raise TypeError("A kept query prefetches nothing")
+        if queryset._prefetch_related_lookups or queryset._known_related_objects or queryset._sticky_filter:
+            raise TypeError("A kept query prefetches nothing, and is not a related manager's queryset")
         self.queryset = queryset
         self.db = queryset.db
         self.forms: dict[bool, _Compiled] = {}
@@ -153,7 +153,7 @@ def _cursor(connection, prepared: bool):
     """A cursor for a kept query; a ``prepared`` one on PostgreSQL binds the parameters on the server and
     prepares the query, planned once per connection (``generic_plans``). Django's other queries keep its
     client-side binding, which every query it writes works with. ``API_PREPARED_STATEMENTS`` turns it
-    off (a pooler that can't keep prepared statements)."""
+    off (a pooler that can't keep prepared statements); ``_prepares`` says where else it is off."""
     # While queries are logged (DEBUG, a test counting them), Django shows a query with its parameters
     # only from a client-side cursor, so the logged ones are run as Django runs its own.
     prepared = prepared and _prepares(connection) and not connection.queries_logged
@@ -174,7 +174,16 @@ def _cursor(connection, prepared: bool):
 
 
 def _prepares(connection) -> bool:
-    return connection.vendor == "postgresql" and settings.API_PREPARED_STATEMENTS
+    """Whether kept queries are prepared on ``connection``: on PostgreSQL, unless turned off, on connections
+    kept between requests (``CONN_MAX_AGE``; preparing costs a round trip of its own, and a statement lives
+    as long as its connection), and not where every query binds on the server (``server_side_binding``:
+    the generic plans would then reach Django's queries too)."""
+    return (
+        connection.vendor == "postgresql"
+        and settings.API_PREPARED_STATEMENTS
+        and connection.settings_dict.get("CONN_MAX_AGE") != 0
+        and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    )
 
 
 def generic_plans(sender, connection, **kwargs) -> None:

@@ -54,7 +54,9 @@ def parsed_selection(registry, access: Access, content_type: ContentType, fields
     same page asks the same again. A kept selection is shared: nothing changes a selection once parsed.
     Forgotten when a setting changes (the depth limit is one)."""
     finds = tuple(other.plural for other in registry.all() if access.may_find(other.plural))
-    visibility = (access.include_private, access.drafts, access.member_id, finds)
+    # What the parse reads of the access (a populate's filters read more, and are not kept). Not the
+    # member's id: every signed-in member would have a selection of their own.
+    visibility = (access.include_private, access.drafts, finds)
     key = (content_type.plural, repr(fields_raw), repr(populate_raw), lenient, visibility)
     with _parsed_lock:
         selection = _parsed.pop(key, None)  # put back last: the most recently used

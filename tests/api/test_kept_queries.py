@@ -15,6 +15,7 @@ from api.query.access import Access
 from api.query.kept import KEYS, AnyOf, KeptQuery, kept
 from api.query.selection import parsed_selection
 from api.registry import registry
+from plugins.forum.models import Subscription
 from plugins.profiles.models import Profile
 from tests import factories
 from tests.api.helpers import bearer, get
@@ -135,6 +136,40 @@ def test_callers_who_see_different_rows_never_share_a_kept_query(client, communi
     assert held.document_id in moderator[0] and hidden.document_id in moderator[1]
     assert seen() == public
     assert seen(**bearer(linus.user)) == author
+
+
+def test_owner_only_links_are_each_members_own_whoever_read_the_shape_before(client, community):
+    """A profile's subscriptions (``owner_only``): its member reads them, another member and the public
+    read none, in any order."""
+    linus = community["linus"]
+    linus.user = factories.UserFactory()
+    linus.save(update_fields=["user"])
+    Subscription.objects.create(profile=linus, question=community["question"])
+    other = factories.UserFactory()
+    path = f"profiles/{linus.document_id}"
+
+    def subscriptions(**headers) -> list[str]:
+        response = get(client, path, {"populate": ["questionSubscriptions"]}, **headers)
+        assert response.status_code == 200, response.content
+        return [q["documentId"] for q in response.json()["data"]["questionSubscriptions"]]
+
+    own = [community["question"].document_id]
+    assert subscriptions(**bearer(linus.user)) == own
+    assert subscriptions(**bearer(other)) == []
+    assert subscriptions() == []
+    assert subscriptions(**bearer(linus.user)) == own
+    assert subscriptions(**bearer(other)) == []
+
+
+def test_whether_a_read_joins_the_points_is_part_of_its_kept_query(client, community):
+    """``fields=firstName`` reads no points; ``fields=firstName,points`` joins them: asked in that order,
+    the second is not the first's query (which would leave the points to a query of their own)."""
+    ada = community["ada"]
+    path = f"profiles/{ada.document_id}"
+    assert "points" not in get(client, path, {"fields": ["firstName"]}).json()["data"]
+    with CaptureQueriesContext(connection) as queries:
+        assert get(client, path, {"fields": ["firstName", "points"]}).json()["data"]["points"] == 0
+    assert not [q["sql"] for q in queries if q["sql"].startswith('SELECT "points_pointsaccount"')]
 
 
 def test_populate_queries_are_prepared_on_postgresql(client, community):
