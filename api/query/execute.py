@@ -162,13 +162,15 @@ def _load(rows: list, item: PopulateItem, access: Access, single: bool) -> list:
     ordering = item.ordering or relation.default_ordering
     shape = _shape(item, access, loaded)
 
+    def readable():
+        return filtered(visible(target_type, access), item.filters)
+
     def targets(*also: str):
-        readable = filtered(visible(target_type, access), item.filters)
-        return as_rows(_joined(readable.only(*loaded, *also), item.selection))
+        return as_rows(_joined(readable().only(*loaded, *also), item.selection))
 
     if relation.through:
         join = single and not item.selection.populate
-        return _load_through(rows, relation, targets, item, access, shape, join=join)
+        return _load_through(rows, relation, (readable, targets), item, access, shape, join=join)
     field = item.owner_model._meta.get_field(relation.attr)
     if field.one_to_many or (field.one_to_one and field.auto_created):
         back_key = field.field
@@ -253,14 +255,15 @@ def _by_key(rows: list, field, query: KeptQuery, to_attr: str | None) -> list:
 
 
 def _load_through(
-    rows: list, relation, targets, item: PopulateItem, access: Access, shape: tuple | None, join: bool = False
+    rows: list, relation, targets: tuple, item: PopulateItem, access: Access, shape: tuple | None, join: bool = False
 ) -> list:
     """Links (e.g. awards) in the targets' order, each with its target (read as ``link.<through>``).
 
     For many parents the targets are read once each, however many links share them; for one parent
-    with nothing populated below the targets, they are joined to the links (one query). ``targets``
-    makes the queryset of the rows the links may point at.
+    with nothing populated below the targets, they are joined to the links (one query). ``targets`` makes
+    the querysets of the rows the links may point at: the condition alone, and the rows as read.
     """
+    readable, read = targets
     model = relation.link_model(item.owner_model)
     ordering = [_prefixed(term, f"{relation.through}__") for term in item.ordering]
     to_attr = cache_attr(relation.name)
@@ -268,7 +271,7 @@ def _load_through(
     by_owner = AnyOf(F(back_key.attname), KEYS)
 
     def links():
-        return relation.links_to(item.owner_model, targets(), access).filter(by_owner).order_by(*ordering, "pk")
+        return relation.links_to(item.owner_model, readable(), access).filter(by_owner).order_by(*ordering, "pk")
 
     if join:
 
@@ -283,7 +286,7 @@ def _load_through(
         return []
     link_query = kept(shape and ("links", *shape), lambda: links().only(*_link_columns(model, relation)))
     found_links = _by_back_key(rows, back_key, link_query, to_attr)
-    target_query = kept(shape and ("key", *shape), lambda: targets().order_by().filter(AnyOf(F("pk"), KEYS)))
+    target_query = kept(shape and ("key", *shape), lambda: read().order_by().filter(AnyOf(F("pk"), KEYS)))
     return _by_key(found_links, model._meta.get_field(relation.through), target_query, None)
 
 
