@@ -146,7 +146,7 @@ class KeptQuery:
             converted = compiler.apply_converters(results, form.converters) if form.converters else results
         if self.tuples:
             return [tuple(row) for row in converted]
-        return list(instances(compiler, [results], self.db, converted=converted))
+        return list(instances(compiler, converted, self.db))
 
 
 def _cursor(connection, prepared: bool):

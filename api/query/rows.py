@@ -73,13 +73,12 @@ class RowIterable(ModelIterable):
             )
             for field, related_objs in queryset._known_related_objects.items()
         ]
-        yield from instances(compiler, results, queryset.db, known_related_objects)
+        yield from instances(compiler, compiler.results_iter(results), queryset.db, known_related_objects)
 
 
-def instances(compiler, results, db: str, known_related_objects=(), converted=None):
-    """The instances of the rows ``results`` (chunks of rows, as ``execute_sql`` gives them) that ``compiler``'s
-    query read: ``RowIterable``'s rows, also for SQL compiled once and run again (``api.query.kept``, which
-    passes the rows ``converted`` already)."""
+def instances(compiler, rows, db: str, known_related_objects=()):
+    """The instances of ``rows`` (converted, as ``results_iter`` gives them) that ``compiler``'s query read:
+    ``RowIterable``'s, and those of SQL compiled once and run again (``api.query.kept``)."""
     select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
     model_cls = klass_info["model"]
     select_fields = klass_info["select_fields"]
@@ -87,7 +86,7 @@ def instances(compiler, results, db: str, known_related_objects=(), converted=No
     init_list = [f[0].target.attname for f in select[start:end]]
     related_populators = get_related_populators(klass_info, select, db)
     plain = _plain(model_cls)
-    for row in compiler.results_iter(results) if converted is None else converted:
+    for row in rows:
         if plain:
             obj = _row(model_cls, db, init_list, row[start:end])
         else:
