@@ -21,11 +21,13 @@ PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cms_bench"
 
 
-def environment() -> dict:
-    """The process environment for the benchmark's database, production-like (DEBUG off)."""
+def environment(database_url: str | None = None) -> dict:
+    """The process environment for the benchmark's database (``database_url``, by default
+    BENCH_DATABASE_URL's), production-like (DEBUG off)."""
+    database_url = database_url or os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        DATABASE_URL=database_url,
         SECRET_KEY=os.environ.get("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef"),
         DEBUG="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -34,7 +36,9 @@ def environment() -> dict:
         # The shared cache production runs on (.env.example): Redis, not the database's cache table, whose every
         # read is a query and whose every write counts the table.
         CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/0"),
-        CACHE_KEY_PREFIX="cms-bench",
+        # One prefix per database: two benchmark databases sharing one would read each other's kept values
+        # (the site benchmark's teams' pineapple counts were read on the API benchmark's data).
+        CACHE_KEY_PREFIX="cms-bench-" + database_url.rsplit("/", 1)[1].split("?")[0],
     )
     return env
 

@@ -76,8 +76,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2, help="Warm whole builds and one-profile rebuilds to time.")
     args = parser.parse_args()
 
-    env = environment()
-    env["DATABASE_URL"] = os.environ.get("SITE_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_site_bench")
+    env = environment(os.environ.get("SITE_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_site_bench"))
     env["MEDIA_ROOT"] = str(WORK / "media")
     media_port = free_port()
     env["MEDIA_URL"] = f"http://127.0.0.1:{media_port}/media/"
