@@ -32,6 +32,11 @@ from django.db.models.query import ModelIterable, ValuesListIterable
 
 from api.query.rows import RowIterable, instances
 
+try:
+    from psycopg.types.numeric import Int8
+except ImportError:  # no psycopg: nothing is prepared (``_preparing_cursor``)
+    Int8 = int
+
 KEPT_MAX = 512
 _ATTR = "api_kept_queries"
 
@@ -133,9 +138,14 @@ class KeptQuery:
         compiler = form.compiler
         value = keys[0] if len(keys) == 1 else keys_param(compiler.connection.vendor, keys)
         params = list(form.params)
+        prepared = len(keys) == 1 and _prepared_on(compiler.connection)
+        if prepared and type(value) is int:
+            # psycopg types an int by its size (int2, int4 or int8) and prepares a statement for each set
+            # of types: one type for every key keeps one statement per shape.
+            value = Int8(value)
         for slot in form.slots:
             params[slot] = value
-        with _cursor(compiler.connection, prepared=len(keys) == 1) as cursor:
+        with _cursor(compiler.connection, prepared) as cursor:
             cursor.execute(form.sql, params)
             results = cursor.fetchall()
         if compiler.has_extra_select:
@@ -149,23 +159,30 @@ class KeptQuery:
         return list(instances(compiler, converted, self.db))
 
 
+def _prepared_on(connection) -> bool:
+    """Whether a kept query's one-key form is prepared on ``connection`` now (``_prepares``). While queries
+    are logged (DEBUG, a test counting them), Django shows a query with its parameters only from a
+    client-side cursor, so the logged ones are run as Django runs its own."""
+    return _prepares(connection) and not connection.queries_logged and _preparing_cursor() is not None
+
+
 def _cursor(connection, prepared: bool):
-    """A cursor for a kept query; a ``prepared`` one on PostgreSQL binds the parameters on the server and
-    prepares the query, planned once per connection (``generic_plans``). Django's other queries keep its
-    client-side binding, which every query it writes works with. ``API_PREPARED_STATEMENTS`` turns it
-    off (a pooler that can't keep prepared statements); ``_prepares`` says where else it is off."""
-    # While queries are logged (DEBUG, a test counting them), Django shows a query with its parameters
-    # only from a client-side cursor, so the logged ones are run as Django runs its own.
-    prepared = prepared and _prepares(connection) and not connection.queries_logged
-    factory = _preparing_cursor() if prepared else None
-    if factory is None:
+    """A cursor for a kept query; a ``prepared`` one (PostgreSQL, ``_prepared_on``) binds the parameters on
+    the server and prepares the query, planned once per connection (``generic_plans``). Django's other
+    queries keep its client-side binding, which every query it writes works with. ``API_PREPARED_STATEMENTS``
+    turns it off (a pooler that can't keep prepared statements); ``_prepares`` says where else it is off."""
+    if not prepared:
         return connection.cursor()
+    factory = _preparing_cursor()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         # Django leaves psycopg's preparing off (None), which refuses even a query that asks for it; a
         # threshold no count reaches keeps it off for every query that does not ask (Django's own).
         raw.prepare_threshold = sys.maxsize
+    # psycopg deallocates the least used statement past ``prepared_max`` (100 by default): as many as
+    # are kept, so that a kept query's statement lives as long as it does.
+    raw.prepared_max = max(raw.prepared_max or 0, KEPT_MAX)
     default, raw.cursor_factory = raw.cursor_factory, factory
     try:
         return connection.cursor()

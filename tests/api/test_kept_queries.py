@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.query import kept as kept_module
 from api.query.access import Access
-from api.query.kept import KEYS, AnyOf, KeptQuery, kept
+from api.query.kept import KEPT_MAX, KEYS, AnyOf, KeptQuery, kept
 from api.query.selection import parsed_selection
 from api.registry import registry
 from plugins.forum.models import Subscription
@@ -206,6 +206,11 @@ def test_populate_queries_are_prepared_on_postgresql(client, community):
     assert statements() == after_one
     assert len(query.rows([linus.pk])) == 1
     assert len(statements()) == len(after_one) + 1
+    # Keys of any size share the statement (psycopg would type them int2, int4 or int8 by their size)...
+    assert query.rows([70_000]) == query.rows([2**40]) == []
+    assert len(statements()) == len(after_one) + 1
+    # ...and psycopg keeps as many statements as there are kept queries.
+    assert connection.connection.prepared_max >= KEPT_MAX
 
 
 def test_a_parsed_selection_is_kept_for_the_same_request_and_access(community):
