@@ -38,9 +38,14 @@ def environment(database_url: str | None = None) -> dict:
         CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/0"),
         # One prefix per database: two benchmark databases sharing one would read each other's kept values
         # (the site benchmark's teams' pineapple counts were read on the API benchmark's data).
-        CACHE_KEY_PREFIX="cms-bench-" + database_url.rsplit("/", 1)[1].split("?")[0],
+        CACHE_KEY_PREFIX="cms-bench-" + database_name(database_url),
     )
     return env
+
+
+def database_name(url: str) -> str:
+    """The name of the PostgreSQL database ``url`` names."""
+    return url.rsplit("/", 1)[1].split("?")[0]
 
 
 def setup_django(env: dict) -> None:
@@ -58,7 +63,7 @@ def ensure_database(url: str) -> None:
     """Create the benchmark's PostgreSQL database if it does not exist yet."""
     import psycopg
 
-    name = url.rsplit("/", 1)[1].split("?")[0]
+    name = database_name(url)
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
