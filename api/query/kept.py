@@ -180,9 +180,6 @@ def _cursor(connection, prepared: bool):
         # Django leaves psycopg's preparing off (None), which refuses even a query that asks for it; a
         # threshold no count reaches keeps it off for every query that does not ask (Django's own).
         raw.prepare_threshold = sys.maxsize
-    # psycopg deallocates the least used statement past ``prepared_max`` (100 by default): as many as
-    # are kept, so that a kept query's statement lives as long as it does.
-    raw.prepared_max = max(raw.prepared_max or 0, KEPT_MAX)
     default, raw.cursor_factory = raw.cursor_factory, factory
     try:
         return connection.cursor()
@@ -204,13 +201,17 @@ def _prepares(connection) -> bool:
 
 
 def generic_plans(sender, connection, **kwargs) -> None:
-    """On a new PostgreSQL connection that prepares kept queries: their generic plans, always
-    (``connection_created``). PostgreSQL's own choice (``auto``) kept planning a profile's replies, whose
-    generic plan it estimated dearer, for every request. Only the kept queries' one-key forms are prepared
-    statements (the project has no PL/pgSQL functions, whose plans the setting would reach too)."""
+    """On a new PostgreSQL connection that prepares kept queries: their generic plans, always, and room
+    for as many statements as there are kept queries (``connection_created``). PostgreSQL's own choice
+    (``auto``) kept planning a profile's replies, whose generic plan it estimated dearer, for every request.
+    Only the kept queries' one-key forms are prepared statements (the project has no PL/pgSQL functions,
+    whose plans the setting would reach too)."""
     if _prepares(connection):
         with connection.cursor() as cursor:
             cursor.execute("SET plan_cache_mode = force_generic_plan")
+        # psycopg deallocates the least used statement past ``prepared_max`` (100 by default): as many as
+        # are kept, so that a kept query's statement lives as long as it does.
+        connection.connection.prepared_max = max(connection.connection.prepared_max or 0, KEPT_MAX)
 
 
 @cache
