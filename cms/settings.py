@@ -13,6 +13,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.cache_config import caches_from_env
 from cms.env import env_bool, env_int, env_list, env_str
 from cms.storage_config import storages_from_env
 
@@ -190,6 +191,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OPERATIONS_NETWORKS = tuple(
     env_list("OPERATIONS_NETWORKS", ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])
 )
+# Or from anywhere with `Authorization: Bearer <OPERATIONS_TOKEN>` (behind a load balancer every request
+# comes from a private address; see cms/operations.py). Empty: no token is accepted.
+OPERATIONS_TOKEN = env_str("OPERATIONS_TOKEN", "").strip()
 
 # Background work: Django's Tasks API, the ORM backend by default (workers: `manage.py db_worker`).
 # TASKS_BACKEND=django_tasks_rq.RQBackend queues in Redis at TASKS_REDIS_URL instead (workers:
@@ -344,17 +348,7 @@ for _pair in env_list("API_RATE_LIMITS", []):
 # The cache every process shares (rate-limit counters, the permission matrix, pineapple counts): a Redis
 # URL (redis:// or rediss://), or "db" — the database's cache table, made by `migrate` — which is the
 # default with DEBUG off; "locmem" keeps it per process (the default with DEBUG on; one process only).
-_cache_url = env_str("CACHE_URL", "locmem" if DEBUG else "db")
-_cache_prefix = env_str("CACHE_KEY_PREFIX", "cms")
-if _cache_url == "db":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_cache"}}
-elif _cache_url.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "plugins.core.redis_cache.RedisCache", "LOCATION": _cache_url}}
-elif _cache_url == "locmem":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    raise ImproperlyConfigured(f"CACHE_URL={_cache_url!r}: use a redis:// URL, db or locmem (see .env.example)")
-CACHES["default"]["KEY_PREFIX"] = _cache_prefix
+CACHES = caches_from_env(DEBUG)
 # Images in forum posts may come from MEDIA_URL and from these URL prefixes (comma-separated); others are dropped.
 FORUM_IMAGE_SOURCES = tuple(env_list("FORUM_IMAGE_SOURCES", []))
 

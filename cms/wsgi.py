@@ -6,10 +6,13 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
+from plugins.core.checks import verify_backends
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
 
 application = get_wsgi_application()
 import_module(settings.ROOT_URLCONF)  # every view, loaded now rather than by the first request
+verify_backends()  # a misconfigured backend refuses to start, saying what to run or set
 
 # The garbage collector, set for a server process (measured with bench/api_benchmark.py on a populated
 # list of 100 profiles). What is loaded by now lives as long as the process: frozen (after one
