@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from django import db
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
@@ -83,6 +84,17 @@ class ServiceUnavailableError(ApiError):
     default_message = "Service unavailable"
 
 
+class InternalServerError(ApiError):
+    """An unexpected failure: Strapi's 500, which says nothing of what failed (the log says, by request id)."""
+
+    status = 500
+    name = "InternalServerError"
+    default_message = "Internal Server Error"
+
+    def envelope(self) -> dict:
+        return {"data": None, "error": {"status": self.status, "name": self.name, "message": self.message}}
+
+
 class PayloadTooLargeError(ApiError):
     status = 413
     name = "PayloadTooLargeError"
@@ -93,6 +105,22 @@ class RateLimitError(ApiError):
     status = 429
     name = "RateLimitError"
     default_message = "Too many requests"
+
+
+def error_for_status(status: int) -> ApiError:
+    """The error a bare status stands for (a response Django made without a view of ours): the class with that
+    status (the first, for 400: ``ApplicationError``), else a generic error carrying it."""
+    cls = next((c for c in (ApiError, *_subclasses(ApiError)) if c.status == status), None)
+    if cls is not None:
+        return cls()
+    known = status in HTTPStatus._value2member_map_
+    error = (InternalServerError if status >= 500 else ApiError)(HTTPStatus(status).phrase if known else None)
+    error.status = status
+    return error
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 
 
 def invalid_key(key: str, source: str = "query", path: str | None = None) -> ValidationError:
@@ -210,7 +238,7 @@ def exception_handler(exc, context) -> Response | None:
     elif isinstance(exc, drf.APIException):
         error = _from_drf(exc)
     else:
-        return None  # a real bug: let Django log it and answer 500
+        return None  # a real bug: api.middleware logs it with the request id and answers Strapi's 500
     response = Response(error.envelope(), status=error.status)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'

@@ -94,6 +94,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Request counts and latencies for /metrics: the first and the last middleware.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request's id (X-Request-ID, and in every log line), before anything can fail or log.
+    "plugins.core.request_ids.RequestIdMiddleware",
+    # Nothing under /api/ answers HTML: what no view answered (unknown routes, exceptions) is JSON too.
+    "api.middleware.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before CommonMiddleware, so that preflights and redirects carry the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
@@ -224,10 +228,13 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Each line names the request that caused it (X-Request-ID), so that a 500's traceback can be found.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "plugins.core.request_ids.RequestIdFilter"}},
+    "formatters": {"lines": {"format": "%(asctime)s %(levelname)s %(name)s [request %(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "lines"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
