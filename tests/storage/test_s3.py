@@ -101,3 +101,34 @@ def test_an_avatar_uploaded_in_the_admin_lands_in_the_bucket_and_its_url_resolve
     # A rendition (what the API and the site build serve) is written to the bucket as well.
     rendition = image.get_rendition("fill-64x64")
     assert requests.get(rendition.url, timeout=10).status_code == 200
+
+
+def test_the_start_up_check_refuses_a_bucket_that_does_not_exist_and_passes_one_that_does(s3_storage, s3_endpoint):
+    from plugins.core.checks import check_storage
+
+    assert check_storage() == []  # the fixture's bucket exists
+    environ = {
+        "AWS_STORAGE_BUCKET_NAME": "no-such-bucket",
+        "AWS_S3_ENDPOINT_URL": s3_endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    with override_settings(STORAGES=storages_from_env(environ)):
+        [problem] = check_storage()
+    assert problem.id == "core.E005" and "no-such-bucket" in problem.msg and "does not exist" in problem.msg
+
+
+def test_an_unreachable_storage_only_warns():
+    from plugins.core.checks import check_storage
+
+    environ = {
+        "AWS_STORAGE_BUCKET_NAME": BUCKET,
+        "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    with override_settings(STORAGES=storages_from_env(environ)):
+        [problem] = check_storage()
+    assert problem.id == "core.W003"
