@@ -99,22 +99,21 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-HOOKS = ROOT / "bench" / "gunicorn_hooks.py"
-
-
 @contextlib.contextmanager
 def gunicorn(env: dict, ready_path: str | None = None, workers: int = 2, app: str = "cms.wsgi"):
     """Serve the project (or another WSGI ``app``) with gunicorn on a free loopback port; yields the base URL.
 
-    Ready when every worker has loaded the application (``gunicorn_hooks.py``); with ``ready_path``,
-    also once that path answers 200 (which warms the worker that answers it).
+    With the project's ``gunicorn.conf.py`` (its multi-process metrics included), but no access log, as
+    before the project had one. Ready when every worker has loaded the application (the configuration's
+    ``post_worker_init`` touches a file in ``BENCH_READY_DIR``); with ``ready_path``, also once that path
+    answers 200 (which warms the worker that answers it).
     """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     ready = Path(tempfile.mkdtemp(prefix="bench-ready-"))
-    command = [PYTHON, "-m", "gunicorn", app, "--workers", str(workers), "--config", str(HOOKS)]
+    command = [PYTHON, "-m", "gunicorn", app, "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env={**env, "BENCH_READY_DIR": str(ready)})
+    server = subprocess.Popen(command, cwd=ROOT, env={**env, "BENCH_READY_DIR": str(ready), "GUNICORN_ACCESS_LOG": ""})
     try:
         deadline = time.monotonic() + 60
         while len(list(ready.iterdir())) < workers:
@@ -228,7 +227,7 @@ def cold(
     no lazily built module state — and the shared cache emptied, as its 300-second TTLs (permission
     matrix, pineapple counts) leave it after a quiet spell. PostgreSQL's and the OS's page caches
     stay warm. Nothing is sent before the measured requests (the workers say they are ready through
-    ``gunicorn_hooks.py``), so the first request each worker takes pays for all of it.
+    ``gunicorn.conf.py``), so the first request each worker takes pays for all of it.
 
     ``requests`` are ``(method, path, headers, body)``; a request slower than ``timeout`` counts as a
     timeout (and, as in wrk, not in the percentiles).

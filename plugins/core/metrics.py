@@ -1,7 +1,9 @@
 """Prometheus metrics beyond django-prometheus' requests: background tasks and the store's redemptions.
 
 Exposed with the rest at ``/metrics`` (keep it to the internal network: see the README's deployment).
-In a multi-process server each process counts its own; set ``PROMETHEUS_MULTIPROC_DIR`` for gunicorn.
+Under gunicorn each worker counts in files of its own in ``PROMETHEUS_MULTIPROC_DIR`` (``gunicorn.conf.py``
+sets one) and ``/metrics`` adds them up. Counters only: a Gauge here would need a ``multiprocess_mode``
+("livesum", "max"...; the default keeps one series per worker process, dead ones' included).
 """
 
 from __future__ import annotations
