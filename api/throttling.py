@@ -2,13 +2,19 @@
 
 DRF's throttling does the counting in Django's cache; the rates come from ``API_RATE_LIMITS`` and are
 read when a request is checked, so they can change without a restart. The cache must be shared
-between processes for a limit to hold across workers (``CACHE_URL``; see .env.example).
+between processes for a limit to hold across workers (``CACHE_URL``; see .env.example). While it is
+away, each limit fails open, closed (a JSON 503) or counts in the process, as
+``plugins.core.shared_cache.when_cache_away`` says for it.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from api.errors import ServiceUnavailableError
+from plugins.core.errors import CacheUnavailable
+from plugins.core.shared_cache import CLOSED, OPEN, PROCESS_COUNTS, when_cache_away
 
 
 class ScopedThrottle(SimpleRateThrottle):
@@ -23,6 +29,21 @@ class ScopedThrottle(SimpleRateThrottle):
 
     def identity(self, request) -> str | None:
         raise NotImplementedError
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except CacheUnavailable:
+            mode = when_cache_away(self.scope)
+            if mode == OPEN:
+                return True
+            if mode == CLOSED:
+                raise ServiceUnavailableError(
+                    "This is paused for a moment while a part of the site recovers; try again shortly.",
+                    retry_after=30,
+                ) from None
+            self.cache = PROCESS_COUNTS
+            return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):
         identity = self.identity(request)

@@ -202,12 +202,21 @@ OPERATIONS_TOKEN = env_str("OPERATIONS_TOKEN", "").strip()
 # Background work: Django's Tasks API, the ORM backend by default (workers: `manage.py db_worker`).
 # TASKS_BACKEND=django_tasks_rq.RQBackend queues in Redis at TASKS_REDIS_URL instead (workers:
 # `manage.py rqworker --job-class django_tasks_rq.Job`), for a site that outgrows one database queue.
+_tasks_backend = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+# The database's queue enqueues in the transaction of the change already; the immediate and dummy backends
+# (tests, scripts) cannot be away. Any other queue (RQ's in Redis) is wrapped by the outbox, so that a change
+# commits and its tasks wait in the database while the queue is away (plugins.core.outbox).
+_queue_in_the_database = _tasks_backend.startswith(("django_tasks_db.", "django_tasks.backends."))
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": _tasks_backend if _queue_in_the_database else "plugins.core.outbox.OutboxBackend",
         "QUEUES": ["default"],
+        "OPTIONS": {} if _queue_in_the_database else {"QUEUE": _tasks_backend},
     }
 }
+# Events and tasks wait in the database's outbox while the queue is away (plugins.core.outbox); delivered ones
+# are kept this many days (`manage.py relay_outbox` hands over what waits and deletes what is old).
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
 RQ_QUEUES = {"default": {"URL": env_str("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1"), "DEFAULT_TIMEOUT": 600}}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
@@ -351,6 +360,20 @@ API_RATE_LIMITS = {
 for _pair in env_list("API_RATE_LIMITS", []):
     _scope, _, _rate = _pair.partition("=")
     API_RATE_LIMITS[_scope.strip()] = _rate.strip() or None
+# What each limit does while the shared cache (Redis) is away: "local" counts in each process (the limit holds
+# per process), "closed" refuses with a JSON 503, "open" allows. The README says why each is what it is.
+# API_RATE_LIMITS_WITHOUT_CACHE="vote=closed" overrides single limits.
+API_RATE_LIMITS_WITHOUT_CACHE = {
+    "login": "local",
+    "register": "closed",
+    "ask": "local",
+    "reply": "local",
+    "upload": "local",
+    "vote": "open",
+}
+for _pair in env_list("API_RATE_LIMITS_WITHOUT_CACHE", []):
+    _scope, _, _mode = _pair.partition("=")
+    API_RATE_LIMITS_WITHOUT_CACHE[_scope.strip()] = _mode.strip()
 
 # The cache every process shares (rate-limit counters, the permission matrix, pineapple counts): a Redis
 # URL (redis:// or rediss://), or "db" — the database's cache table, made by `migrate` — which is the

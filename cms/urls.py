@@ -3,24 +3,29 @@ from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django_prometheus.exports import ExportToDjangoView
-from health_check.views import HealthCheckView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.operations import operations_only
+from plugins.core.health import HealthView
 from plugins.sitebuild.views import site_build_webhook
 
-# What /health/ checks (django-health-check): it answers 500 when any fails, for a load balancer.
+# What /health/ checks (django-health-check): JSON naming each, 503 when any fails — for monitoring.
 HEALTH_CHECKS = [
     "health_check.checks.Database",
-    "health_check.checks.Cache",
+    "plugins.core.health.SharedCache",
     "health_check.checks.Storage",
     "plugins.core.health.TaskQueue",
 ]
+# What serving needs, for a load balancer's probe: the database. Without the shared cache or the task queue
+# the site degrades and serves (reads from the database, events kept in the outbox), so taking every server
+# out of rotation for either would stop a site that works.
+SERVING_CHECKS = ["health_check.checks.Database"]
 
 urlpatterns = [
-    path("health/", operations_only(HealthCheckView.as_view(checks=HEALTH_CHECKS)), name="health"),
+    path("health/", operations_only(HealthView.as_view(checks=HEALTH_CHECKS)), name="health"),
+    path("health/serving/", operations_only(HealthView.as_view(checks=SERVING_CHECKS)), name="health-serving"),
     path("metrics", operations_only(ExportToDjangoView), name="prometheus-django-metrics"),
     path("admin/", include(wagtailadmin_urls)),
     path("api/", include(("api.urls", "api"))),

@@ -19,7 +19,8 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from plugins.accounts.models import Account
-from plugins.core.errors import Invalid, RateLimited
+from plugins.core.errors import CacheUnavailable, Invalid, RateLimited, Unavailable
+from plugins.core.shared_cache import CLOSED, LOCAL, PROCESS_COUNTS, when_cache_away
 from plugins.profiles.services import claim_or_create_profile, follow_account_email
 
 User = get_user_model()
@@ -162,7 +163,10 @@ def _parse_rate(rate: str) -> tuple[int, int]:
 
 
 class _FailedSignIns:
-    """Failed sign-ins per account (by identifier), counted in the shared cache for the period of the rate."""
+    """Failed sign-ins per account (by identifier), counted in the shared cache for the period of the rate.
+
+    While the shared cache is away they are counted as ``when_cache_away("login-account")`` says.
+    """
 
     def __init__(self, account: str):
         digest = hashlib.sha256(account.encode("utf-8", "surrogatepass")).hexdigest()
@@ -170,10 +174,20 @@ class _FailedSignIns:
         rate = settings.API_RATE_LIMITS.get("login-account")
         self.limit, self.period = _parse_rate(rate) if rate else (None, None)
 
+    def _cache_call(self, operation: str, *args):
+        """``cache.<operation>(*args)``; while the shared cache is away, in the process or not at all."""
+        try:
+            return getattr(cache, operation)(*args)
+        except CacheUnavailable:
+            mode = when_cache_away("login-account")
+            if mode == CLOSED:
+                raise Unavailable("Signing in is paused for a moment; try again shortly.") from None
+            return getattr(PROCESS_COUNTS, operation)(*args) if mode == LOCAL else None
+
     def _window(self) -> tuple[int, float]:
         """(failures, end of the period they count in); the period starts with the first failure."""
         now = time.time()
-        kept = cache.get(self.key)
+        kept = self._cache_call("get", self.key)
         if isinstance(kept, tuple) and kept[1] > now:
             return kept
         return 0, now + (self.period or 0)
@@ -193,10 +207,10 @@ class _FailedSignIns:
             return
         # The end of the period is kept with the count (each backend's incr may reset a key's expiry).
         failures, until = self._window()
-        cache.set(self.key, (failures + 1, until), timeout=max(1, round(until - time.time())))
+        self._cache_call("set", self.key, (failures + 1, until), max(1, round(until - time.time())))
 
     def clear(self) -> None:
-        cache.delete(self.key)
+        self._cache_call("delete", self.key)
 
 
 def password_reset_code(user) -> str:

@@ -4,17 +4,18 @@ The API maps them to Strapi's error envelope in its one exception handler (``api
 admin shows them as a message (``snippets.messages``). A service raises the class that says what
 went wrong; its own subclasses (``StoreError``, ``ForumError`` …) only add a name to search for.
 
-===============  ===========================================================  ===========
-class            meaning                                                      API status
-===============  ===========================================================  ===========
-``Invalid``      the input is wrong; ``fields`` names each bad field            400
-``TooLarge``     the input is too big (an upload)                               413
-``NotAllowed``   this actor may not do this                                     403
-``NotFound``     what the request names does not exist (for this actor)         404
-``Conflict``     the rules refuse it in the current state; the message says why 409
-``RateLimited``  too many attempts; ``retry_after`` seconds until the next      429
-``Unavailable``  a service we depend on failed; nothing was written, try again  503
-===============  ===========================================================  ===========
+======================  ================================================================  ===========
+class                   meaning                                                           API status
+======================  ================================================================  ===========
+``Invalid``             the input is wrong; ``fields`` names each bad field               400
+``TooLarge``            the input is too big (an upload)                                  413
+``NotAllowed``          this actor may not do this                                        403
+``NotFound``            what the request names does not exist (for this actor)            404
+``Conflict``            the rules refuse it in the current state; the message says why    409
+``RateLimited``         too many attempts; ``retry_after`` seconds until the next         429
+``Unavailable``         a service we depend on failed; nothing was written, try again     503
+``CacheUnavailable``    the shared cache is away; its callers degrade rather than fail    503
+======================  ================================================================  ===========
 """
 
 from __future__ import annotations
@@ -73,3 +74,7 @@ class RateLimited(ServiceError):
 
 class Unavailable(ServiceError):
     """Something this service depends on failed; nothing was written."""
+
+
+class CacheUnavailable(Unavailable):
+    """The shared cache (Redis) does not answer; its callers degrade (``plugins.core.redis_cache``)."""

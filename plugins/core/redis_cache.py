@@ -1,24 +1,87 @@
-"""Django's Redis cache backend, keeping one client per server.
+"""Django's Redis cache backend, keeping one client per server, and telling an outage apart.
 
 Django's ``RedisCacheClient.get_client`` makes a new ``redis.Redis`` for every operation, and its
 ``__init__`` builds the table of response callbacks each time: a third of the time of each cache read
 on the API's hot path (the permission matrix, teams' pineapple counts), measured with py-spy. A
 ``redis.Redis`` is safe to share between threads (each command takes a connection from the pool, which
 also notices a fork), so one is kept per connection pool. Everything else is Django's backend.
+
+**While Redis is away** every operation raises ``CacheUnavailable`` (a ``plugins.core.errors.Unavailable``),
+never redis-py's errors, and its callers choose how to degrade: the shared caches read the database
+(``SharedCache``), each rate limit fails open, closed or counts in the process (``api.throttling``), the
+health check reports it. After a failure the backend does not try Redis again for ``RETRY_AFTER``
+seconds, so that a request meets at most one connection timeout (``CACHE_SOCKET_TIMEOUT``) rather
+than one per cache operation; then the next operation tries, and the site uses Redis again by itself.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import threading
+import time
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
+from plugins.core.errors import CacheUnavailable
+
+logger = logging.getLogger(__name__)
+
+# Seconds without trying Redis after it failed.
+RETRY_AFTER = 1.0
+OPERATIONS = ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many", "delete_many", "clear")
+
+
+class _Outage:
+    """Whether Redis failed lately, shared by the process's threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.until = 0.0  # monotonic time before which Redis is not tried
+        self.since: float | None = None  # when the current outage began (None: no outage)
+
+    def failed(self, error: Exception) -> None:
+        with self._lock:
+            if self.since is None:
+                self.since = time.monotonic()
+                logger.error("The shared cache (Redis) is unavailable: %s: %s", type(error).__name__, error)
+            self.until = time.monotonic() + RETRY_AFTER
+
+    def succeeded(self) -> None:
+        if self.since is not None:
+            with self._lock:
+                if self.since is not None:
+                    logger.warning("The shared cache (Redis) is back after %.1f s", time.monotonic() - self.since)
+                    self.since = None
+
+
+def _guarded(name: str):
+    operation = getattr(RedisCacheClient, name)
+
+    @functools.wraps(operation)
+    def guarded(self, *args, **kwargs):
+        if self.outage.since is not None and time.monotonic() < self.outage.until:
+            raise CacheUnavailable("The shared cache is unavailable.")
+        try:
+            result = operation(self, *args, **kwargs)
+        except self._lib.RedisError as error:
+            self.outage.failed(error)
+            raise CacheUnavailable("The shared cache is unavailable.") from error
+        self.outage.succeeded()
+        return result
+
+    return guarded
+
 
 class KeptClientRedisCacheClient(RedisCacheClient):
-    """``RedisCacheClient`` with one ``redis.Redis`` per connection pool, made at its first use."""
+    """``RedisCacheClient`` with one ``redis.Redis`` per connection pool, made at its first use, whose
+    operations raise ``CacheUnavailable`` while Redis is away."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
+        self.outage = _Outage()
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -26,6 +89,8 @@ class KeptClientRedisCacheClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    locals().update({name: _guarded(name) for name in OPERATIONS})
 
 
 class RedisCache(DjangoRedisCache):

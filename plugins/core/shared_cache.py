@@ -7,6 +7,12 @@ generation it was loaded in (a reader still on an older one may overwrite a newe
 loaded again, never read stale). Values
 also expire after ``seconds``, so a change made behind the cache's back (a raw SQL update) is
 seen within that time. ``TtlCache`` (``plugins/core/ttl_cache.py``) stays for what may lag a little.
+
+**While the cache is away** (``CacheUnavailable``: Redis down) values are loaded from the database on
+every read and kept nowhere, and a ``forget()`` cannot reach the other processes. So a process that met
+the outage moves every shared cache's generation once the cache answers again, before it reads a value:
+what was kept before the outage (Redis may have kept it) is never served after it. (A process that met
+no outage served nothing during it; the values' own expiry bounds the rest.)
 """
 
 from __future__ import annotations
@@ -15,10 +21,25 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
+from plugins.core.errors import CacheUnavailable
+
 _MISSING = object()
+_every: list[SharedCache] = []
+# Whether this process met the cache away since it last moved every generation.
+_outage = {"met": False}
+
+
+def _after_outage() -> None:
+    """Once the cache answers after an outage this process met: every shared cache starts a new generation."""
+    if _outage["met"]:
+        for shared in _every:
+            shared._next_generation()  # raises CacheUnavailable while the cache is still away
+        _outage["met"] = False
 
 
 class SharedCache:
@@ -33,6 +54,7 @@ class SharedCache:
         self.name = name
         self.seconds = seconds
         self._generation_key = f"shared:{name}:generation"
+        _every.append(self)
 
     def _new_generation(self) -> int:
         # A new generation is the time in nanoseconds: one lost and made again never matches values kept before.
@@ -40,13 +62,22 @@ class SharedCache:
         return cache.get(self._generation_key, 0)
 
     def get_many(self, keys: Iterable, load: Callable[[set], dict], default: Any = None) -> dict:
-        """The values of ``keys``; ``load(missing_keys)`` returns those not kept (absent ones get ``default``)."""
+        """The values of ``keys``; ``load(missing_keys)`` returns those not kept (absent ones get ``default``).
+
+        While the cache is away, every value is ``load``-ed.
+        """
         keys = set(keys)
         cache_keys = {key: f"shared:{self.name}:value:{key}" for key in keys}
-        kept = cache.get_many([self._generation_key, *cache_keys.values()])
-        generation = kept.get(self._generation_key)
-        if generation is None:
-            generation = self._new_generation()
+        try:
+            _after_outage()
+            kept = cache.get_many([self._generation_key, *cache_keys.values()])
+            generation = kept.get(self._generation_key)
+            if generation is None:
+                generation = self._new_generation()
+        except CacheUnavailable:
+            _outage["met"] = True
+            loaded = load(keys)
+            return {key: loaded.get(key, default) for key in keys}
         values = {}
         for key, cache_key in cache_keys.items():
             entry = kept.get(cache_key)
@@ -55,7 +86,10 @@ class SharedCache:
         if missing:
             loaded = load(missing)
             fresh = {key: loaded.get(key, default) for key in missing}
-            cache.set_many({cache_keys[key]: (generation, value) for key, value in fresh.items()}, timeout=self.seconds)
+            try:
+                cache.set_many({cache_keys[key]: (generation, value) for key, value in fresh.items()}, self.seconds)
+            except CacheUnavailable:
+                _outage["met"] = True
             values.update(fresh)
         return values
 
@@ -67,13 +101,34 @@ class SharedCache:
         """Drop every value, in every process: the next read of each loads it afresh.
 
         Once now and once more when the current transaction commits: a read between the two would
-        otherwise keep the old value under the new generation.
+        otherwise keep the old value under the new generation. While the cache is away, it is done for
+        every shared cache once the cache is back (``_after_outage``).
         """
-        self._next_generation()
-        transaction.on_commit(self._next_generation)
+        self._forget_or_remember()
+        transaction.on_commit(self._forget_or_remember)
+
+    def _forget_or_remember(self) -> None:
+        try:
+            _after_outage()
+            self._next_generation()
+        except CacheUnavailable:
+            _outage["met"] = True
 
     def _next_generation(self) -> None:
         try:
             cache.incr(self._generation_key)
         except ValueError:  # no generation kept (yet, or any more): a new one differs from any before
             cache.set(self._generation_key, time.time_ns(), timeout=None)
+
+
+# Rate-limit counts kept in this process while the shared cache is away (a limit in "local" mode).
+PROCESS_COUNTS = LocMemCache("rate-limits-while-the-cache-is-away", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+OPEN, CLOSED, LOCAL = "open", "closed", "local"
+
+
+def when_cache_away(scope: str) -> str:
+    """What a rate limit does while the shared cache is away: ``open`` (allow), ``closed`` (refuse with a 503)
+    or ``local`` (count in this process: the limit holds per process). ``API_RATE_LIMITS_WITHOUT_CACHE``
+    says it per limit, by the name before its ``-address`` / ``-account``; the README says why each."""
+    mode = settings.API_RATE_LIMITS_WITHOUT_CACHE.get(scope.split("-", 1)[0], LOCAL)
+    return mode if mode in {OPEN, CLOSED, LOCAL} else LOCAL

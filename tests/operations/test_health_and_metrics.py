@@ -32,7 +32,7 @@ def test_health_checks_every_part(client, settings):
     settings.TASKS = DB_TASKS
     status, body = checks(client)
     assert status == 200, body
-    assert {"Database", "Cache", "Storage", "TaskQueue"} <= {name.split("(")[0] for name in body}
+    assert {"Database", "SharedCache", "Storage", "TaskQueue"} <= {name.split("(")[0] for name in body}
     assert set(body.values()) == {"OK"}
 
 
@@ -48,7 +48,7 @@ def test_a_queue_nobody_works_is_reported(client, settings):
     status, body = checks(client)
     task_queue = next(value for name, value in body.items() if name.startswith("TaskQueue"))
     assert "is a worker running" in task_queue
-    assert status == 500
+    assert status == 503
 
 
 def sample(name: str, **labels) -> float:
@@ -77,3 +77,40 @@ def test_only_the_operations_network_reaches_health_and_metrics(client):
     asking.start()
     asking.join(timeout=60)
     assert answers[0].status_code == 404
+
+
+OUTSIDE = "203.0.113.9"  # a public address, outside every operations network
+
+
+def test_the_operations_token_lets_the_monitoring_in_from_anywhere(client, settings):
+    settings.OPERATIONS_TOKEN = "a-long-random-operations-token"
+    settings.TASKS = DB_TASKS
+    answer = client.get("/metrics", REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION="Bearer a-long-random-operations-token")
+    assert answer.status_code == 200
+    assert b"django_http_requests_total_by_method_total" in answer.content
+    answers = []
+    asking = threading.Thread(
+        target=lambda: answers.append(
+            client.get("/health/", REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION="bearer a-long-random-operations-token")
+        )
+    )
+    asking.start()
+    asking.join(timeout=60)
+    assert answers[0].status_code == 200  # the scheme's case does not matter
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer a-wrong-token", "Bearer a-long-random-operations-toke", "Basic a-long-random-operations-token", ""],
+)
+def test_a_wrong_token_from_outside_is_the_same_404(client, settings, authorization):
+    settings.OPERATIONS_TOKEN = "a-long-random-operations-token"
+    assert client.get("/metrics", REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION=authorization).status_code == 404
+    # the operations network needs no token, and a wrong one does not shut it out
+    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION=authorization).status_code == 200
+
+
+@pytest.mark.parametrize("authorization", ["Bearer ", "Bearer", "Bearer  ", "Bearer \t"])
+def test_without_a_configured_token_an_empty_bearer_is_refused(client, settings, authorization):
+    settings.OPERATIONS_TOKEN = ""
+    assert client.get("/metrics", REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION=authorization).status_code == 404
