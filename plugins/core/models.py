@@ -45,3 +45,34 @@ class EditorialMixin(DraftStateMixin, LockableMixin, RevisionMixin, models.Model
     @property
     def revisions(self):
         return self._revisions
+
+
+class OutboxEntry(models.Model):
+    """An event (or a task) written in the transaction of the change that caused it, handed to the task queue
+    once that transaction commits, and again by the relay if the queue was away (``plugins.core.outbox``)."""
+
+    # An event's name (delivered to its subscribers), or empty for a task.
+    event = models.CharField(max_length=100, blank=True)
+    # A task's dotted path (enqueued as it is), or empty for an event.
+    task_path = models.CharField(max_length=200, blank=True)
+    # The event's payload, or the task's {"args": [...], "kwargs": {...}}.
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was last handed to the queue (a lease: handed again when it has not run within OUTBOX_LEASE).
+    handed_at = models.DateTimeField(null=True, blank=True)
+    handings = models.PositiveIntegerField(default=0)
+    # The subscribers that have run (each in the transaction of its own writes), by dotted name.
+    delivered_to = models.JSONField(default=list)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "outbox entry"
+        verbose_name_plural = "outbox entries"
+        indexes = [
+            models.Index(fields=["created_at"], name="core_outbox_pending", condition=models.Q(done_at__isnull=True)),
+            models.Index(fields=["done_at"], name="core_outbox_done"),
+        ]
+
+    def __str__(self):
+        return f"{self.event or self.task_path} #{self.pk}"

@@ -1,0 +1,178 @@
+"""The outbox: an event is written with its change, waits while the queue is away, and reaches each
+subscriber once — however often it is handed over, and when a worker died halfway through it."""
+
+import datetime
+import json
+import socket
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from plugins.achievements.models import ActivityCount
+from plugins.achievements.triggers import Trigger
+from plugins.core import events, outbox
+from plugins.core.models import OutboxEntry
+from plugins.forum.models import Question
+from tests import factories
+from tests.api.helpers import bearer
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# As the settings make it of TASKS_BACKEND=django_tasks_rq.RQBackend.
+RQ = {
+    "default": {
+        "BACKEND": "plugins.core.outbox.OutboxBackend",
+        "QUEUES": ["default"],
+        "OPTIONS": {"QUEUE": "django_tasks_rq.RQBackend"},
+    }
+}
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again once the socket is: nothing listens there
+
+
+@pytest.fixture
+def queue_away(settings):
+    """The RQ task backend, its Redis on a port nothing listens on: every enqueue fails, as when Redis is down."""
+    settings.TASKS = RQ
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{closed_port()}/0"}}
+    yield
+    settings.TASKS = IMMEDIATE
+
+
+@pytest.fixture
+def heard():
+    """Two subscribers of a test event, recording each call."""
+    calls = []
+
+    def first(**payload):
+        calls.append(("first", payload["n"]))
+
+    def second(**payload):
+        calls.append(("second", payload["n"]))
+
+    events.subscribe("outbox_test")(first)
+    events.subscribe("outbox_test")(second)
+    yield calls
+    events._subscribers.pop("outbox_test", None)
+
+
+def age(entry_ids, **delta):
+    OutboxEntry.objects.filter(pk__in=entry_ids).update(created_at=timezone.now() - datetime.timedelta(**delta))
+
+
+def test_an_event_is_written_with_its_change_and_rolled_back_with_it(heard, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        events.emit("outbox_test", n=1)
+        raise RuntimeError("the change fails")
+    assert not OutboxEntry.objects.exists() and heard == []
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("outbox_test", n=2)
+    entry = OutboxEntry.objects.get()
+    assert heard == [("first", 2), ("second", 2)]
+    assert entry.done_at is not None and len(entry.delivered_to) == 2 and entry.handings == 1
+
+
+def test_a_question_asked_while_the_queue_is_away_is_kept_and_its_event_delivered_once_it_is_back(
+    client, queue_away, settings, django_capture_on_commit_callbacks
+):
+    member = factories.ProfileFactory(user=factories.UserFactory())
+    body = {"data": {"subject": "Does the outbox keep it?", "body": "While Redis is down."}}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/questions", json.dumps(body), content_type="application/json", **bearer(member.user)
+        )
+    assert response.status_code == 201, response.content
+    assert Question.objects.filter(subject="Does the outbox keep it?").exists()
+    waiting = OutboxEntry.objects.get(event="question_asked")
+    assert waiting.handed_at is None and waiting.done_at is None and "ConnectionError" in waiting.last_error
+    assert not ActivityCount.objects.filter(profile=member, trigger=Trigger.QUESTIONS_ASKED).exists()
+    assert outbox.relay() == (0, 0)  # within its grace, the entry is its request's to hand over
+    age([waiting.pk], seconds=30)
+    assert outbox.relay() == (0, 1)  # the queue is still away: it keeps waiting
+
+    settings.TASKS = IMMEDIATE  # the queue is back
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.relay() == (1, 0)
+    waiting.refresh_from_db()
+    assert waiting.done_at is not None
+    assert ActivityCount.objects.get(profile=member, trigger=Trigger.QUESTIONS_ASKED).count == 1
+    # Handed over again (a second relay, a duplicate in the queue): nothing runs twice.
+    events.deliver_event.call("question_asked", waiting.payload, outbox=waiting.pk)
+    assert ActivityCount.objects.get(profile=member, trigger=Trigger.QUESTIONS_ASKED).count == 1
+
+
+def test_the_first_hand_over_that_succeeds_relays_what_waited(
+    heard, queue_away, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("outbox_test", n=1)  # handed over as it commits, and refused
+    assert heard == [] and OutboxEntry.objects.get().handed_at is None
+    age(OutboxEntry.objects.values_list("pk", flat=True), minutes=1)
+    settings.TASKS = IMMEDIATE
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("outbox_test", n=2)
+    assert sorted(heard) == [("first", 1), ("first", 2), ("second", 1), ("second", 2)]
+    assert not OutboxEntry.objects.filter(done_at__isnull=True).exists()
+
+
+def test_an_entry_is_handed_over_once_within_its_lease_and_again_after_it(heard, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, never run
+    entry = OutboxEntry.objects.create(event="outbox_test", payload={"n": 1})
+    assert outbox.hand_over(entry.pk) is True
+    assert outbox.hand_over(entry.pk) is False  # another relay, within the lease
+    age([entry.pk], minutes=1)
+    assert outbox.relay() == (0, 0)  # handed and not done: not due until its lease ends
+    OutboxEntry.objects.filter(pk=entry.pk).update(handed_at=timezone.now() - outbox.LEASE - datetime.timedelta(1))
+    assert outbox.relay() == (1, 0)  # its worker died or the queue lost it: handed over again
+    assert OutboxEntry.objects.get(pk=entry.pk).handings == 2
+
+
+def test_a_worker_that_died_mid_event_leaves_only_the_subscribers_that_had_not_run(heard):
+    first, _ = events._subscribers["outbox_test"]
+    name = f"{first.__module__}.{first.__qualname__}"
+    entry = OutboxEntry.objects.create(event="outbox_test", payload={"n": 7}, delivered_to=[name])
+    events.deliver_event.call("outbox_test", {"n": 7}, outbox=entry.pk)
+    assert heard == [("second", 7)]
+    entry.refresh_from_db()
+    assert entry.done_at is not None
+
+
+def test_a_failing_subscriber_is_logged_and_marked_and_the_others_still_run(heard):
+    def broken(**payload):
+        ActivityCount.objects.create(profile=factories.ProfileFactory(), trigger=Trigger.QUESTIONS_ASKED, count=9)
+        raise ValueError("a subscriber's bug")
+
+    events._subscribers["outbox_test"].insert(0, broken)
+    entry = OutboxEntry.objects.create(event="outbox_test", payload={"n": 3})
+    events.deliver_event.call("outbox_test", {"n": 3}, outbox=entry.pk)
+    entry.refresh_from_db()
+    assert heard == [("first", 3), ("second", 3)]
+    assert "a subscriber's bug" in entry.last_error and len(entry.delivered_to) == 3
+    assert not ActivityCount.objects.filter(count=9).exists()  # its half-done writes rolled back with it
+
+
+def test_the_relay_deletes_entries_done_long_ago(settings):
+    settings.OUTBOX_KEEP_DAYS = 7
+    old = OutboxEntry.objects.create(event="outbox_test", done_at=timezone.now() - datetime.timedelta(days=8))
+    recent = OutboxEntry.objects.create(event="outbox_test", done_at=timezone.now() - datetime.timedelta(days=6))
+    outbox.relay()
+    assert list(OutboxEntry.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert old.pk != recent.pk
+
+
+def test_a_task_written_later_is_enqueued_once_the_change_commits(
+    settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    from plugins.notifications.email import send_email
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outbox.later(send_email, "ada@example.com", "Later", "Sent once the change commits.")
+        assert mailoutbox == []
+    assert [message.subject for message in mailoutbox] == ["Later"]
+    assert OutboxEntry.objects.get().done_at is not None
