@@ -40,3 +40,13 @@ def caches_from_env(debug: bool, environ: Mapping[str, str] | None = None) -> di
         raise ImproperlyConfigured(f"CACHE_URL={url!r}: use a redis:// URL, db or locmem (see .env.example)")
     default["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "cms", environ=environ)
     return {"default": default}
+
+
+def redis_url_with_timeouts(url: str, seconds: float) -> str:
+    """``url`` with redis-py's connect and read timeouts in its query, unless it names them already: a Redis
+    that stops answering (a partition, a paused server) then fails a call within ``seconds`` rather than
+    holding it for ever. (RQ's workers raise the read timeout for their own blocking reads.)"""
+    if "socket_timeout" in url or "socket_connect_timeout" in url:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}socket_timeout={seconds}&socket_connect_timeout={seconds}"

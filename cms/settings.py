@@ -13,7 +13,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.cache_config import caches_from_env
+from cms.cache_config import caches_from_env, redis_url_with_timeouts
 from cms.env import env_bool, env_int, env_list, env_str
 from cms.storage_config import storages_from_env
 
@@ -217,7 +217,16 @@ TASKS = {
 # Events and tasks wait in the database's outbox while the queue is away (plugins.core.outbox); delivered ones
 # are kept this many days (`manage.py relay_outbox` hands over what waits and deletes what is old).
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
-RQ_QUEUES = {"default": {"URL": env_str("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1"), "DEFAULT_TIMEOUT": 600}}
+# A Redis queue that stops answering fails an enqueue within TASKS_REDIS_TIMEOUT seconds (the task then waits in
+# the outbox) rather than holding the request.
+RQ_QUEUES = {
+    "default": {
+        "URL": redis_url_with_timeouts(
+            env_str("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1"), float(env_str("TASKS_REDIS_TIMEOUT", "1") or 1)
+        ),
+        "DEFAULT_TIMEOUT": 600,
+    }
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -136,13 +136,13 @@ def _enqueue(entry) -> None:
 
 
 def due():
-    """The entries the relay hands over: never handed (past the grace), or handed and not done within the lease."""
+    """The entries the relay hands over: not handed over (past the grace, or at once when their hand-over failed),
+    or handed over and not done within the lease."""
     from plugins.core.models import OutboxEntry
 
     now = timezone.now()
-    return OutboxEntry.objects.filter(done_at__isnull=True).filter(
-        Q(handed_at__isnull=True, created_at__lt=now - GRACE) | Q(handed_at__lt=now - LEASE)
-    )
+    not_handed = Q(handed_at__isnull=True) & (Q(created_at__lt=now - GRACE) | ~Q(last_error=""))
+    return OutboxEntry.objects.filter(done_at__isnull=True).filter(not_handed | Q(handed_at__lt=now - LEASE))
 
 
 def relay(limit: int | None = None) -> tuple[int, int]:
