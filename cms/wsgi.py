@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
-from plugins.core.checks import verify_backends
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+
+from plugins.core.checks import verify_backends  # after the settings module is named
 
 application = get_wsgi_application()
 import_module(settings.ROOT_URLCONF)  # every view, loaded now rather than by the first request

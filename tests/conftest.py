@@ -16,9 +16,11 @@ def _fresh_process_caches():
 
     from api.query.kept import forget as forget_kept_queries
     from api.query.selection import forget_parsed
+    from plugins.core.outbox import forget as forget_queue_outage
     from plugins.core.ttl_cache import forget_all
 
     forget_all()
+    forget_queue_outage()
     cache.clear()  # rate-limit counters
     # Compiled queries and parsed selections hold no rows, but a test's counts must not depend on the order.
     forget_kept_queries()

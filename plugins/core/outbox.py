@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -45,10 +46,19 @@ GRACE = timedelta(seconds=10)
 # The most entries one relay hands over per batch.
 BATCH = 200
 
-# Whether a hand-over in this process failed since the last relay (the queue was away).
-_pending = {"here": False}
+# Seconds this process leaves the queue alone after a hand-over failed: each try may wait for its timeout
+# (TASKS_REDIS_TIMEOUT), and a request hands over several entries. Entries meanwhile wait for the relay.
+RETRY_AFTER = 2.0
+# Whether a hand-over in this process failed since the last relay (the queue was away), and until when
+# (monotonic) no hand-over is tried.
+_pending = {"here": False, "until": 0.0}
 # Set while an entry is handed over: its enqueue goes to the queue itself, not into the outbox again.
 _handing_over = contextvars.ContextVar("outbox_handing_over", default=False)
+
+
+def forget() -> None:
+    """Forget that the queue was away (tests: one test's outage is not the next one's)."""
+    _pending.update(here=False, until=0.0)
 
 
 def later(task, *args, **kwargs) -> OutboxEntry:
@@ -91,6 +101,9 @@ def hand_over(pk: int) -> bool:
     (False too when it is done, or claimed by another within the lease)."""
     from plugins.core.models import OutboxEntry
 
+    if time.monotonic() < _pending["until"]:
+        OutboxEntry.objects.filter(pk=pk, handed_at__isnull=True).update(last_error="The task queue was away.")
+        return False
     now = timezone.now()
     claimed = (
         OutboxEntry.objects.filter(pk=pk, done_at__isnull=True)
@@ -103,7 +116,7 @@ def hand_over(pk: int) -> bool:
     try:
         _enqueue(entry)
     except Exception as error:  # any backend's failure to queue: the entry waits, nothing is lost
-        _pending["here"] = True
+        _pending["here"], _pending["until"] = True, time.monotonic() + RETRY_AFTER
         logger.warning(
             "The task queue is unavailable; %s waits in the outbox (%s: %s)", entry, type(error).__name__, error
         )
@@ -160,8 +173,7 @@ def relay(limit: int | None = None) -> tuple[int, int]:
         for pk in batch:
             if hand_over(pk):
                 handed += 1
-            elif _pending["here"]:
-                _pending["here"] = False
+            elif time.monotonic() < _pending["until"]:  # the queue is away: the rest waits for the next turn
                 return handed, due().count()
     keep = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
     OutboxEntry.objects.filter(done_at__lt=keep).delete()
