@@ -96,7 +96,10 @@ def check_caches(app_configs=None, **kwargs):
 @checks.register(TAG, deploy=True)
 def check_task_queue(app_configs=None, **kwargs):
     """With the Redis task backend, its queue's URL can be read (and Redis answers, else a warning)."""
-    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+    from django_tasks import task_backends
+    from django_tasks_rq.backend import RQBackend
+
+    if not isinstance(task_backends["default"], RQBackend):  # the outbox's wrapper of it too
         return []
     problems = []
     for name, queue in settings.RQ_QUEUES.items():

@@ -30,10 +30,13 @@ class TaskQueue(HealthCheck):
     has waited long in the outbox (``plugins.core.outbox``)."""
 
     def run(self):
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_rq.backend import RQBackend
+
         from plugins.core import outbox
 
         backend = task_backends["default"]
-        if type(backend).__module__.startswith("django_tasks_db"):
+        if isinstance(backend, DatabaseBackend):
             from django_tasks_db.models import DBTaskResult
 
             try:
@@ -42,7 +45,7 @@ class TaskQueue(HealthCheck):
                 raise ServiceUnavailable(f"The task queue cannot be read: {type(error).__name__}") from error
             if stale:
                 raise ServiceWarning(f"{stale} tasks have waited over {STALE_AFTER}: is a worker running?")
-        elif type(backend).__module__.startswith("django_tasks_rq"):
+        elif isinstance(backend, RQBackend):  # the outbox's wrapper of it too
             import django_rq
             import redis
 

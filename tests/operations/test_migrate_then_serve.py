@@ -11,12 +11,9 @@ shared PostgreSQL (created here, dropped afterwards; the server's settings are n
 Redis, keys under a prefix of its own (removed afterwards).
 """
 
-import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -24,10 +21,10 @@ import psycopg
 import pytest
 import redis
 import requests
-from psycopg import sql
+
+from tests.operations.servers import gunicorn, scratch_database, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "migrate-then-serve-test-key-long-enough-for-hmac-sha256"
 PASSWORD = "an analytical engine 1843"
@@ -39,46 +36,6 @@ team = Team.objects.create(name="Growth", live=True)
 get_user_model().objects.create_user("ada", "ada@example.com", {PASSWORD!r})
 print("IDS", team.document_id)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process, log: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server at {url} exited ({process.returncode}): {log.read_text()[-3000:]}")
-        try:
-            requests.get(f"{url}/health/", timeout=5)  # any answer: the workers have loaded the application
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.3)
-    raise RuntimeError(f"the server at {url} did not start: {log.read_text()[-3000:]}")
-
-
-def admin_connection() -> psycopg.Connection:
-    try:
-        return psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=10)
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL is needed at {POSTGRES} (CI starts it): {error}")
-
-
-@contextlib.contextmanager
-def scratch_database():
-    """A new, empty database on the shared server, dropped (its connections ended first) afterwards."""
-    name = f"cms_migrate_serve_{uuid.uuid4().hex[:8]}"
-    with admin_connection() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        with admin_connection() as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def query(database_url: str, statement: str) -> list[tuple]:
@@ -118,26 +75,6 @@ def migrate_and_set_up(env: dict[str, str]) -> str:
 def serve_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     """DEBUG off and no CACHE_URL: the cache is the database's table."""
     return base_env(database_url, tmp_path, DEBUG="0", ALLOWED_HOSTS="127.0.0.1")
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], tmp_path: Path):
-    """``gunicorn cms.wsgi`` with two workers on a free loopback port: (process, url, its stderr's file)."""
-    port = free_port()
-    log = tmp_path / f"gunicorn-{port}.log"
-    command = [sys.executable, "-m", "gunicorn", "cms.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-    try:
-        yield process, f"http://127.0.0.1:{port}", log
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 def assert_served_with_the_database_cache(database_url: str, team: str, tmp_path: Path) -> None:
