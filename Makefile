@@ -32,7 +32,8 @@ migrate: python
 seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
-# The CMS and its task worker (e-mails, webhooks, search indexing, digests); e-mails land as files in mail/.
+# The CMS, its task worker (e-mails, webhooks, search indexing, digests) and the outbox's relay (what a dead
+# worker left); e-mails land as files in mail/.
 # Links in e-mails and the API point at the address it is served on, unless the environment names another.
 SERVED := http://$(HOST):$(PORT)
 RUN_ENV = DEBUG=1 EMAIL_FILE_PATH=$(CURDIR)/mail WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-$(SERVED)} \
@@ -40,6 +41,7 @@ RUN_ENV = DEBUG=1 EMAIL_FILE_PATH=$(CURDIR)/mail WAGTAILADMIN_BASE_URL=$${WAGTAI
 run: seed
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RUN_ENV) $(BIN)/python manage.py db_worker & \
+	$(RUN_ENV) $(BIN)/python manage.py relay_outbox --forever --interval 30 & \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests need Debian's chromium; install it when it is missing (root on CI and dev machines).

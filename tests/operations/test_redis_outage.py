@@ -213,7 +213,8 @@ def test_a_redis_outage_mid_load_answers_no_500_loses_no_write_and_delivers_ever
     answers = load.answers
     by_phase = Counter((phase, operation, status) for phase, operation, status, _, _ in answers)
     summary = "\n".join(f"{key}: {count}" for key, count in sorted(by_phase.items()))
-    slowest = {phase: max(seconds for p, _, _, seconds, _ in answers if p == phase) for phase in ("before", "away", "back")}
+    phases = ("before", "away", "back")
+    slowest = {phase: max(seconds for p, _, _, seconds, _ in answers if p == phase) for phase in phases}
     print(summary, "\nslowest answer per phase (s):", slowest)  # shown with pytest -s
     # Every operation ran in every phase, and none answered a 5xx, a non-JSON body or nothing at all.
     assert {(phase, operation) for phase, operation, *_ in answers} == {
