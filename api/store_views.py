@@ -119,6 +119,7 @@ class RedemptionAccess(ApiView):
 class RedemptionListView(ApiView):
     """The member's own redemptions, newest first; moderators see everyone's (``?status=ordered``: open orders)."""
 
+    @extend_schema(operation_id="redemptions_list")
     def get(self, request):
         if request.anonymous:
             raise self.deny()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from api.base import ApiView, json_response
@@ -128,6 +128,7 @@ FILE_TYPE = ContentType(
 class FileListView(ApiView):
     """Uploaded files, newest first; ``filters`` and ``sort`` as for content types (at most 100)."""
 
+    @extend_schema(operation_id="upload_files_list")
     def get(self, request):
         params = qs.parse(request.META.get("QUERY_STRING", ""))
         images = image_queryset()

@@ -90,3 +90,32 @@ def test_the_cache_is_shared_unless_debugging_or_named():
     assert named["BACKEND"].endswith("RedisCache") and named["KEY_PREFIX"] == "site-a"
     with pytest.raises(RuntimeError, match="CACHE_URL"):
         settings_in_subprocess({**base, "CACHE_URL": "memcached://x"}, "CACHES")
+    timeouts = settings_in_subprocess({**env, "CACHE_SOCKET_TIMEOUT": "0.25"}, "CACHES")["CACHES"]["default"]
+    assert timeouts["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+
+
+def test_a_queue_outside_the_database_goes_through_the_outbox_with_timeouts():
+    base = {"SECRET_KEY": "k" * 40}
+    plain = settings_in_subprocess(base, "TASKS")["TASKS"]["default"]
+    assert plain["BACKEND"] == "django_tasks_db.DatabaseBackend"  # its enqueue is a row of the change already
+    env = {**base, "TASKS_BACKEND": "django_tasks_rq.RQBackend", "TASKS_REDIS_URL": "redis://queue:6379/1"}
+    wrapped = settings_in_subprocess(env, "TASKS", "RQ_QUEUES")
+    assert wrapped["TASKS"]["default"]["BACKEND"] == "plugins.core.outbox.OutboxBackend"
+    assert wrapped["TASKS"]["default"]["OPTIONS"] == {"QUEUE": "django_tasks_rq.RQBackend"}
+    assert (
+        wrapped["RQ_QUEUES"]["default"]["URL"] == "redis://queue:6379/1?socket_timeout=1.0&socket_connect_timeout=1.0"
+    )
+
+
+def test_https_only_when_asked_and_never_for_the_probes():
+    base = {"SECRET_KEY": "k" * 40}
+    off = settings_in_subprocess(base, "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS")
+    assert off == {"SECURE_SSL_REDIRECT": False, "SECURE_HSTS_SECONDS": 0}
+    on = settings_in_subprocess(
+        {**base, "SECURE_SSL_REDIRECT": "1", "SECURE_HSTS_SECONDS": "31536000"},
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_REDIRECT_EXEMPT",
+    )
+    assert on["SECURE_SSL_REDIRECT"] is True and on["SECURE_HSTS_SECONDS"] == 31536000
+    assert on["SECURE_REDIRECT_EXEMPT"] == [r"^health/", r"^metrics$"]
