@@ -51,3 +51,12 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = 
     if name not in environ:
         return list(default)
     return [item.strip() for item in environ[name].split(",") if item.strip()]
+
+
+def env_pairs(name: str, defaults: dict[str, str | None], environ: Mapping[str, str] | None = None) -> dict:
+    """``defaults`` with a comma-separated variable's ``key=value`` pairs over them (an empty value: None)."""
+    pairs = dict(defaults)
+    for item in env_list(name, [], environ=environ):
+        key, _, value = item.partition("=")
+        pairs[key.strip()] = value.strip() or None
+    return pairs

@@ -14,7 +14,7 @@ from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.cache_config import caches_from_env, redis_url_with_timeouts
-from cms.env import env_bool, env_int, env_list, env_str
+from cms.env import env_bool, env_int, env_list, env_pairs, env_str
 from cms.storage_config import storages_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -358,37 +358,30 @@ ROADMAP_ITEM_URL_TEMPLATE = env_str("ROADMAP_ITEM_URL_TEMPLATE", "http://localho
 
 # Rate limits (DRF throttling): "N/second|minute|hour|day" per scope, counted per member; "<scope>-address"
 # counts per client address too. API_RATE_LIMITS="ask=5/hour,reply=30/hour" overrides single scopes.
-API_RATE_LIMITS = {
-    "register-address": "20/hour",
-    "login-address": "30/minute",
-    # Failed sign-ins per account, from any address.
-    "login-account": "10/hour",
-    "ask": "10/hour",
-    "ask-address": "30/hour",
-    "reply": "60/hour",
-    "reply-address": "200/hour",
-    "vote": "200/hour",
-    "vote-address": "600/hour",
-    "upload": "30/hour",
-    "upload-address": "100/hour",
-}
-for _pair in env_list("API_RATE_LIMITS", []):
-    _scope, _, _rate = _pair.partition("=")
-    API_RATE_LIMITS[_scope.strip()] = _rate.strip() or None
+API_RATE_LIMITS = env_pairs(
+    "API_RATE_LIMITS",
+    {
+        "register-address": "20/hour",
+        "login-address": "30/minute",
+        # Failed sign-ins per account, from any address.
+        "login-account": "10/hour",
+        "ask": "10/hour",
+        "ask-address": "30/hour",
+        "reply": "60/hour",
+        "reply-address": "200/hour",
+        "vote": "200/hour",
+        "vote-address": "600/hour",
+        "upload": "30/hour",
+        "upload-address": "100/hour",
+    },
+)
 # What each limit does while the shared cache (Redis) is away: "local" counts in each process (the limit holds
 # per process), "closed" refuses with a JSON 503, "open" allows. The README says why each is what it is.
 # API_RATE_LIMITS_WITHOUT_CACHE="vote=closed" overrides single limits.
-API_RATE_LIMITS_WITHOUT_CACHE = {
-    "login": "local",
-    "register": "closed",
-    "ask": "local",
-    "reply": "local",
-    "upload": "local",
-    "vote": "open",
-}
-for _pair in env_list("API_RATE_LIMITS_WITHOUT_CACHE", []):
-    _scope, _, _mode = _pair.partition("=")
-    API_RATE_LIMITS_WITHOUT_CACHE[_scope.strip()] = _mode.strip()
+API_RATE_LIMITS_WITHOUT_CACHE = env_pairs(
+    "API_RATE_LIMITS_WITHOUT_CACHE",
+    {"login": "local", "register": "closed", "ask": "local", "reply": "local", "upload": "local", "vote": "open"},
+)
 
 # The cache every process shares (rate-limit counters, the permission matrix, pineapple counts): a Redis
 # URL (redis:// or rediss://), or "db" — the database's cache table, made by `migrate` — which is the

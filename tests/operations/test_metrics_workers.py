@@ -7,9 +7,6 @@ each worker's own counts can be read from its files.
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -19,17 +16,13 @@ import requests
 from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.operations.servers import gunicorn, manage
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
 THREADS, EACH = 8, 15  # requests sent at once, and by each thread: 120 in all
 COUNTER = "django_http_requests_total_by_view_transport_method"  # django-prometheus' process_view counts it
 VIEW = "api:collection"  # the URL name /api/teams resolves to, the counter's ``view`` label
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_workers(ready: Path, process, log: Path, seconds: float = 120) -> None:
@@ -76,15 +69,8 @@ def test_metrics_add_up_the_requests_every_worker_served(tmp_path):
         "BENCH_READY_DIR": str(ready),
         "GUNICORN_ACCESS_LOG": "",
     }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = tmp_path / "gunicorn.log"
-    command = [sys.executable, "-m", "gunicorn", "cms.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    try:
+    manage(env, "migrate", "--noinput", "-v0")
+    with gunicorn(env, tmp_path, workers=WORKERS) as (process, base, log):
         wait_for_workers(ready, process, log)
 
         def ask(_):
@@ -114,10 +100,3 @@ def test_metrics_add_up_the_requests_every_worker_served(tmp_path):
                 for sample in family.samples:
                     counted[sample.labels["view"]] += sample.value
         assert counted[VIEW] == sent, (counted, own)  # whichever worker answered, it added up all of them
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
