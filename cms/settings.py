@@ -209,7 +209,7 @@ _tasks_backend = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 _queue_in_the_database = _tasks_backend.startswith(("django_tasks_db.", "django_tasks.backends."))
 TASKS = {
     "default": {
-        "BACKEND": _tasks_backend if _queue_in_the_database else "plugins.core.outbox.OutboxBackend",
+        "BACKEND": _tasks_backend if _queue_in_the_database else "plugins.core.task_backend.OutboxBackend",
         "QUEUES": ["default"],
         "OPTIONS": {} if _queue_in_the_database else {"QUEUE": _tasks_backend},
     }

@@ -61,9 +61,13 @@ class OutboxEntry(models.Model):
     # When it was last handed to the queue (a lease: handed again when it has not run within OUTBOX_LEASE).
     handed_at = models.DateTimeField(null=True, blank=True)
     handings = models.PositiveIntegerField(default=0)
+    # When a worker began running the task (a lease: a duplicate in the queue runs nothing meanwhile).
+    started_at = models.DateTimeField(null=True, blank=True)
     # The subscribers that have run (each in the transaction of its own writes), by dotted name.
     delivered_to = models.JSONField(default=list)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Set aside: it cannot be queued (its task is gone), or was handed over too often without being done.
+    failed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:

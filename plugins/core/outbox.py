@@ -3,24 +3,30 @@
 A request that writes (a question asked, a redemption) does not push to the task queue directly: it
 writes an ``OutboxEntry`` in its own transaction (``emit`` in ``plugins.core.events``; any task enqueued,
 ours or Wagtail's search and reference indexing, when the queue lives outside the database:
-``OutboxBackend``), and hands it to the queue once the transaction commits. If the queue is away then (Redis down
-under the RQ backend), the change is committed all the same and the entry waits; it is handed over
+``plugins.core.task_backend.OutboxBackend``), and hands it to the queue once the transaction commits. If
+the queue is away then (Redis down under the RQ backend), the change is committed all the same and the
+entry waits; it is handed over
 again by ``relay()`` — run by ``manage.py relay_outbox`` (beside the workers), and by any web process
 whose hand-over failed, as soon as one succeeds again.
 
 **Once each.** An entry is claimed before it is handed over (``handed_at``, a lease of ``LEASE``): two
-relays never hand it over twice within the lease. An event is delivered subscriber by subscriber, each
-in one transaction with the mark that it ran (``delivered_to``), so that a worker that dies mid-event
-leaves it to be handed over again when the lease ends, and only the subscribers that had not run run
-then. A task (an e-mail, a webhook) is the queue's once handed over, as if enqueued directly.
+relays never hand it over twice within the lease, and one not done when the lease ends (its worker died,
+a Redis without persistence restarted) is handed over again. An event is delivered subscriber by
+subscriber, each in one transaction with the mark that it ran (``delivered_to``), so that only the
+subscribers that had not run run then. A task (an e-mail, a webhook, an index update) runs through
+``run_outboxed``, which claims it (``started_at``) and marks it done when it returns: a duplicate in the
+queue runs nothing, a task that died runs again after the lease (at least once, as a queue's retry).
 
-Delivered entries are deleted after ``OUTBOX_KEEP_DAYS`` by the relay.
+The queue refusing an entry (a connection error, a timeout) means it is away: the entry waits, and the
+relay stops until the next turn. Anything else (a task renamed by a deploy, arguments it cannot take) is
+that entry's own failure: it is set aside (``failed_at``, with ``last_error``) and the rest goes on. So is
+an entry handed over ``MAX_HANDINGS`` times. Done entries keep no payload (e-mails' bodies, links); they
+are deleted after ``OUTBOX_KEEP_DAYS`` by the relay.
 """
 
 from __future__ import annotations
 
 import contextvars
-import functools
 import logging
 import time
 from datetime import datetime, timedelta
@@ -31,7 +37,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks.base import TaskResult, TaskResultStatus
+from django_tasks import task
 
 if TYPE_CHECKING:
     from plugins.core.models import OutboxEntry
@@ -43,8 +49,12 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
 # An entry younger than this is left to the hand-over of the request that wrote it.
 GRACE = timedelta(seconds=10)
-# The most entries one relay hands over per batch.
+# The most entries one relay hands over per batch, and a request after the queue came back (the rest is
+# relay_outbox's: a request must not carry a backlog).
 BATCH = 200
+RELAY_IN_REQUEST = 50
+# Handed over this many times and still not done: set aside as failed.
+MAX_HANDINGS = 5
 
 # Seconds this process leaves the queue alone after a hand-over failed: each try may wait for its timeout
 # (TASKS_REDIS_TIMEOUT), and a request hands over several entries. Entries meanwhile wait for the relay.
@@ -54,6 +64,18 @@ RETRY_AFTER = 2.0
 _pending = {"here": False, "until": 0.0}
 # Set while an entry is handed over: its enqueue goes to the queue itself, not into the outbox again.
 _handing_over = contextvars.ContextVar("outbox_handing_over", default=False)
+
+
+def _queue_away_errors() -> tuple[type[BaseException], ...]:
+    """What a queue raises when it is away, rather than refusing the entry itself."""
+    import redis
+
+    return (DatabaseError, OSError, redis.RedisError)
+
+
+def handing_over() -> bool:
+    """Whether this enqueue is an entry's hand-over (it goes to the queue itself, not into the outbox again)."""
+    return _handing_over.get()
 
 
 def forget() -> None:
@@ -87,18 +109,20 @@ def record_event(event: str, payload: dict) -> None:
 
 
 def _hand_over_after_commit(pk: int) -> None:
-    if hand_over(pk) and _pending["here"]:
-        # The queue is back after a failure here: what waited meanwhile goes now, not at the relay's next turn.
-        _pending["here"] = False
-        try:
-            relay()
-        except DatabaseError:
-            logger.exception("The outbox could not be relayed; relay_outbox will")
+    """After the change committed: never raise (the request's answer, and the transaction's other callbacks,
+    do not depend on the queue nor on this second write); what fails here is the relay's."""
+    try:
+        if hand_over(pk) and _pending["here"]:
+            # The queue is back after a failure here: what waited meanwhile goes now, a batch of it at most.
+            _pending["here"] = False
+            relay(limit=RELAY_IN_REQUEST)
+    except DatabaseError:
+        logger.exception("Outbox entry %s could not be handed over; relay_outbox will", pk)
 
 
 def hand_over(pk: int) -> bool:
     """Claim the entry and enqueue it; on a queue error, release it for the relay. Whether it was handed over
-    (False too when it is done, or claimed by another within the lease)."""
+    (False too when it is done, set aside, or claimed by another within the lease)."""
     from plugins.core.models import OutboxEntry
 
     if time.monotonic() < _pending["until"]:
@@ -106,25 +130,37 @@ def hand_over(pk: int) -> bool:
         return False
     now = timezone.now()
     claimed = (
-        OutboxEntry.objects.filter(pk=pk, done_at__isnull=True)
+        OutboxEntry.objects.filter(pk=pk, done_at__isnull=True, failed_at__isnull=True)
         .filter(Q(handed_at__isnull=True) | Q(handed_at__lt=now - LEASE))
         .update(handed_at=now, handings=F("handings") + 1)
     )
     if not claimed:
         return False
     entry = OutboxEntry.objects.get(pk=pk)
+    if entry.handings > MAX_HANDINGS:
+        logger.error("%s was handed over %s times and never done; set aside", entry, MAX_HANDINGS)
+        _set_aside(pk, f"Handed over {MAX_HANDINGS} times and never done. {entry.last_error}")
+        return False
     try:
         _enqueue(entry)
-    except Exception as error:  # any backend's failure to queue: the entry waits, nothing is lost
+    except _queue_away_errors() as error:  # the queue is away: the entry waits, nothing is lost
         _pending["here"], _pending["until"] = True, time.monotonic() + RETRY_AFTER
         logger.warning(
             "The task queue is unavailable; %s waits in the outbox (%s: %s)", entry, type(error).__name__, error
         )
         OutboxEntry.objects.filter(pk=pk).update(handed_at=None, last_error=f"{type(error).__name__}: {error}"[:2000])
         return False
-    if entry.task_path:  # a task is the queue's once handed over
-        OutboxEntry.objects.filter(pk=pk).update(done_at=timezone.now())
+    except Exception as error:  # this entry's own failure (a task renamed by a deploy): the others go on
+        logger.exception("%s cannot be queued; set aside", entry)
+        _set_aside(pk, f"Cannot be queued: {type(error).__name__}: {error}")
+        return False
     return True
+
+
+def _set_aside(pk: int, reason: str) -> None:
+    from plugins.core.models import OutboxEntry
+
+    OutboxEntry.objects.filter(pk=pk).update(failed_at=timezone.now(), last_error=reason[:2000])
 
 
 def _enqueue(entry) -> None:
@@ -136,41 +172,65 @@ def _enqueue(entry) -> None:
             deliver_event.enqueue(entry.event, entry.payload, outbox=entry.pk)
         else:
             payload = entry.payload
-            task = import_string(entry.task_path)
+            import_string(entry.task_path)  # a task that no longer exists is this entry's failure, not the queue's
             run_after = payload.get("run_after")
-            task = task.using(
+            run_outboxed.using(
                 run_after=datetime.fromisoformat(run_after) if run_after else None,
-                priority=payload.get("priority", task.priority),
-                queue_name=payload.get("queue_name", task.queue_name),
-            )
-            task.enqueue(*payload.get("args", []), **payload.get("kwargs", {}))
+                priority=payload.get("priority", run_outboxed.priority),
+                queue_name=payload.get("queue_name", run_outboxed.queue_name),
+            ).enqueue(entry.pk, entry.task_path)
     finally:
         _handing_over.reset(token)
 
 
+@task()
+def run_outboxed(pk: int, task_path: str = "") -> None:
+    """Background task: run an outbox entry's task (``task_path`` names it, for whoever reads the queue), once
+    within its lease; the entry is done, its payload dropped, when the task returns. A task that raises stays
+    not done: handed over again after the lease, up to ``MAX_HANDINGS`` times."""
+    from plugins.core.models import OutboxEntry
+
+    now = timezone.now()
+    claimed = (
+        OutboxEntry.objects.filter(pk=pk, done_at__isnull=True, failed_at__isnull=True)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=now - LEASE))
+        .update(started_at=now)
+    )
+    if not claimed:
+        return  # done already, or running elsewhere (a duplicate in the queue)
+    entry = OutboxEntry.objects.get(pk=pk)
+    payload = entry.payload
+    import_string(entry.task_path).call(*payload.get("args", []), **payload.get("kwargs", {}))
+    OutboxEntry.objects.filter(pk=pk).update(done_at=timezone.now(), payload={})
+
+
 def due():
     """The entries the relay hands over: not handed over (past the grace, or at once when their hand-over failed),
-    or handed over and not done within the lease."""
+    or handed over and not done within the lease; never those set aside."""
     from plugins.core.models import OutboxEntry
 
     now = timezone.now()
     not_handed = Q(handed_at__isnull=True) & (Q(created_at__lt=now - GRACE) | ~Q(last_error=""))
-    return OutboxEntry.objects.filter(done_at__isnull=True).filter(not_handed | Q(handed_at__lt=now - LEASE))
+    return OutboxEntry.objects.filter(done_at__isnull=True, failed_at__isnull=True).filter(
+        not_handed | Q(handed_at__lt=now - LEASE)
+    )
 
 
 def relay(limit: int | None = None) -> tuple[int, int]:
-    """Hand over every due entry (oldest first), and delete entries done over ``OUTBOX_KEEP_DAYS`` ago.
+    """Hand over every due entry (oldest first; at most ``limit``), and delete entries done over
+    ``OUTBOX_KEEP_DAYS`` ago.
 
     Returns (handed over, still waiting). Stops at the first entry the queue refuses (it is away).
     """
     from plugins.core.models import OutboxEntry
 
-    handed = 0
+    handed, seen = 0, set()
     while limit is None or handed < limit:
-        batch = list(due().order_by("created_at", "pk").values_list("pk", flat=True)[:BATCH])
+        batch = [pk for pk in due().order_by("created_at", "pk").values_list("pk", flat=True)[:BATCH] if pk not in seen]
         if not batch:
             break
-        for pk in batch:
+        for pk in batch[: None if limit is None else limit - handed]:
+            seen.add(pk)
             if hand_over(pk):
                 handed += 1
             elif time.monotonic() < _pending["until"]:  # the queue is away: the rest waits for the next turn
@@ -182,67 +242,34 @@ def relay(limit: int | None = None) -> tuple[int, int]:
 
 def deliver_once(pk: int, event: str, payload: dict, subscribers: list) -> None:
     """Deliver an outbox entry's event to each subscriber that has not had it, each in one transaction with
-    the mark that it ran; then mark the entry done. A subscriber that raises is logged and marked too (it
-    would raise again), so one failing does not cost the others their event."""
+    the mark that it ran; then mark the entry done (its payload dropped).
+
+    A subscriber's bug is logged and marked (it would raise again), so one failing does not cost the others
+    their event. A database error (a deadlock, a lost connection) is not a bug: it is raised, the subscriber
+    left unmarked, and the event handed over again after its lease — marked after ``MAX_HANDINGS`` tries.
+    """
     from plugins.core.models import OutboxEntry
 
     for subscriber in subscribers:
         name = f"{subscriber.__module__}.{subscriber.__qualname__}"
         with transaction.atomic():
             entry = OutboxEntry.objects.select_for_update().filter(pk=pk).first()
-            if entry is None or entry.done_at is not None or name in entry.delivered_to:
+            if entry is None:
+                logger.warning("Outbox entry %s (%s) is gone: not delivered again", pk, event)
+                return
+            if entry.done_at is not None or name in entry.delivered_to:
                 continue
             try:
                 with transaction.atomic():
                     subscriber(**payload)
+            except DatabaseError as error:
+                if entry.handings < MAX_HANDINGS:
+                    raise
+                logger.exception("Subscriber %s failed on %s, the last time it is tried", name, event)
+                entry.last_error = f"{name}: {type(error).__name__}: {error}"[:2000]
             except Exception as error:  # one subscriber's bug must not cost the others their event
                 logger.exception("Subscriber %s failed on %s", name, event)
                 entry.last_error = f"{name}: {type(error).__name__}: {error}"[:2000]
             entry.delivered_to = [*entry.delivered_to, name]
             entry.save(update_fields=["delivered_to", "last_error"])
-    OutboxEntry.objects.filter(pk=pk, done_at__isnull=True).update(done_at=timezone.now())
-
-
-class _Durable:
-    """Mixed into a task backend: ``enqueue`` writes an outbox entry in the current transaction (handed to the
-    backend itself once it commits) instead of reaching the queue at once."""
-
-    def enqueue(self, task, args, kwargs):
-        if _handing_over.get():
-            return super().enqueue(task, args, kwargs)
-        self.validate_task(task)
-        entry = later(task, *args, **kwargs)
-        return TaskResult(
-            task=task,
-            id=f"outbox-{entry.pk}",
-            status=TaskResultStatus.READY,
-            enqueued_at=None,
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=list(args),
-            kwargs=dict(kwargs),
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
-
-
-@functools.cache
-def _durable(queue_backend: type) -> type:
-    return type(f"Outbox{queue_backend.__name__}", (_Durable, queue_backend), {"__module__": __name__})
-
-
-class OutboxBackend:
-    """A ``TASKS`` backend for a queue outside the database (``OPTIONS["QUEUE"]``: RQ's, say): every task enqueued
-    while a transaction is open is written in it and handed over when it commits, so that Redis being down
-    neither fails the change (ours, or Wagtail's indexing on save) nor loses the task.
-
-    The instance is of a subclass of the queue's backend (``OutboxRQBackend``), so that its workers and checks
-    see the backend they know. (The database's own queue needs none: its enqueue is a row of the same
-    transaction already.)
-    """
-
-    def __new__(cls, alias: str, params: dict):
-        queue = import_string(params.get("OPTIONS", {}).get("QUEUE", "django_tasks_rq.RQBackend"))
-        return _durable(queue)(alias, params)
+    OutboxEntry.objects.filter(pk=pk, done_at__isnull=True).update(done_at=timezone.now(), payload={})

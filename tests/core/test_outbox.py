@@ -23,7 +23,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 # As the settings make it of TASKS_BACKEND=django_tasks_rq.RQBackend.
 RQ = {
     "default": {
-        "BACKEND": "plugins.core.outbox.OutboxBackend",
+        "BACKEND": "plugins.core.task_backend.OutboxBackend",
         "QUEUES": ["default"],
         "OPTIONS": {"QUEUE": "django_tasks_rq.RQBackend"},
     }
@@ -188,3 +188,63 @@ def test_a_task_written_later_is_enqueued_once_the_change_commits(
         assert mailoutbox == []
     assert [message.subject for message in mailoutbox] == ["Later"]
     assert OutboxEntry.objects.get().done_at is not None
+
+
+def test_an_entry_that_cannot_be_queued_is_set_aside_and_the_rest_goes_on(heard, django_capture_on_commit_callbacks):
+    gone = OutboxEntry.objects.create(task_path="plugins.gone.tasks.renamed", payload={"args": [], "kwargs": {}})
+    waiting = OutboxEntry.objects.create(event="outbox_test", payload={"n": 5})
+    age([gone.pk, waiting.pk], minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.relay() == (1, 0)
+    gone.refresh_from_db()
+    assert gone.failed_at is not None and gone.last_error.startswith("Cannot be queued: ModuleNotFoundError")
+    assert heard == [("first", 5), ("second", 5)]
+    assert outbox.relay() == (0, 0)  # set aside: not tried again
+
+
+def test_a_task_runs_once_however_often_it_is_queued_and_again_if_it_died(settings, mailoutbox):
+    from plugins.notifications.email import send_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    entry = outbox.later(send_email, "ada@example.com", "Once", "However often it is queued.")
+    outbox.run_outboxed.call(entry.pk, entry.task_path)
+    outbox.run_outboxed.call(entry.pk, entry.task_path)  # a duplicate in the queue
+    assert [message.subject for message in mailoutbox] == ["Once"]
+    entry.refresh_from_db()
+    assert entry.done_at is not None and entry.payload == {}  # an e-mail's body is not kept once sent
+
+    died = outbox.later(send_email, "ada@example.com", "Again", "Its worker died.")
+    OutboxEntry.objects.filter(pk=died.pk).update(started_at=timezone.now())  # a worker began it, then died
+    outbox.run_outboxed.call(died.pk, died.task_path)
+    assert len(mailoutbox) == 1  # within the lease: it may still be running
+    OutboxEntry.objects.filter(pk=died.pk).update(started_at=timezone.now() - outbox.LEASE - datetime.timedelta(1))
+    outbox.run_outboxed.call(died.pk, died.task_path)
+    assert [message.subject for message in mailoutbox] == ["Once", "Again"]
+
+
+def test_a_subscribers_database_error_leaves_it_to_run_again(heard):
+    from django.db import OperationalError
+
+    calls = []
+
+    def deadlocked(**payload):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")
+
+    events._subscribers["outbox_test"].insert(0, deadlocked)
+    entry = OutboxEntry.objects.create(event="outbox_test", payload={"n": 4}, handings=1)
+    with pytest.raises(OperationalError):
+        events.deliver_event.call("outbox_test", {"n": 4}, outbox=entry.pk)
+    entry.refresh_from_db()
+    assert entry.delivered_to == [] and entry.done_at is None  # the job fails; the lease hands it over again
+    events.deliver_event.call("outbox_test", {"n": 4}, outbox=entry.pk)
+    assert len(calls) == 2 and heard == [("first", 4), ("second", 4)]
+
+
+def test_after_too_many_handings_an_entry_is_set_aside(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    entry = OutboxEntry.objects.create(event="outbox_test", payload={"n": 1}, handings=outbox.MAX_HANDINGS)
+    assert outbox.hand_over(entry.pk) is False
+    entry.refresh_from_db()
+    assert entry.failed_at is not None and "never done" in entry.last_error

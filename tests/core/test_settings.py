@@ -100,7 +100,7 @@ def test_a_queue_outside_the_database_goes_through_the_outbox_with_timeouts():
     assert plain["BACKEND"] == "django_tasks_db.DatabaseBackend"  # its enqueue is a row of the change already
     env = {**base, "TASKS_BACKEND": "django_tasks_rq.RQBackend", "TASKS_REDIS_URL": "redis://queue:6379/1"}
     wrapped = settings_in_subprocess(env, "TASKS", "RQ_QUEUES")
-    assert wrapped["TASKS"]["default"]["BACKEND"] == "plugins.core.outbox.OutboxBackend"
+    assert wrapped["TASKS"]["default"]["BACKEND"] == "plugins.core.task_backend.OutboxBackend"
     assert wrapped["TASKS"]["default"]["OPTIONS"] == {"QUEUE": "django_tasks_rq.RQBackend"}
     assert (
         wrapped["RQ_QUEUES"]["default"]["URL"] == "redis://queue:6379/1?socket_timeout=1.0&socket_connect_timeout=1.0"

@@ -9,7 +9,8 @@ already migrate unchanged.
 from django.core.management import call_command
 from django.db import migrations
 
-from cms.cache_config import DATABASE_CACHE_TABLE
+# cms.cache_config.DATABASE_CACHE_TABLE, as it was when this migration was written (a migration is history).
+DATABASE_CACHE_TABLE = "cms_cache"
 
 
 def make_cache_table(apps, schema_editor):
