@@ -14,7 +14,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from api.errors import ServiceUnavailableError
 from plugins.core.errors import CacheUnavailable
-from plugins.core.shared_cache import CLOSED, OPEN, PROCESS_COUNTS, when_cache_away
+from plugins.core.shared_cache import CLOSED, OPEN, PROCESS_COUNTS, shared_cache, when_cache_away
 
 
 class ScopedThrottle(SimpleRateThrottle):
@@ -22,6 +22,7 @@ class ScopedThrottle(SimpleRateThrottle):
 
     def __init__(self, scope: str):
         self.scope = scope
+        self.cache = shared_cache()  # the alias that says when it is away
         super().__init__()
 
     def get_rate(self):

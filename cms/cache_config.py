@@ -14,10 +14,15 @@ from cms.env import env_str
 DATABASE_CACHE_TABLE = "cms_cache"
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+# The alias of the same cache for the callers that must know when it is away (they degrade on purpose:
+# the shared caches, the rate limits); "default", for everyone else (Wagtail, renditions), takes an outage
+# as a miss. Both are the same Redis (plugins.core.redis_cache).
+SHARED_CACHE = "shared"
 
 
 def caches_from_env(debug: bool, environ: Mapping[str, str] | None = None) -> dict:
-    """Build Django's ``CACHES`` from ``CACHE_URL`` (and ``CACHE_KEY_PREFIX``, ``CACHE_SOCKET_TIMEOUT``).
+    """Build Django's ``CACHES`` from ``CACHE_URL`` (and ``CACHE_KEY_PREFIX``, ``CACHE_SOCKET_TIMEOUT``): the
+    ``default`` alias and ``SHARED_CACHE``, one cache, which only the second says is away.
 
     A malformed Redis URL is reported by the start-up check (``plugins.core.checks``), with the others.
     """
@@ -39,7 +44,10 @@ def caches_from_env(debug: bool, environ: Mapping[str, str] | None = None) -> di
     else:
         raise ImproperlyConfigured(f"CACHE_URL={url!r}: use a redis:// URL, db or locmem (see .env.example)")
     default["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "cms", environ=environ)
-    return {"default": default}
+    shared = {**default}
+    if url.startswith(REDIS_SCHEMES):
+        shared["OPTIONS"] = {**default["OPTIONS"], "strict": True}
+    return {"default": default, SHARED_CACHE: shared}
 
 
 def redis_url_with_timeouts(url: str, seconds: float) -> str:

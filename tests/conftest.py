@@ -12,16 +12,18 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches must not carry rows of one test (whose ids the next reuses) into another."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from api.query.kept import forget as forget_kept_queries
     from api.query.selection import forget_parsed
+    from cms.cache_config import SHARED_CACHE
     from plugins.core.outbox import forget as forget_queue_outage
     from plugins.core.ttl_cache import forget_all
 
     forget_all()
     forget_queue_outage()
-    cache.clear()  # rate-limit counters
+    cache.clear()
+    caches[SHARED_CACHE].clear()  # rate-limit counters
     # Compiled queries and parsed selections hold no rows, but a test's counts must not depend on the order.
     forget_kept_queries()
     forget_parsed()

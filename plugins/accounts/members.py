@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,7 +19,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from plugins.accounts.models import Account
 from plugins.core.errors import CacheUnavailable, Invalid, RateLimited, Unavailable
-from plugins.core.shared_cache import CLOSED, LOCAL, PROCESS_COUNTS, when_cache_away
+from plugins.core.shared_cache import CLOSED, LOCAL, PROCESS_COUNTS, shared_cache, when_cache_away
 from plugins.profiles.services import claim_or_create_profile, follow_account_email
 
 User = get_user_model()
@@ -177,7 +176,7 @@ class _FailedSignIns:
     def _cache_call(self, operation: str, *args):
         """``cache.<operation>(*args)``; while the shared cache is away, in the process or not at all."""
         try:
-            return getattr(cache, operation)(*args)
+            return getattr(shared_cache(), operation)(*args)
         except CacheUnavailable:
             mode = when_cache_away("login-account")
             if mode == CLOSED:

@@ -19,6 +19,7 @@ from health_check.checks import Cache
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
 from health_check.views import HealthCheckView
 
+from cms.cache_config import SHARED_CACHE
 from plugins.core.errors import CacheUnavailable
 
 STALE_AFTER = datetime.timedelta(minutes=15)
@@ -80,8 +81,10 @@ class HealthView(HealthCheckView):
 
 @dataclasses.dataclass
 class SharedCache(Cache):
-    """django-health-check's cache check, saying plainly that the shared cache is away (``CacheUnavailable``)
-    and that the site degrades meanwhile."""
+    """django-health-check's cache check on the shared cache's alias, saying plainly that it is away
+    (``CacheUnavailable``) and that the site degrades meanwhile."""
+
+    alias: str = SHARED_CACHE
 
     async def run(self):
         try:

@@ -6,12 +6,16 @@ on the API's hot path (the permission matrix, teams' pineapple counts), measured
 ``redis.Redis`` is safe to share between threads (each command takes a connection from the pool, which
 also notices a fork), so one is kept per connection pool. Everything else is Django's backend.
 
-**While Redis is away** every operation raises ``CacheUnavailable`` (a ``plugins.core.errors.Unavailable``),
-never redis-py's errors, and its callers choose how to degrade: the shared caches read the database
-(``SharedCache``), each rate limit fails open, closed or counts in the process (``api.throttling``), the
-health check reports it. After a failure the backend does not try Redis again for ``RETRY_AFTER``
-seconds, so that a request meets at most one connection timeout (``CACHE_SOCKET_TIMEOUT``) rather
-than one per cache operation; then the next operation tries, and the site uses Redis again by itself.
+**While Redis is away**, on a ``strict`` alias (``cms.cache_config.SHARED_CACHE``) every operation raises
+``CacheUnavailable`` (a ``plugins.core.errors.Unavailable``), never redis-py's errors, and its callers choose
+how to degrade: the shared caches read the database (``SharedCache``), each rate limit fails open, closed or
+counts in the process (``api.throttling``), the health check reports it. On the ``default`` alias, which
+Wagtail and everything else use without knowing of outages (the admin's site and locale caches, image
+renditions), an outage is a miss: reads find nothing, writes keep nothing.
+
+After a failure the backend does not try Redis again for ``RETRY_AFTER`` seconds, so that a request meets
+at most one connection timeout (``CACHE_SOCKET_TIMEOUT``) rather than one per cache operation; then the
+next operation tries, and the site uses Redis again by itself.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -94,8 +99,57 @@ class KeptClientRedisCacheClient(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
-    """Django's ``RedisCache`` on ``KeptClientRedisCacheClient`` (``CACHES`` ``BACKEND``)."""
+    """Django's ``RedisCache`` on ``KeptClientRedisCacheClient`` (``CACHES`` ``BACKEND``); ``OPTIONS["strict"]``
+    raises ``CacheUnavailable`` while Redis is away, else an outage reads as a miss."""
 
     def __init__(self, server, params):
-        super().__init__(server, params)
+        options = dict(params.get("OPTIONS", {}))
+        self.strict = bool(options.pop("strict", False))
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = KeptClientRedisCacheClient
+
+    def _or(self, call, away):
+        if self.strict:
+            return call()
+        try:
+            return call()
+        except CacheUnavailable:
+            return away
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(lambda: super(RedisCache, self).add(key, value, timeout, version), False)
+
+    def get(self, key, default=None, version=None):
+        return self._or(lambda: super(RedisCache, self).get(key, default, version), default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(lambda: super(RedisCache, self).set(key, value, timeout, version), None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(lambda: super(RedisCache, self).touch(key, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._or(lambda: super(RedisCache, self).delete(key, version), False)
+
+    def get_many(self, keys, version=None):
+        return self._or(lambda: super(RedisCache, self).get_many(keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._or(lambda: super(RedisCache, self).has_key(key, version), False)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except CacheUnavailable:
+            if self.strict:
+                raise
+            raise ValueError(f"Key '{key}' not found (the cache is away).") from None
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._or(lambda: super(RedisCache, self).set_many(data, timeout, version), list(data))
+
+    def delete_many(self, keys, version=None):
+        return self._or(lambda: super(RedisCache, self).delete_many(keys, version), None)
+
+    def clear(self):
+        return self._or(lambda: super(RedisCache, self).clear(), False)

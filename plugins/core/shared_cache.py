@@ -22,13 +22,21 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
+from cms.cache_config import SHARED_CACHE
 from plugins.core.errors import CacheUnavailable
 
 _MISSING = object()
+
+
+def shared_cache():
+    """The cache every process shares, on the alias that says when it is away (``CacheUnavailable``)."""
+    return caches[SHARED_CACHE]
+
+
 _every: list[SharedCache] = []
 # Whether this process met the cache away since it last moved every generation.
 _outage = {"met": False}
@@ -58,8 +66,8 @@ class SharedCache:
 
     def _new_generation(self) -> int:
         # A new generation is the time in nanoseconds: one lost and made again never matches values kept before.
-        cache.add(self._generation_key, time.time_ns(), timeout=None)
-        return cache.get(self._generation_key, 0)
+        shared_cache().add(self._generation_key, time.time_ns(), timeout=None)
+        return shared_cache().get(self._generation_key, 0)
 
     def get_many(self, keys: Iterable, load: Callable[[set], dict], default: Any = None) -> dict:
         """The values of ``keys``; ``load(missing_keys)`` returns those not kept (absent ones get ``default``).
@@ -70,7 +78,7 @@ class SharedCache:
         cache_keys = {key: f"shared:{self.name}:value:{key}" for key in keys}
         try:
             _after_outage()
-            kept = cache.get_many([self._generation_key, *cache_keys.values()])
+            kept = shared_cache().get_many([self._generation_key, *cache_keys.values()])
             generation = kept.get(self._generation_key)
             if generation is None:
                 generation = self._new_generation()
@@ -87,7 +95,9 @@ class SharedCache:
             loaded = load(missing)
             fresh = {key: loaded.get(key, default) for key in missing}
             try:
-                cache.set_many({cache_keys[key]: (generation, value) for key, value in fresh.items()}, self.seconds)
+                shared_cache().set_many(
+                    {cache_keys[key]: (generation, value) for key, value in fresh.items()}, self.seconds
+                )
             except CacheUnavailable:
                 _outage["met"] = True
             values.update(fresh)
@@ -116,9 +126,9 @@ class SharedCache:
 
     def _next_generation(self) -> None:
         try:
-            cache.incr(self._generation_key)
+            shared_cache().incr(self._generation_key)
         except ValueError:  # no generation kept (yet, or any more): a new one differs from any before
-            cache.set(self._generation_key, time.time_ns(), timeout=None)
+            shared_cache().set(self._generation_key, time.time_ns(), timeout=None)
 
 
 # Rate-limit counts kept in this process while the shared cache is away (a limit in "local" mode).

@@ -7,6 +7,7 @@ import socket
 import pytest
 from django.test import override_settings
 
+from cms.cache_config import SHARED_CACHE
 from plugins.core.shared_cache import PROCESS_COUNTS
 from tests import factories
 from tests.api.helpers import bearer
@@ -25,13 +26,13 @@ def closed_port() -> int:
 @pytest.fixture
 def redis_away():
     """The project's Redis cache backend on a port nothing listens on: every operation is refused."""
-    caches = {
-        "default": {
-            "BACKEND": "plugins.core.redis_cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+    away = {
+        "BACKEND": "plugins.core.redis_cache.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    # As cms.cache_config makes them of one Redis URL.
+    caches = {"default": away, SHARED_CACHE: {**away, "OPTIONS": {**away["OPTIONS"], "strict": True}}}
     PROCESS_COUNTS.clear()
     with override_settings(CACHES=caches):
         yield
@@ -96,3 +97,18 @@ def test_a_limit_set_closed_by_the_operator_answers_503(client, redis_away, sett
     settings.API_RATE_LIMITS_WITHOUT_CACHE = {**settings.API_RATE_LIMITS_WITHOUT_CACHE, "login": "closed"}
     response = sign_in(client, "nobody", "wrong")
     assert response.status_code == 503 and response.json()["error"]["name"] == "ServiceUnavailableError"
+
+
+def test_the_admin_works_while_the_cache_is_away(client, redis_away, editor_user):
+    client.force_login(editor_user)
+    for path in ("/admin/", "/admin/snippets/teams/team/"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+
+
+def test_an_upload_works_while_the_cache_is_away(client, redis_away):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = SimpleUploadedFile("avatar.png", factories.png_bytes(), content_type="image/png")
+    response = client.post("/api/upload", {"files": [png]}, **bearer(factories.UserFactory()))
+    assert response.status_code == 201, response.content

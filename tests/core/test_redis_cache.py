@@ -55,3 +55,44 @@ def test_one_client_is_kept_and_shared_by_threads(redis_cache):
         thread.join()
     assert errors == []
     assert ours._cache.get_client() is first
+
+
+@pytest.fixture
+def paused_redis():
+    from tests.operations.servers import PrivateRedis
+
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.remove()
+
+
+def backend_on(url: str, strict: bool) -> RedisCache:
+    options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "strict": strict}
+    return RedisCache(url, {"OPTIONS": options, "KEY_PREFIX": "outage"})
+
+
+def test_an_outage_is_a_miss_for_everyone_and_unavailable_for_the_shared_alias_then_over_by_itself(paused_redis):
+    import time
+
+    from plugins.core import redis_cache
+    from plugins.core.errors import CacheUnavailable
+
+    soft, strict = backend_on(paused_redis.url, False), backend_on(paused_redis.url, True)
+    soft.set("k", "kept")
+    assert strict.get("k") == "kept"
+    paused_redis.pause()  # connections hang, as behind a partition
+    try:
+        assert soft.get("k", "missing") == "missing" and soft.set("k", "new") is None and soft.add("j", 1) is False
+        started = time.monotonic()
+        with pytest.raises(CacheUnavailable):
+            strict.get("k")  # meets the socket timeout
+        assert 0.4 < time.monotonic() - started < 2
+        started = time.monotonic()
+        with pytest.raises(CacheUnavailable):
+            strict.get_many(["k"])  # within RETRY_AFTER: Redis is not tried again
+        assert time.monotonic() - started < 0.1
+    finally:
+        paused_redis.resume()
+    time.sleep(redis_cache.RETRY_AFTER + 0.1)
+    assert strict.get("k") == "kept" and soft.get("k") == "kept"  # back, by itself

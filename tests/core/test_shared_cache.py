@@ -1,9 +1,8 @@
 """``plugins.core.shared_cache.SharedCache``: kept values, one round trip, and what drops them."""
 
 import pytest
-from django.core.cache import cache
 
-from plugins.core.shared_cache import SharedCache
+from plugins.core.shared_cache import SharedCache, shared_cache
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_forget_drops_every_value(shared, django_capture_on_commit_callbacks):
 def test_a_lost_generation_makes_every_kept_value_stale(shared):
     calls = []
     shared.get_many(["a"], counting_loader(calls))
-    cache.delete(shared._generation_key)  # evicted by Redis, or the cache was flushed
+    shared_cache().delete(shared._generation_key)  # evicted by Redis, or the cache was flushed
     shared.get_many(["a"], counting_loader(calls))
     shared.get_many(["a"], counting_loader(calls))
     assert calls == [{"a"}, {"a"}]
@@ -72,6 +71,7 @@ def test_a_read_is_one_round_trip_to_the_cache(shared, monkeypatch):
 
         return call
 
+    cache = shared_cache()
     for method in ("get", "get_many", "add", "set", "set_many"):
         monkeypatch.setattr(cache, method, counted(method, getattr(cache, method)))
     assert shared.get_many(["a", "b"], counting_loader([])) == {"a": "value of a", "b": "value of b"}
