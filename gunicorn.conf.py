@@ -40,7 +40,9 @@ def _cpus() -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
-workers = _number("GUNICORN_WORKERS", 2 * _cpus() + 1)
+# 2 x CPUs + 1, at most 12 by default: each worker keeps a database connection (DATABASE_CONN_MAX_AGE), and
+# a large host (or a container's CPU quota, which the CPU count does not see) would otherwise open dozens.
+workers = _number("GUNICORN_WORKERS", min(2 * _cpus() + 1, 12))
 timeout = _number("GUNICORN_TIMEOUT", 30)  # a worker silent this long is killed and replaced
 graceful_timeout = _number("GUNICORN_GRACEFUL_TIMEOUT", 30)  # to finish its requests on a restart or stop
 keepalive = _number("GUNICORN_KEEPALIVE", 5)  # seconds an idle connection is kept (not by sync workers)

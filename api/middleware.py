@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 import orjson
+from django.core import signals
 from django.http import HttpResponse
 
 from api.errors import ApiError, InternalServerError, error_for_status
@@ -44,15 +45,18 @@ class JsonErrorsMiddleware:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         replaced = envelope_response(error_for_status(response.status_code))
-        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-            if header in response:
-                replaced[header] = response[header]
+        # Every header but the body's own: CORS (a browser reads the envelope only with them), Allow, Vary ...
+        for header, value in response.items():
+            if header.lower() not in {"content-type", "content-length"}:
+                replaced[header] = value
         return replaced
 
     def process_exception(self, request, exception):
         """A view's unexpected exception under ``/api/``: logged with its traceback, answered as Strapi's 500."""
         if not is_api(request):
             return None
+        # What Django's own handling of an exception tells error reporters (Sentry, mail_admins) it tells them too.
+        signals.got_request_exception.send(sender=None, request=request)
         logger.error(
             "Internal Server Error: %s %s (request %s)",
             request.method,

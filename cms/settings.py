@@ -229,10 +229,11 @@ RQ_QUEUES = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
-# HTTPS only: redirect plain HTTP (but the load balancer's and the monitoring's probes, which may not speak TLS),
+# HTTPS only: redirect plain HTTP (but the load balancer's probe, which may not speak TLS; the monitoring's token
+# only travels over HTTPS),
 # and tell browsers to come back over HTTPS for SECURE_HSTS_SECONDS (0: not at all; raise it once HTTPS works).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/serving/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -201,7 +201,8 @@ def verify_backends() -> None:
     """Run the ``backends`` checks before serving: log the warnings, refuse to start on an error.
 
     Called by ``cms/wsgi.py`` and ``cms/asgi.py``; raises ``ImproperlyConfigured`` naming each problem and
-    what to do, which gunicorn prints before it stops ("Worker failed to boot").
+    what to do, which gunicorn prints before it stops ("Worker failed to boot"). With ``DEBUG`` (runserver)
+    the errors are logged only.
     """
     found = [
         problem
@@ -212,6 +213,10 @@ def verify_backends() -> None:
         if not problem.is_serious():
             logger.warning("%s", problem)
     errors = [problem for problem in found if problem.is_serious()]
+    if errors and settings.DEBUG:  # runserver loads this too: a developer is told, as Django tells of migrations
+        for problem in errors:
+            logger.error("%s", problem)
+        return
     if errors:
         lines = "\n".join(f"- {problem.msg} {problem.hint or ''} [{problem.id}]" for problem in errors)
         raise ImproperlyConfigured(f"The CMS cannot start with this configuration:\n{lines}")

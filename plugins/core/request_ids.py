@@ -1,7 +1,8 @@
 """Every request gets an id: sent back as ``X-Request-ID`` and written in every log line it causes.
 
 An operator finds a failed request's traceback by the id the client saw. A load balancer's own id
-(``X-Request-ID`` on the way in) is kept when it looks like one, so that its logs and ours agree.
+(``X-Request-ID`` on the way in) is kept when it looks like one and comes from the operations network
+(where the balancer is), so that its logs and ours agree; a client's own is not.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import contextvars
 import logging
 import re
 import uuid
+
+from cms.operations import from_operations_network
 
 HEADER = "X-Request-ID"
 # What a forwarded id may be: short, and nothing a log line could be forged with.
@@ -31,7 +34,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         forwarded = request.headers.get(HEADER, "")
-        request.id = forwarded if _FORWARDED.fullmatch(forwarded) else uuid.uuid4().hex
+        trusted = _FORWARDED.fullmatch(forwarded) and from_operations_network(request)
+        request.id = forwarded if trusted else uuid.uuid4().hex
         token = _current.set(request.id)
         try:
             response = self.get_response(request)

@@ -72,7 +72,37 @@ def test_outside_the_api_django_pages_stay(api):
     assert not response.get("Content-Type", "").startswith("application/json")
 
 
-def test_a_load_balancers_request_id_is_kept_and_a_forged_one_replaced(api):
-    assert api.get("/api/teams", HTTP_X_REQUEST_ID="lb-0123456789abcdef")["X-Request-ID"] == "lb-0123456789abcdef"
-    replaced = api.get("/api/teams", HTTP_X_REQUEST_ID="x\nFAKE log line")["X-Request-ID"]
+def test_a_load_balancers_request_id_is_kept_and_a_clients_or_a_forged_one_replaced(api):
+    from_balancer = api.get("/api/teams", HTTP_X_REQUEST_ID="lb-0123456789abcdef", REMOTE_ADDR="10.0.0.2")
+    assert from_balancer["X-Request-ID"] == "lb-0123456789abcdef"
+    from_a_client = api.get("/api/teams", HTTP_X_REQUEST_ID="lb-0123456789abcdef", REMOTE_ADDR="203.0.113.7")
+    assert from_a_client["X-Request-ID"] != "lb-0123456789abcdef" and len(from_a_client["X-Request-ID"]) == 32
+    replaced = api.get("/api/teams", HTTP_X_REQUEST_ID="x\nFAKE log line", REMOTE_ADDR="10.0.0.2")["X-Request-ID"]
     assert replaced != "x\nFAKE log line" and len(replaced) == 32
+
+
+def test_a_json_404_keeps_the_cors_headers_a_browser_needs_to_read_it(api, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://posthog.com"]
+    response = api.get("/api/no/such/route", HTTP_ORIGIN="https://posthog.com")
+    assert_envelope(response, 404, "NotFoundError")
+    assert response["Access-Control-Allow-Origin"] == "https://posthog.com"
+
+
+def test_error_reporters_hear_of_an_api_500(api, monkeypatch):
+    from django.core.signals import got_request_exception
+
+    heard = []
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("a bug")
+
+    def reporter(sender, request, **kwargs):
+        heard.append(request.path)
+
+    monkeypatch.setattr(CollectionView, "get", broken)
+    got_request_exception.connect(reporter)
+    try:
+        assert_envelope(api.get("/api/teams"), 500, "InternalServerError")
+    finally:
+        got_request_exception.disconnect(reporter)
+    assert heard == ["/api/teams"]

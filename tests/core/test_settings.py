@@ -118,4 +118,4 @@ def test_https_only_when_asked_and_never_for_the_probes():
         "SECURE_REDIRECT_EXEMPT",
     )
     assert on["SECURE_SSL_REDIRECT"] is True and on["SECURE_HSTS_SECONDS"] == 31536000
-    assert on["SECURE_REDIRECT_EXEMPT"] == [r"^health/", r"^metrics$"]
+    assert on["SECURE_REDIRECT_EXEMPT"] == [r"^health/serving/$"]
