@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Its own servers and databases, whatever DATABASE_URL says: CI runs it once (the SQLite pass).
+pytestmark = pytest.mark.live
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """

@@ -12,11 +12,15 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import requests
 from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.operations.servers import gunicorn, manage
+
+# Its own servers and databases, whatever DATABASE_URL says: CI runs it once (the SQLite pass).
+pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3

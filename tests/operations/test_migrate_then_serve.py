@@ -24,6 +24,9 @@ import requests
 
 from tests.operations.servers import gunicorn, scratch_database, wait_until_up
 
+# Its own servers and databases, whatever DATABASE_URL says: CI runs it once (the SQLite pass).
+pytestmark = pytest.mark.live
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "migrate-then-serve-test-key-long-enough-for-hmac-sha256"

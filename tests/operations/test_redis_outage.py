@@ -21,6 +21,9 @@ import requests
 
 from tests.operations.servers import PrivateRedis, gunicorn, manage, scratch_database, wait_until_up
 
+# Its own servers and databases, whatever DATABASE_URL says: CI runs it once (the SQLite pass).
+pytestmark = pytest.mark.live
+
 PASSWORD = "a long enough passphrase 1843"
 MEMBERS = 6
 PRICE = 10
