@@ -4,7 +4,7 @@ DRF's throttling does the counting in Django's cache; the rates come from ``API_
 read when a request is checked, so they can change without a restart. The cache must be shared
 between processes for a limit to hold across workers (``CACHE_URL``; see .env.example). While it is
 away, each limit fails open, closed (a JSON 503) or counts in the process, as
-``plugins.core.shared_cache.when_cache_away`` says for it.
+``plugins.core.shared_cache.counts_while_away`` says for it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from api.errors import ServiceUnavailableError
 from plugins.core.errors import CacheUnavailable
-from plugins.core.shared_cache import CLOSED, OPEN, PROCESS_COUNTS, shared_cache, when_cache_away
+from plugins.core.shared_cache import counts_while_away, shared_cache
 
 
 class ScopedThrottle(SimpleRateThrottle):
@@ -35,15 +34,10 @@ class ScopedThrottle(SimpleRateThrottle):
         try:
             return super().allow_request(request, view)
         except CacheUnavailable:
-            mode = when_cache_away(self.scope)
-            if mode == OPEN:
+            counts = counts_while_away(self.scope)  # raises Unavailable (a JSON 503) for a closed limit
+            if counts is None:
                 return True
-            if mode == CLOSED:
-                raise ServiceUnavailableError(
-                    "This is paused for a moment while a part of the site recovers; try again shortly.",
-                    retry_after=30,
-                ) from None
-            self.cache = PROCESS_COUNTS
+            self.cache = counts
             return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):

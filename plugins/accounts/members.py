@@ -18,8 +18,8 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from plugins.accounts.models import Account
-from plugins.core.errors import CacheUnavailable, Invalid, RateLimited, Unavailable
-from plugins.core.shared_cache import CLOSED, LOCAL, PROCESS_COUNTS, shared_cache, when_cache_away
+from plugins.core.errors import CacheUnavailable, Invalid, RateLimited
+from plugins.core.shared_cache import counts_while_away, shared_cache
 from plugins.profiles.services import claim_or_create_profile, follow_account_email
 
 User = get_user_model()
@@ -164,7 +164,7 @@ def _parse_rate(rate: str) -> tuple[int, int]:
 class _FailedSignIns:
     """Failed sign-ins per account (by identifier), counted in the shared cache for the period of the rate.
 
-    While the shared cache is away they are counted as ``when_cache_away("login-account")`` says.
+    While the shared cache is away they are counted as ``counts_while_away("login-account")`` says.
     """
 
     def __init__(self, account: str):
@@ -178,10 +178,8 @@ class _FailedSignIns:
         try:
             return getattr(shared_cache(), operation)(*args)
         except CacheUnavailable:
-            mode = when_cache_away("login-account")
-            if mode == CLOSED:
-                raise Unavailable("Signing in is paused for a moment; try again shortly.") from None
-            return getattr(PROCESS_COUNTS, operation)(*args) if mode == LOCAL else None
+            counts = counts_while_away("login-account")  # raises Unavailable for a closed limit
+            return None if counts is None else getattr(counts, operation)(*args)
 
     def _window(self) -> tuple[int, float]:
         """(failures, end of the period they count in); the period starts with the first failure."""

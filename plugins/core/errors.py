@@ -73,7 +73,11 @@ class RateLimited(ServiceError):
 
 
 class Unavailable(ServiceError):
-    """Something this service depends on failed; nothing was written."""
+    """Something this service depends on failed; nothing was written; ``retry_after`` seconds, when known."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
 
 
 class CacheUnavailable(Unavailable):

@@ -86,8 +86,6 @@ def forget() -> None:
 def later(task, *args, **kwargs) -> OutboxEntry:
     """Enqueue ``task(*args, **kwargs)`` when the current transaction commits, durably: written in it. The
     task's ``run_after``, ``priority`` and ``queue_name`` are kept."""
-    from plugins.core.models import OutboxEntry
-
     payload = {
         "args": list(args),
         "kwargs": kwargs,
@@ -95,17 +93,20 @@ def later(task, *args, **kwargs) -> OutboxEntry:
         "priority": task.priority,
         "queue_name": task.queue_name,
     }
-    entry = OutboxEntry.objects.create(task_path=task.module_path, payload=payload)
-    transaction.on_commit(lambda: _hand_over_after_commit(entry.pk))
-    return entry
+    return _write(task_path=task.module_path, payload=payload)
 
 
 def record_event(event: str, payload: dict) -> None:
     """Write ``event`` in the current transaction and hand it to the queue when it commits (``emit``)."""
+    _write(event=event, payload=payload)
+
+
+def _write(**fields) -> OutboxEntry:
     from plugins.core.models import OutboxEntry
 
-    entry = OutboxEntry.objects.create(event=event, payload=payload)
+    entry = OutboxEntry.objects.create(**fields)
     transaction.on_commit(lambda: _hand_over_after_commit(entry.pk))
+    return entry
 
 
 def _hand_over_after_commit(pk: int) -> None:

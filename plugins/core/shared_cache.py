@@ -27,7 +27,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 from cms.cache_config import SHARED_CACHE
-from plugins.core.errors import CacheUnavailable
+from plugins.core.errors import CacheUnavailable, Unavailable
 
 _MISSING = object()
 
@@ -136,9 +136,14 @@ PROCESS_COUNTS = LocMemCache("rate-limits-while-the-cache-is-away", {"OPTIONS": 
 OPEN, CLOSED, LOCAL = "open", "closed", "local"
 
 
-def when_cache_away(scope: str) -> str:
-    """What a rate limit does while the shared cache is away: ``open`` (allow), ``closed`` (refuse with a 503)
-    or ``local`` (count in this process: the limit holds per process). ``API_RATE_LIMITS_WITHOUT_CACHE``
-    says it per limit, by the name before its ``-address`` / ``-account``; the README says why each."""
+def counts_while_away(scope: str):
+    """Where a rate limit counts while the shared cache is away: ``PROCESS_COUNTS`` (``local``: the limit holds
+    per process), or None (``open``: nothing is counted, everything allowed); ``closed`` raises ``Unavailable``.
+    ``API_RATE_LIMITS_WITHOUT_CACHE`` says it per limit, by the name before its ``-address`` / ``-account``;
+    the README says why each."""
     mode = settings.API_RATE_LIMITS_WITHOUT_CACHE.get(scope.split("-", 1)[0], LOCAL)
-    return mode if mode in {OPEN, CLOSED, LOCAL} else LOCAL
+    if mode == CLOSED:
+        raise Unavailable(
+            "This is paused for a moment while a part of the site recovers; try again shortly.", retry_after=30
+        )
+    return None if mode == OPEN else PROCESS_COUNTS
